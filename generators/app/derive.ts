@@ -1,0 +1,48 @@
+// Values that follow from the settings, computed once and handed to every template.
+import type { Settings } from './types.js';
+import dependencyVersions from './dependency-versions/package.json' with { type: 'json' };
+
+/** Fargate's upper limit for a container's stopTimeout. */
+export const FARGATE_MAX_STOP_TIMEOUT = 120;
+/** Seconds kept between the end of the drain and the stop timeout, for closing connections and exiting. */
+export const SHUTDOWN_MARGIN = 15;
+/** Application Load Balancer idle timeout (its default); the app's keep-alive must outlast it. */
+export const ALB_IDLE_TIMEOUT = 60;
+
+export interface Derived {
+  /** Seconds the app keeps serving after SIGTERM while /status answers 503. */
+  drainSeconds: number;
+  /** Task definition stopTimeout: drain + margin, within Fargate's limit. */
+  stopTimeout: number;
+  /** Milliseconds for server.keepAliveTimeout: above the ALB idle timeout. */
+  keepAliveTimeoutMs: number;
+  /** Milliseconds for server.headersTimeout: above keepAliveTimeout. */
+  headersTimeoutMs: number;
+  /** Milliseconds a dependency check may take before it counts as failed: below the ALB health check timeout. */
+  checkTimeoutMs: number;
+  /** Base image of the Dockerfile: the ECR Public mirror of the official Node image. */
+  baseImage: string;
+  /** CodeBuild image with Docker and the Node runtime. */
+  codeBuildImage: string;
+  /** Versions of the generated project's dependencies. */
+  versions: Record<string, string>;
+}
+
+/**
+ * The drain lasts as long as the load balancer needs to see the task as unhealthy
+ * (interval x unhealthy threshold), capped so that drain + margin fits Fargate's stop timeout.
+ */
+export function derive(s: Settings): Derived {
+  const drainSeconds = Math.min(s.healthCheckInterval * s.unhealthyThreshold, FARGATE_MAX_STOP_TIMEOUT - SHUTDOWN_MARGIN);
+  const keepAliveTimeoutMs = (ALB_IDLE_TIMEOUT + 5) * 1000;
+  return {
+    drainSeconds,
+    stopTimeout: drainSeconds + SHUTDOWN_MARGIN,
+    keepAliveTimeoutMs,
+    headersTimeoutMs: keepAliveTimeoutMs + 1000,
+    checkTimeoutMs: Math.max(500, s.healthCheckTimeout * 1000 - 1000),
+    baseImage: `public.ecr.aws/docker/library/node:${s.nodeVersion}-slim`,
+    codeBuildImage: 'aws/codebuild/amazonlinux-x86_64-standard:5.0',
+    versions: { ...dependencyVersions.dependencies, ...dependencyVersions.devDependencies },
+  };
+}

@@ -1,0 +1,48 @@
+// Files as data: every file the generator writes, with the condition under which it is written.
+// Sources are paths under templates/, which mirrors the generated repository; dotfiles are stored
+// without their dot (npm strips some dotfiles from published packages) and renamed on write.
+import type { Settings } from './types.js';
+
+export interface FileEntry {
+  /** Path under templates/. */
+  source: string;
+  /** Path in the generated repository, when it differs from source. */
+  destination?: string;
+  /** Written only when this holds for the settings. */
+  when?: (settings: Settings) => boolean;
+}
+
+const dot = (source: string): FileEntry => ({ source, destination: `.${source}` });
+
+export const FILES: readonly FileEntry[] = [
+  // The service (its own package, lint, build and tests)
+  { source: 'package.json' },
+  { source: 'tsconfig.json' },
+  { source: 'eslint.config.js' },
+  { source: 'src/app.ts' },
+  { source: 'src/server.ts' },
+  { source: 'src/config.ts' },
+  { source: 'src/health.ts' },
+  { source: 'src/logger.ts' },
+  { source: 'src/shutdown.ts' },
+  { source: 'test/app.test.ts' },
+  { source: 'test/health.test.ts' },
+  { source: 'test/shutdown.test.ts' },
+  // The container
+  { source: 'Dockerfile' },
+  dot('dockerignore'),
+  // Delivery
+  { source: 'buildspec.yml' },
+  { source: 'infra/pipeline.yml' },
+  { source: 'infra/service.yml' },
+  // Repository
+  dot('github/workflows/ci.yml'),
+  dot('github/dependabot.yml'),
+  dot('gitignore'),
+  { source: 'README.md' },
+];
+
+/** Destination paths written for these settings (without .yo-rc.json and package-lock.json). */
+export function outputPaths(settings: Settings): string[] {
+  return FILES.filter((file) => !file.when || file.when(settings)).map((file) => file.destination ?? file.source);
+}

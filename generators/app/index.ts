@@ -1,0 +1,169 @@
+// The generator: wires Yeoman's priorities and delegates to settings, resolve, files and derive.
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import Generator from 'yeoman-generator';
+import { FILES, outputPaths } from './files.js';
+import { derive } from './derive.js';
+import { check, declarationOf, resolveSettings, unansweredSettings, SettingsError, type Sources } from './resolve.js';
+import { GROUP_TITLES, SETTINGS, flagOf, type Group } from './settings.js';
+import type { Context, SettingName, Settings } from './types.js';
+import { TEMPLATES_DIR, VERSION } from './paths.js';
+
+type Options = Record<string, unknown>;
+
+export default class BluegreenEcsGenerator extends Generator {
+  private sources!: Sources;
+  private context!: Context;
+  private settings!: Settings;
+
+  constructor(args: string[], options: Options) {
+    super(args, options as never);
+    for (const decl of SETTINGS) {
+      this.option(flagOf(decl.name), {
+        type: decl.kind === 'boolean' ? Boolean : String,
+        description: `${decl.description} Allowed: ${decl.rule}.`,
+      });
+    }
+    this.option('yes', { type: Boolean, alias: 'y', description: 'Ask nothing: use stored values, then defaults.' });
+    this.sourceRoot(TEMPLATES_DIR);
+  }
+
+  initializing() {
+    this.context = {
+      folderName: path.basename(this.destinationRoot()),
+      gitRemote: readGitRemote(this.destinationRoot()),
+    };
+    this.sources = {
+      flags: this.flagValues(),
+      stored: this.config.getAll() as Sources['stored'],
+    };
+    // Flags and stored values are validated before anything is asked or written.
+    try {
+      resolveSettings({ ...this.sources, answers: {} }, this.context);
+    } catch (error) {
+      if (!(error instanceof SettingsError)) throw error;
+      const fromUser = error.problems.filter((p) => p.origin !== 'default');
+      if (fromUser.length > 0) throw new SettingsError(fromUser);
+    }
+  }
+
+  async prompting() {
+    const pending = unansweredSettings(this.sources);
+    if ((this.options as Options).yes || pending.length === 0) return;
+    if (isNonInteractiveTerminal(this.env.adapter)) {
+      throw new Error(
+        `No terminal to ask ${pending.length} question(s) (${pending.join(', ')}). ` +
+          'Run again with --yes to take stored values and defaults, or pass the settings as flags.',
+      );
+    }
+    const answers: Partial<Record<SettingName, unknown>> = {};
+    const known = () => knownSettings(this.sources, answers, this.context);
+    for (const group of Object.keys(GROUP_TITLES) as Group[]) {
+      const names = pending.filter((name) => declarationOf(name).group === group);
+      if (names.length === 0) continue;
+      this.log(`\n${GROUP_TITLES[group]}`);
+      for (const name of names) {
+        const decl = declarationOf(name);
+        if (decl.applies && !decl.applies(known())) continue;
+        const question = {
+          type: decl.kind === 'boolean' ? 'confirm' : decl.kind === 'choice' ? 'list' : 'input',
+          name,
+          message: decl.message,
+          choices: decl.kind === 'choice' ? decl.choices.map((c) => ({ value: c.value, name: c.name })) : undefined,
+          default: () => {
+            const value = decl.default(known(), this.context);
+            return decl.kind === 'integer' ? String(value) : value;
+          },
+          validate: (input: unknown) => {
+            const result = check(name, input, known());
+            return 'error' in result ? `${name}: ${JSON.stringify(input)} ${result.error}` : true;
+          },
+        };
+        const reply = (await this.prompt([question as never])) as Record<string, unknown>;
+        answers[name] = reply[name];
+      }
+    }
+    this.sources.answers = answers;
+  }
+
+  configuring() {
+    this.settings = resolveSettings(this.sources, this.context);
+    this.config.set({ ...this.settings, generatorVersion: VERSION });
+  }
+
+  writing() {
+    const data = { ...this.settings, ...derive(this.settings), settings: this.settings, generatorVersion: VERSION };
+    this.renderTemplates(
+      FILES.filter((file) => !file.when || file.when(this.settings)).map((file) => ({
+        source: file.source,
+        destination: file.destination ?? file.source,
+      })),
+      data,
+    );
+  }
+
+  end() {
+    const s = this.settings;
+    this.log(
+      [
+        '',
+        `Generated ${s.appName}: an Express service on ECS (${s.strategy} deployment) with its CodePipeline.`,
+        `Files: ${outputPaths(s).join(', ')}.`,
+        '',
+        'Next steps:',
+        '  npm test                       run the app\'s lint, build and tests',
+        '  git init && git add -A && git commit -m "Initial commit" and push it to your repository',
+        '  then follow README.md "Deploy": the service stack first, then the pipeline stack.',
+        '',
+        `Change a setting later by running the generator again, for example: yo bluegreen-ecs --port 8080`,
+      ].join('\n'),
+    );
+  }
+
+  /** Values of the setting flags given on the command line, keyed by setting name. */
+  private flagValues(): Sources['flags'] {
+    const flags: Sources['flags'] = {};
+    for (const decl of SETTINGS) {
+      const flag = flagOf(decl.name);
+      const options = this.options as Options;
+      const value = options[flag] ?? (flag === decl.name ? undefined : options[decl.name]);
+      if (value !== undefined) flags[decl.name] = value;
+    }
+    return flags;
+  }
+}
+
+/** Settings as known so far (flags, stored values, answers, defaults), for prompt defaults and cross-field checks. */
+function knownSettings(sources: Sources, answers: Sources['answers'], context: Context): Partial<Settings> {
+  const known: Partial<Settings> = {};
+  for (const decl of SETTINGS) {
+    const raw = sources.flags[decl.name] ?? sources.stored[decl.name] ?? answers?.[decl.name] ?? decl.default(known, context);
+    const result = check(decl.name, raw, known);
+    if (!('error' in result)) (known as Record<string, unknown>)[decl.name] = result.value;
+  }
+  return known;
+}
+
+/** True when prompts would go to a terminal adapter but there is no terminal on stdin. */
+function isNonInteractiveTerminal(adapter: unknown): boolean {
+  const actual = (adapter as { actualAdapter?: unknown })?.actualAdapter ?? adapter;
+  return (actual as object | undefined)?.constructor?.name === 'TerminalAdapter' && !process.stdin.isTTY;
+}
+
+/** `owner/name` of the destination's origin remote, or '' when there is none. */
+export function readGitRemote(cwd: string): string {
+  try {
+    const url = execFileSync('git', ['remote', 'get-url', 'origin'], { cwd, stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
+    return parseRemote(url);
+  } catch {
+    return '';
+  }
+}
+
+export function parseRemote(url: string): string {
+  if (url.includes('codecommit')) return '';
+  const match = /^(?:[a-z+]+:\/\/(?:[^@/]+@)?[^/]+\/|[^@]+@[^:]+:)(.+?)(?:\.git)?\/?$/.exec(url);
+  return match && match[1].includes('/') ? match[1] : '';
+}

@@ -1,0 +1,114 @@
+// Turns raw values from flags, .yo-rc.json and prompts into validated Settings. Pure: no Yeoman, no I/O.
+import { SETTINGS, flagOf, type SettingDeclaration } from './settings.js';
+import type { Context, SettingName, Settings } from './types.js';
+
+export type Origin = 'flag' | 'stored' | 'prompt' | 'default';
+
+export interface Problem {
+  setting: SettingName;
+  origin: Origin;
+  value: unknown;
+  message: string;
+}
+
+/** Thrown when any setting is invalid; nothing has been written when it is thrown. */
+export class SettingsError extends Error {
+  constructor(readonly problems: Problem[]) {
+    super(
+      `Invalid settings, nothing was written:\n` +
+        problems.map((p) => `  - ${describeProblem(p)}`).join('\n'),
+    );
+    this.name = 'SettingsError';
+  }
+}
+
+const ORIGIN_TEXT: Record<Origin, (name: string) => string> = {
+  flag: (name) => `from --${flagOf(name)}`,
+  stored: () => 'from .yo-rc.json',
+  prompt: () => 'from the prompt',
+  default: () => 'default',
+};
+
+export function describeProblem(p: Problem): string {
+  return `${p.setting} = ${JSON.stringify(p.value)} (${ORIGIN_TEXT[p.origin](p.setting)}): ${p.message}`;
+}
+
+/** Parses a raw value (a CLI string, a JSON value, a prompt answer) into the setting's type. */
+export function coerce(decl: SettingDeclaration, raw: unknown): { value: unknown } | { error: string } {
+  switch (decl.kind) {
+    case 'integer': {
+      if (typeof raw === 'number') return Number.isInteger(raw) ? { value: raw } : { error: 'must be a whole number' };
+      if (typeof raw === 'string' && /^\s*-?\d+\s*$/.test(raw)) return { value: Number.parseInt(raw, 10) };
+      return { error: 'must be a whole number' };
+    }
+    case 'boolean': {
+      if (typeof raw === 'boolean') return { value: raw };
+      if (raw === 'true' || raw === 'yes' || raw === '') return { value: true };
+      if (raw === 'false' || raw === 'no') return { value: false };
+      return { error: 'must be true or false' };
+    }
+    default:
+      if (typeof raw === 'string') return { value: raw.trim() };
+      if (typeof raw === 'number') return { value: String(raw) };
+      return { error: 'must be text' };
+  }
+}
+
+const declarations = new Map(SETTINGS.map((d) => [d.name, d]));
+
+export function declarationOf(name: SettingName): SettingDeclaration {
+  const decl = declarations.get(name);
+  if (!decl) throw new Error(`unknown setting ${name}`);
+  return decl;
+}
+
+/** Validates one raw value against its declaration and the settings known so far. */
+export function check(name: SettingName, raw: unknown, known: Partial<Settings>): { value: unknown } | { error: string } {
+  const decl = declarationOf(name);
+  const parsed = coerce(decl, raw);
+  if ('error' in parsed) return parsed;
+  const result = (decl.validate as (value: unknown, s: Partial<Settings>) => true | string)(parsed.value, known);
+  return result === true ? parsed : { error: result };
+}
+
+export interface Sources {
+  flags: Partial<Record<SettingName, unknown>>;
+  stored: Partial<Record<SettingName, unknown>>;
+  answers?: Partial<Record<SettingName, unknown>>;
+}
+
+/**
+ * Resolves every setting in declaration order (flag, then stored value, then prompt answer, then default),
+ * validates each against the ones before it, and throws SettingsError listing every problem.
+ */
+export function resolveSettings(sources: Sources, context: Context): Settings {
+  const settings: Partial<Settings> = {};
+  const problems: Problem[] = [];
+  for (const decl of SETTINGS) {
+    const [origin, raw] = pick(decl.name, sources);
+    if (decl.applies && !decl.applies(settings)) {
+      continue;
+    }
+    const candidate = origin === 'default' ? decl.default(settings, context) : raw;
+    const result = check(decl.name, candidate, settings);
+    if ('error' in result) {
+      problems.push({ setting: decl.name, origin, value: candidate, message: result.error });
+      continue;
+    }
+    (settings as Record<string, unknown>)[decl.name] = result.value;
+  }
+  if (problems.length > 0) throw new SettingsError(problems);
+  return settings as Settings;
+}
+
+function pick(name: SettingName, { flags, stored, answers = {} }: Sources): [Origin, unknown] {
+  if (flags[name] !== undefined) return ['flag', flags[name]];
+  if (stored[name] !== undefined) return ['stored', stored[name]];
+  if (answers[name] !== undefined) return ['prompt', answers[name]];
+  return ['default', undefined];
+}
+
+/** Settings that must be asked: not given by a flag or .yo-rc.json. */
+export function unansweredSettings(sources: Sources): SettingName[] {
+  return SETTINGS.filter((d) => sources.flags[d.name] === undefined && sources.stored[d.name] === undefined).map((d) => d.name);
+}

@@ -1,0 +1,39 @@
+/** Every setting the generator stores in .yo-rc.json, keyed as in the README's option table. */
+export interface Settings {
+  appName: string;
+  region: string;
+  cluster: string;
+  service: string;
+  containerName: string;
+  port: number;
+  healthCheckPath: string;
+  healthCheckInterval: number;
+  healthCheckTimeout: number;
+  healthyThreshold: number;
+  unhealthyThreshold: number;
+  healthCheckGracePeriod: number;
+  deregistrationDelay: number;
+  desiredCount: number;
+  minHealthyPercent: number;
+  maxPercent: number;
+  cpu: number;
+  memory: number;
+  nodeVersion: string;
+  strategy: string;
+  source: string;
+  repository: string;
+  branch: string;
+  connectionArn: string;
+  manualApproval: boolean;
+  ecrRepository: string;
+}
+
+export type SettingName = keyof Settings;
+
+/** Facts about the destination that defaults may depend on. */
+export interface Context {
+  /** Name of the destination folder. */
+  folderName: string;
+  /** `owner/name` parsed from the destination's `git remote get-url origin`, if any. */
+  gitRemote: string;
+}
