@@ -1,0 +1,28 @@
+// Shared test helpers: run the compiled generator (what ships) with yeoman-test, or spawn the bin.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import helpers, { type RunResult } from 'yeoman-test';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const GENERATOR = path.join(ROOT, 'dist', 'generators', 'app', 'index.js');
+export const BIN = path.join(ROOT, 'bin', 'create-bluegreen-ecs.js');
+
+/** Generates into a fresh temporary folder with --yes and --skip-install; options are setting flags (kebab-case). */
+export async function generate(options: Record<string, unknown> = {}): Promise<RunResult> {
+  return helpers
+    .run(GENERATOR)
+    .withOptions({ yes: true, skipInstall: true, ...options });
+}
+
+export function tempDir(prefix = 'bluegreen-'): string {
+  return mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** Runs the bin as a user would, with no terminal. */
+export function runBin(args: string[], cwd = ROOT) {
+  const out = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
+  return { status: out.status, stdout: out.stdout, stderr: out.stderr };
+}
