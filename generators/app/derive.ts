@@ -1,5 +1,6 @@
 // Values that follow from the settings, computed once and handed to every template.
 import type { Settings } from './types.js';
+import { rollingBounds } from './validators.js';
 import dependencyVersions from './dependency-versions/package.json' with { type: 'json' };
 
 /** Fargate's upper limit for a container's stopTimeout. */
@@ -26,6 +27,8 @@ export interface Derived {
   codeBuildImage: string;
   /** Versions of the generated project's dependencies. */
   versions: Record<string, string>;
+  /** Minutes CodePipeline's ECS deploy action waits: a healthy rolling deployment, doubled, within ECS's 1-60. */
+  deployTimeoutMinutes: number;
 }
 
 /**
@@ -44,5 +47,22 @@ export function derive(s: Settings): Derived {
     baseImage: `public.ecr.aws/docker/library/node:${s.nodeVersion}-slim`,
     codeBuildImage: 'aws/codebuild/amazonlinux-x86_64-standard:5.0',
     versions: { ...dependencyVersions.dependencies, ...dependencyVersions.devDependencies },
+    deployTimeoutMinutes: deployTimeoutMinutes(s, drainSeconds + SHUTDOWN_MARGIN),
   };
+}
+
+/** Seconds a new task takes to be pulled and started before its first health check (an estimate, on the safe side). */
+export const TASK_START_SECONDS = 90;
+
+/**
+ * A rolling deployment replaces tasks in waves of (maxRunning - minHealthy); each wave waits for the new tasks to pass
+ * the grace period and the healthy threshold, then for the old ones to drain and stop. Twice that, so a slow pull is
+ * no failure, yet far below the action's 60-minute default, so a failed deployment fails the pipeline quickly.
+ */
+function deployTimeoutMinutes(s: Settings, stopTimeout: number): number {
+  const { maxRunning, minHealthy } = rollingBounds(s.desiredCount, s.minHealthyPercent, s.maxPercent);
+  const waves = Math.ceil(s.desiredCount / Math.max(1, maxRunning - minHealthy));
+  const toHealthy = Math.max(s.healthCheckGracePeriod, s.healthCheckInterval * s.healthyThreshold);
+  const waveSeconds = TASK_START_SECONDS + toHealthy + s.deregistrationDelay + stopTimeout;
+  return Math.min(60, Math.max(10, Math.ceil((2 * waves * waveSeconds) / 60)));
 }
