@@ -4,8 +4,9 @@ import path from 'node:path';
 import Generator from 'yeoman-generator';
 import { FILES, outputPaths } from './files.js';
 import { derive } from './derive.js';
+import { describeEstimate } from './estimate.js';
 import { check, declarationOf, resolveSettings, unansweredSettings, SettingsError, type Sources } from './resolve.js';
-import { GROUP_TITLES, SETTINGS, flagOf, type Group } from './settings.js';
+import { GROUP_TITLES, SETTING_NAMES, SETTINGS, flagOf, type Group } from './settings.js';
 import type { Context, SettingName, Settings } from './types.js';
 import { TEMPLATES_DIR, VERSION } from './paths.js';
 
@@ -45,6 +46,10 @@ export default class BluegreenEcsGenerator extends Generator {
       const fromUser = error.problems.filter((p) => p.origin !== 'default');
       if (fromUser.length > 0) throw new SettingsError(fromUser);
     }
+    const unknown = Object.keys(this.sources.stored).filter((key) => key !== 'generatorVersion' && !SETTING_NAMES.includes(key as SettingName));
+    if (unknown.length > 0) {
+      this.log(`Warning: .yo-rc.json has keys that are not settings and are ignored: ${unknown.join(', ')}`);
+    }
   }
 
   async prompting() {
@@ -72,7 +77,7 @@ export default class BluegreenEcsGenerator extends Generator {
           choices: decl.kind === 'choice' ? decl.choices.map((c) => ({ value: c.value, name: c.name })) : undefined,
           default: () => {
             const value = decl.default(known(), this.context);
-            return decl.kind === 'integer' ? String(value) : value;
+            return decl.kind === 'integer' || decl.kind === 'number' ? String(value) : value;
           },
           validate: (input: unknown) => {
             const result = check(name, input, known());
@@ -88,6 +93,8 @@ export default class BluegreenEcsGenerator extends Generator {
 
   configuring() {
     this.settings = resolveSettings(this.sources, this.context);
+    // Settings that do not apply any more (for example after a strategy change) leave .yo-rc.json.
+    for (const name of SETTING_NAMES) if (!(name in this.settings)) this.config.delete(name);
     this.config.set({ ...this.settings, generatorVersion: VERSION });
   }
 
@@ -109,6 +116,7 @@ export default class BluegreenEcsGenerator extends Generator {
         '',
         `Generated ${s.appName}: an Express service on ECS (${s.strategy} deployment) with its CodePipeline.`,
         `Files: ${outputPaths(s).join(', ')}.`,
+        describeEstimate(derive(s).estimate),
         '',
         'Next steps:',
         '  npm test                       run the app\'s lint, build and tests',

@@ -62,6 +62,16 @@ describe('.yo-rc.json with bad values', () => {
   });
 });
 
+describe('.yo-rc.json with a key that is not a setting', () => {
+  it('warns and names the key instead of ignoring it silently', () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, '.yo-rc.json'), JSON.stringify({ [KEY]: { prot: 8080 } }));
+    const out = runBin([dir, '--yes', '--skip-install']);
+    expect(out.status).toBe(0);
+    expect(out.stdout + out.stderr).toContain('.yo-rc.json has keys that are not settings and are ignored: prot');
+  });
+});
+
 describe('without a terminal', () => {
   it('fails at once, suggests --yes, and writes nothing', () => {
     const parent = tempDir();
