@@ -1,5 +1,6 @@
 // Values that follow from the settings, computed once and handed to every template.
 import type { Settings } from './types.js';
+import { estimateDeployment, type Estimate } from './estimate.js';
 import { rollingBounds } from './validators.js';
 import dependencyVersions from './dependency-versions/package.json' with { type: 'json' };
 
@@ -27,6 +28,8 @@ export interface Derived {
   codeBuildImage: string;
   /** Versions of the generated project's dependencies. */
   versions: Record<string, string>;
+  /** How long one deployment takes, step by step, with warnings (estimate.ts). */
+  estimate: Estimate;
   /** Minutes CodePipeline's ECS deploy action waits: a healthy rolling deployment, doubled, within ECS's 1-60. */
   deployTimeoutMinutes: number;
 }
@@ -47,6 +50,7 @@ export function derive(s: Settings): Derived {
     baseImage: `public.ecr.aws/docker/library/node:${s.nodeVersion}-slim`,
     codeBuildImage: 'aws/codebuild/amazonlinux-x86_64-standard:5.0',
     versions: { ...dependencyVersions.dependencies, ...dependencyVersions.devDependencies },
+    estimate: estimateDeployment(s, { drainSeconds, stopTimeout: drainSeconds + SHUTDOWN_MARGIN }),
     deployTimeoutMinutes: deployTimeoutMinutes(s, drainSeconds + SHUTDOWN_MARGIN),
   };
 }

@@ -41,6 +41,10 @@ export function coerce(decl: SettingDeclaration, raw: unknown): { value: unknown
       if (typeof raw === 'string' && /^\s*-?\d+\s*$/.test(raw)) return { value: Number.parseInt(raw, 10) };
       return { error: 'must be a whole number' };
     }
+    case 'number': {
+      const value = typeof raw === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(raw) ? Number(raw) : raw;
+      return typeof value === 'number' && Number.isFinite(value) ? { value } : { error: 'must be a number' };
+    }
     case 'boolean': {
       if (typeof raw === 'boolean') return { value: raw };
       if (raw === 'true' || raw === 'yes' || raw === '') return { value: true };

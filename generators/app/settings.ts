@@ -22,23 +22,34 @@ interface Common<K extends SettingName> {
   description: string;
   /** The allowed values, in words, for the README and --help. */
   rule: string;
-  default: (settings: Partial<Settings>, context: Context) => Settings[K];
-  validate: v.Validator<Settings[K]>;
+  default: (settings: Partial<Settings>, context: Context) => NonNullable<Settings[K]>;
+  validate: v.Validator<NonNullable<Settings[K]>>;
   /** Whether the setting applies to the other settings (for example, to the chosen strategy). */
   applies?: (settings: Partial<Settings>) => boolean;
 }
 
-type KeysOfType<T> = { [K in SettingName]: Settings[K] extends T ? K : never }[SettingName];
+type KeysOfType<T> = { [K in SettingName]-?: NonNullable<Settings[K]> extends T ? K : never }[SettingName];
 
 export type SettingDeclaration =
   | (Common<KeysOfType<string>> & { kind: 'text' })
   | (Common<KeysOfType<number>> & { kind: 'integer' })
+  | (Common<KeysOfType<number>> & { kind: 'number' })
   | (Common<KeysOfType<boolean>> & { kind: 'boolean' })
   | (Common<KeysOfType<string>> & { kind: 'choice'; choices: readonly { value: string; name: string }[] });
 
 export const STRATEGIES = [
   { value: 'rolling', name: 'rolling: ECS rolling update, new tasks start before old ones stop (min/max percent)' },
+  { value: 'blue-green', name: 'blue-green: ECS blue/green, a full new set of tasks, all traffic moved at once, instant rollback while baking' },
+  { value: 'canary', name: 'canary: ECS canary, a percentage of traffic first, the rest after a bake time' },
+  { value: 'linear', name: 'linear: ECS linear, traffic moved in equal steps with a bake time between them' },
+  { value: 'codedeploy', name: 'codedeploy: CodeDeploy blue/green (all at once, canary or linear), for teams already on CodeDeploy' },
 ] as const;
+
+/** Whether the chosen strategy (rolling when not chosen yet) is one of these. */
+const strategyIs =
+  (...strategies: string[]) =>
+  (s: Partial<Settings>): boolean =>
+    strategies.includes(s.strategy ?? 'rolling');
 
 export const SOURCES = [
   { value: 'connection', name: 'connection: GitHub, GitHub Enterprise, Bitbucket or GitLab through CodeConnections' },
@@ -228,6 +239,78 @@ export const SETTINGS: readonly SettingDeclaration[] = [
     rule: '100-400; with desiredCount and minHealthyPercent it must let a rolling deployment start or stop a task',
     default: () => 200,
     validate: v.validateMaxPercent,
+  },
+  {
+    name: 'bakeTime', kind: 'integer', group: 'deployment',
+    message: 'Bake time (minutes both versions keep running after all traffic moved; rollback is instant meanwhile)',
+    description: 'Minutes the old tasks keep running after production traffic moved (ECS BakeTimeInMinutes; CodeDeploy termination wait).',
+    rule: `0-${v.ECS_BAKE_MAX_MINUTES} minutes (codedeploy: 0-${v.CODEDEPLOY_TERMINATION_WAIT_MAX_MINUTES})`,
+    default: () => 5,
+    validate: v.validateBakeTime,
+    applies: strategyIs('blue-green', 'canary', 'linear', 'codedeploy'),
+  },
+  {
+    name: 'canaryPercent', kind: 'number', group: 'deployment',
+    message: 'Canary percent (share of production traffic the new version gets first)',
+    description: 'Percent of production traffic moved to the new tasks first (ECS CanaryPercent).',
+    rule: '0.1-100.0 in steps of 0.1',
+    default: () => 10,
+    validate: v.validateCanaryPercent,
+    applies: strategyIs('canary'),
+  },
+  {
+    name: 'canaryBakeTime', kind: 'integer', group: 'deployment',
+    message: 'Canary bake time (minutes before the rest of the traffic moves)',
+    description: 'Minutes between the canary shift and moving the rest of the traffic (ECS CanaryBakeTimeInMinutes).',
+    rule: `0-${v.ECS_BAKE_MAX_MINUTES} minutes; bakeTime + canaryBakeTime at most ${v.CFN_MAX_BAKE_MINUTES}`,
+    default: () => 5,
+    validate: v.validateCanaryBakeTime,
+    applies: strategyIs('canary'),
+  },
+  {
+    name: 'linearStepPercent', kind: 'number', group: 'deployment',
+    message: 'Linear step percent (share of production traffic moved at each step)',
+    description: 'Percent of production traffic moved at each step (ECS StepPercent).',
+    rule: '3.0-100.0 in steps of 0.1',
+    default: () => 10,
+    validate: v.validateLinearStepPercent,
+    applies: strategyIs('linear'),
+  },
+  {
+    name: 'linearStepBakeTime', kind: 'integer', group: 'deployment',
+    message: 'Linear step bake time (minutes between two steps)',
+    description: 'Minutes between two traffic steps (ECS StepBakeTimeInMinutes).',
+    rule: `0-${v.ECS_BAKE_MAX_MINUTES} minutes; bakeTime + linearStepBakeTime x steps at most ${v.CFN_MAX_BAKE_MINUTES}`,
+    default: () => 1,
+    validate: v.validateLinearStepBakeTime,
+    applies: strategyIs('linear'),
+  },
+  {
+    name: 'codeDeployConfig', kind: 'choice', group: 'deployment',
+    message: 'CodeDeploy traffic shifting',
+    description: 'CodeDeploy deployment configuration: how traffic moves to the replacement task set.',
+    rule: v.CODEDEPLOY_CONFIGS.map((c) => c.value).join(', '),
+    choices: v.CODEDEPLOY_CONFIGS.map((c) => ({ value: c.value, name: `${c.value}: ${c.name}` })),
+    default: () => v.CODEDEPLOY_CONFIGS[0].value,
+    validate: v.validateCodeDeployConfig,
+    applies: strategyIs('codedeploy'),
+  },
+  {
+    name: 'rollbackAlarms', kind: 'boolean', group: 'deployment',
+    message: 'Create CloudWatch alarms (target 5xx, unhealthy targets) that roll a deployment back?',
+    description: 'Creates CloudWatch alarms on target 5xx responses and unhealthy targets; a deployment that sets one off is rolled back.',
+    rule: 'true or false',
+    default: () => false,
+    validate: (value) => (typeof value === 'boolean' ? true : 'must be true or false'),
+  },
+  {
+    name: 'validationHook', kind: 'text', group: 'deployment',
+    message: 'Lambda function that validates the new version on the test listener before production traffic moves (empty: none)',
+    description: 'ARN of your Lambda function run as a lifecycle hook after test traffic reaches the new tasks; empty: no hook.',
+    rule: 'empty or a Lambda function ARN',
+    default: () => '',
+    validate: v.validateLambdaArn,
+    applies: strategyIs('blue-green', 'canary', 'linear', 'codedeploy'),
   },
   {
     name: 'source', kind: 'choice', group: 'source',

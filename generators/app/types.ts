@@ -26,6 +26,15 @@ export interface Settings {
   connectionArn: string;
   manualApproval: boolean;
   ecrRepository: string;
+  // Strategy-specific: present only when the strategy uses them (see `applies` in settings.ts).
+  bakeTime?: number;
+  canaryPercent?: number;
+  canaryBakeTime?: number;
+  linearStepPercent?: number;
+  linearStepBakeTime?: number;
+  codeDeployConfig?: string;
+  rollbackAlarms: boolean;
+  validationHook?: string;
 }
 
 export type SettingName = keyof Settings;

@@ -141,6 +141,71 @@ export const validateMaxPercent: Validator<number> = all(integerBetween(100, 400
   );
 });
 
+/** Multiples of 0.1 from min to max, as ECS takes CanaryPercent and StepPercent. */
+export function tenthsBetween(min: number, max: number): Validator<number> {
+  return (value) =>
+    typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max && Number.isInteger(Math.round(value * 1e6) / 1e5)
+      ? true
+      : `must be a multiple of 0.1 from ${min.toFixed(1)} to ${max.toFixed(1)} percent`;
+}
+
+/** ECS DeploymentConfiguration.BakeTimeInMinutes and the canary/linear bake times: 0-1440 minutes (24 hours). */
+export const ECS_BAKE_MAX_MINUTES = 1440;
+/** CodeDeploy ECS TerminationWaitTimeInMinutes (the original task set's bake): at most 2880 minutes (2 days). */
+export const CODEDEPLOY_TERMINATION_WAIT_MAX_MINUTES = 2880;
+/** CloudFormation rejects an ECS canary or linear deployment whose bake times add up to more than 33 hours. */
+export const CFN_MAX_BAKE_MINUTES = 33 * 60;
+
+export const validateBakeTime: Validator<number> = (v, s) =>
+  s.strategy === 'codedeploy'
+    ? integerBetween(0, CODEDEPLOY_TERMINATION_WAIT_MAX_MINUTES, 'minutes (CodeDeploy termination wait)')(v, s)
+    : integerBetween(0, ECS_BAKE_MAX_MINUTES, 'minutes')(v, s);
+
+/** ECS CanaryConfiguration.CanaryPercent: multiples of 0.1 from 0.1 to 100.0. */
+export const validateCanaryPercent = tenthsBetween(0.1, 100);
+
+/** ECS LinearConfiguration.StepPercent: multiples of 0.1 from 3.0 to 100.0. */
+export const validateLinearStepPercent = tenthsBetween(3, 100);
+
+/** Traffic steps after which ECS waits the step bake time: CloudFormation's own count (no wait after the step that reaches 100 %). */
+export function linearBakeSteps(stepPercent: number): number {
+  const tenths = Math.round(stepPercent * 10);
+  return 1000 % tenths === 0 ? 1000 / tenths - 1 : Math.floor(1000 / tenths);
+}
+
+function withinCloudFormationLimit(totalMinutes: number, formula: string): Validation {
+  return totalMinutes <= CFN_MAX_BAKE_MINUTES
+    ? true
+    : `makes ${formula} = ${totalMinutes} minutes; CloudFormation rejects ECS deployments over ${CFN_MAX_BAKE_MINUTES} minutes (33 hours)`;
+}
+
+export const validateCanaryBakeTime: Validator<number> = all(integerBetween(0, ECS_BAKE_MAX_MINUTES, 'minutes'), (v, s) =>
+  withinCloudFormationLimit((s.bakeTime ?? 0) + v, `bakeTime ${s.bakeTime ?? 0} + canaryBakeTime ${v}`),
+);
+
+export const validateLinearStepBakeTime: Validator<number> = all(integerBetween(0, ECS_BAKE_MAX_MINUTES, 'minutes'), (v, s) => {
+  const steps = s.linearStepPercent === undefined ? 0 : linearBakeSteps(s.linearStepPercent);
+  return withinCloudFormationLimit((s.bakeTime ?? 0) + v * steps, `bakeTime ${s.bakeTime ?? 0} + linearStepBakeTime ${v} x ${steps} steps`);
+});
+
+/** CodeDeploy's predefined ECS deployment configurations and the minutes each one spends shifting traffic. */
+export const CODEDEPLOY_CONFIGS = [
+  { value: 'CodeDeployDefault.ECSAllAtOnce', name: 'all at once', shiftMinutes: 0 },
+  { value: 'CodeDeployDefault.ECSCanary10Percent5Minutes', name: 'canary: 10 %, the rest 5 minutes later', shiftMinutes: 5 },
+  { value: 'CodeDeployDefault.ECSCanary10Percent15Minutes', name: 'canary: 10 %, the rest 15 minutes later', shiftMinutes: 15 },
+  { value: 'CodeDeployDefault.ECSLinear10PercentEvery1Minutes', name: 'linear: 10 % more every minute (9 minutes)', shiftMinutes: 9 },
+  { value: 'CodeDeployDefault.ECSLinear10PercentEvery3Minutes', name: 'linear: 10 % more every 3 minutes (27 minutes)', shiftMinutes: 27 },
+] as const;
+
+export const validateCodeDeployConfig: Validator<string> = (v) =>
+  CODEDEPLOY_CONFIGS.some((c) => c.value === v) ? true : `must be one of ${CODEDEPLOY_CONFIGS.map((c) => c.value).join(', ')}`;
+
+/** Empty, or the ARN of a Lambda function (optionally with a version or alias), as ECS lifecycle hooks and appspec hooks take. */
+export const validateLambdaArn: Validator<string> = (v) =>
+  v === '' || /^arn:aws(-[a-z]+)*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]{1,128})?$/.test(v)
+    ? true
+    : 'must be empty or a Lambda function ARN: arn:aws:lambda:REGION:ACCOUNT:function:NAME';
+
 export const validateCpu: Validator<number> = (v) =>
   FARGATE_SIZES[v] ? true : `must be a Fargate CPU size: ${Object.keys(FARGATE_SIZES).join(', ')}`;
 
