@@ -237,6 +237,64 @@ describe.each(Object.entries(SCENARIOS))('%s', (_name, options) => {
     });
   });
 
+  describe('README deploy steps', () => {
+    const section = (title: string) => {
+      const start = r.text.readme.indexOf(title);
+      expect(start).toBeGreaterThan(-1);
+      const end = r.text.readme.indexOf('\n### ', start + 1);
+      return r.text.readme.slice(start, end < 0 ? undefined : end);
+    };
+    /** Rows of the section's table: parameter -> default as written. */
+    const table = (text: string) =>
+      new Map([...text.matchAll(/^\| `(\w+)` \| ([^|]+) \|/gm)].map((m) => [m[1], m[2].trim()]));
+    /** Parameters each `aws cloudformation deploy` of the template file passes, backslash-continued lines joined. */
+    const overrides = (file: string) =>
+      r.text.readme
+        .replaceAll('\\\n', ' ')
+        .split('\n')
+        .filter((line) => line.includes('aws cloudformation deploy') && line.includes(`--template-file ${file}`))
+        .map((line) => [...line.split('--parameter-overrides')[1].matchAll(/(\w+)=/g)].map((m) => m[1]));
+    const expectMatches = (rows: Map<string, string>, parameters: Record<string, Record<string, unknown>>) => {
+      expect([...rows.keys()].sort()).toEqual(Object.keys(parameters).sort());
+      for (const [name, p] of Object.entries(parameters)) {
+        const shown = !('Default' in p) ? '(required)' : p.Default === '' ? '(empty)' : `\`${String(p.Default)}\``;
+        expect(rows.get(name), name).toBe(shown);
+      }
+    };
+    const required = (parameters: Record<string, Record<string, unknown>>) =>
+      Object.entries(parameters).filter(([, p]) => !('Default' in p)).map(([name]) => name);
+
+    test('the service table lists exactly the template parameters with their defaults', () => {
+      expectMatches(table(section('### 1. The service stack')), r.service.Parameters!);
+    });
+
+    test('the pipeline table lists exactly the template parameters with their defaults', () => {
+      expectMatches(table(section('### 2. The pipeline stack')), r.pipeline.Parameters!);
+    });
+
+    test('each deploy command passes only existing parameters, the first ones every required one', () => {
+      const service = overrides('infra/service.yml');
+      const pipeline = overrides('infra/pipeline.yml');
+      expect(service).toHaveLength(2);
+      expect(pipeline).toHaveLength(1);
+      for (const names of service) for (const name of names) expect(r.service.Parameters).toHaveProperty(name);
+      for (const name of pipeline[0]) expect(r.pipeline.Parameters).toHaveProperty(name);
+      expect(service[0]).toEqual(expect.arrayContaining(required(r.service.Parameters!)));
+      expect(pipeline[0]).toEqual(expect.arrayContaining(required(r.pipeline.Parameters!)));
+      expect(service[1]).toEqual(['ImageUri']);
+    });
+
+    test('the image lookup reads the configured cluster, service and container', () => {
+      const step = section('### 4.');
+      expect(step).toContain(`--cluster ${String(r.settings.cluster)} --services ${String(r.settings.service)}`);
+      expect(step).toContain(`containerDefinitions[?name=='${String(r.settings.containerName)}']`);
+    });
+
+    test('the handshake step appears for a connection only', () => {
+      expect(r.text.readme.includes('### 3. The connection handshake')).toBe(r.settings.source === 'connection');
+    });
+  });
+
   describe('buildspec.yml', () => {
     test('pins the Node line, logs in with get-login-password, tags with the short commit and caches', () => {
       const b = r.buildspec;
