@@ -55,13 +55,17 @@ for (const [flag, value] of Object.entries(values)) {
 const { createEnv } = await import('yeoman-environment');
 const env = createEnv({ cwd: destination, skipInstall: Boolean(values['skip-install']) });
 env.register(generatorPath, { namespace: 'bluegreen-ecs:app', packagePath: root });
-try {
-  await env.run(['bluegreen-ecs:app'], { ...generatorOptions, skipInstall: Boolean(values['skip-install']) });
-} catch (error) {
-  // A rejected run leaves nothing behind, not even the folder this command created.
+// A rejected run or a dry run leaves nothing behind, not even the folder this command created.
+const removeCreatedEmptyFolder = () => {
   if (!existedBefore && existsSync(destination) && readdirSync(destination).length === 0) {
     rmSync(destination, { recursive: true });
   }
+};
+try {
+  await env.run(['bluegreen-ecs:app'], { ...generatorOptions, skipInstall: Boolean(values['skip-install']) });
+  if (values['dry-run']) removeCreatedEmptyFolder();
+} catch (error) {
+  removeCreatedEmptyFolder();
   console.error(`\ncreate-bluegreen-ecs: ${error.message}`);
   process.exit(1);
 }

@@ -2,13 +2,18 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import Generator from 'yeoman-generator';
-import { FILES, outputPaths } from './files.js';
+import { COMMAND_FLAGS } from './cli.js';
+import { FILES, outputPaths, type FileEntry } from './files.js';
 import { derive } from './derive.js';
 import { describeEstimate } from './estimate.js';
 import { check, declarationOf, resolveSettings, unansweredSettings, SettingsError, type Sources } from './resolve.js';
 import { GROUP_TITLES, SETTING_NAMES, SETTINGS, flagOf, type Group } from './settings.js';
 import type { Context, SettingName, Settings } from './types.js';
 import { TEMPLATES_DIR, VERSION } from './paths.js';
+import {
+  ConflictError, applyPlan, conflictsOf, diskReader, planRegeneration, previousGeneration, runReport, storedValuesDiffer, type Plan,
+} from './regenerate.js';
+import { renderOutput } from './render.js';
 
 type Options = Record<string, unknown>;
 
@@ -16,6 +21,9 @@ export default class BluegreenEcsGenerator extends Generator {
   private sources!: Sources;
   private context!: Context;
   private settings!: Settings;
+  private plan!: Plan;
+  /** Whether this run changed .yo-rc.json. */
+  private stored = false;
 
   constructor(args: string[], options: Options) {
     super(args, options as never);
@@ -26,6 +34,7 @@ export default class BluegreenEcsGenerator extends Generator {
       });
     }
     this.option('yes', { type: Boolean, alias: 'y', description: 'Ask nothing: use stored values, then defaults.' });
+    this.option('dry-run', { type: Boolean, description: COMMAND_FLAGS['dry-run'].description });
     this.sourceRoot(TEMPLATES_DIR);
   }
 
@@ -93,23 +102,28 @@ export default class BluegreenEcsGenerator extends Generator {
 
   configuring() {
     this.settings = resolveSettings(this.sources, this.context);
-    // Settings that do not apply any more (for example after a strategy change) leave .yo-rc.json.
-    for (const name of SETTING_NAMES) if (!(name in this.settings)) this.config.delete(name);
-    this.config.set({ ...this.settings, generatorVersion: VERSION });
   }
 
   writing() {
-    const data = { ...this.settings, ...derive(this.settings), settings: this.settings, generatorVersion: VERSION };
-    this.renderTemplates(
-      FILES.filter((file) => !file.when || file.when(this.settings)).map((file) => ({
-        source: file.source,
-        destination: file.destination ?? file.source,
-      })),
-      data,
-    );
+    const previous = previousGeneration(this.sources.stored, this.context);
+    this.plan = planRegeneration({
+      base: previous && renderOutput(this._outputFiles(), previous.settings, previous.generatorVersion, this),
+      theirs: renderOutput(this._outputFiles(), this.settings, VERSION, this),
+      read: diskReader(this.destinationRoot()),
+    });
+    if (this._dryRun()) return;
+    applyPlan(this.plan, this.fs, this.destinationRoot());
+    // .yo-rc.json changes only with a run that completes, so a conflicting run can simply be run again.
+    if (conflictsOf(this.plan).length === 0) this._storeSettings();
   }
 
   end() {
+    if (this._dryRun() || !this.plan.firstRun) {
+      this.log(runReport(this.plan, { dryRun: this._dryRun(), stored: this.stored }));
+      const conflicts = conflictsOf(this.plan).map((file) => file.path);
+      if (conflicts.length > 0 && !this._dryRun()) throw new ConflictError(conflicts);
+      return;
+    }
     const s = this.settings;
     this.log(
       [
@@ -126,6 +140,28 @@ export default class BluegreenEcsGenerator extends Generator {
         `Change a setting later by running the generator again, for example: yo bluegreen-ecs --port 8080`,
       ].join('\n'),
     );
+  }
+
+  // Helpers start with _: Yeoman runs every other method of the class as a task.
+  /** Files the generator produces; a seam for tests that need a file only some settings produce. */
+  protected _outputFiles(): readonly FileEntry[] {
+    return FILES;
+  }
+
+  private _dryRun(): boolean {
+    const options = this.options as Options;
+    return Boolean(options.dryRun ?? options['dry-run']);
+  }
+
+  /** Stores the settings and the generator version in .yo-rc.json, unless they are there already. */
+  private _storeSettings(): void {
+    // Settings that do not apply any more (for example after a strategy change) leave .yo-rc.json.
+    const dropped = SETTING_NAMES.filter((name) => !(name in this.settings) && name in this.sources.stored);
+    const next = { ...this.settings, generatorVersion: VERSION };
+    if (dropped.length === 0 && !storedValuesDiffer(this.sources.stored, next)) return;
+    for (const name of dropped) this.config.delete(name);
+    this.config.set(next);
+    this.stored = true;
   }
 
   /** Values of the setting flags given on the command line, keyed by setting name. */
