@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import ts from 'typescript';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { checkTemplate } from '../support/cfn/check.js';
 import { checkPolicies } from '../support/cfn/iam.js';
@@ -292,6 +293,43 @@ describe.each(Object.entries(SCENARIOS))('%s', (_name, options) => {
 
     test('the handshake step appears for a connection only', () => {
       expect(r.text.readme.includes('### 3. The connection handshake')).toBe(r.settings.source === 'connection');
+    });
+  });
+
+  describe('the app agrees with the infrastructure', () => {
+    /** The literal values of `export const GENERATED = { ... }` in the generated src/config.ts, read with the TypeScript parser. */
+    const generatedConfig = (): Record<string, unknown> => {
+      const file = ts.createSourceFile('config.ts', readFileSync(path.join(r.dir, 'src/config.ts'), 'utf8'), ts.ScriptTarget.ES2022);
+      let literal: ts.ObjectLiteralExpression | undefined;
+      const visit = (node: ts.Node): void => {
+        if (ts.isVariableDeclaration(node) && node.name.getText(file) === 'GENERATED' && node.initializer) {
+          const init = ts.isAsExpression(node.initializer) ? node.initializer.expression : node.initializer;
+          if (ts.isObjectLiteralExpression(init)) literal = init;
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(file);
+      expect(literal, 'GENERATED in src/config.ts').toBeDefined();
+      return Object.fromEntries(
+        literal!.properties.filter(ts.isPropertyAssignment).map((p) => [p.name.getText(file), JSON.parse(p.initializer.getText(file))]),
+      );
+    };
+
+    test('port, health path, drain and stop timeout are the ones the task definition and target group use', () => {
+      const app = generatedConfig();
+      const container = only(r.service, 'AWS::ECS::TaskDefinition').Properties.ContainerDefinitions[0];
+      const group = only(r.service, 'AWS::ElasticLoadBalancingV2::TargetGroup').Properties;
+      expect(app.port).toBe(container.PortMappings[0].ContainerPort);
+      expect(app.port).toBe(group.Port);
+      expect(app.healthCheckPath).toBe(group.HealthCheckPath);
+      expect(app.stopTimeoutSeconds).toBe(container.StopTimeout);
+      expect(app.drainSeconds).toBeLessThan(container.StopTimeout);
+    });
+
+    test('the scripts the buildspec runs exist in the app', () => {
+      const scripts = JSON.parse(readFileSync(path.join(r.dir, 'package.json'), 'utf8')).scripts as Record<string, string>;
+      expect(scripts).toHaveProperty('lint');
+      expect(scripts).toHaveProperty('test');
     });
   });
 
