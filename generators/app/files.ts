@@ -22,10 +22,13 @@ export const FILES: readonly FileEntry[] = [
   { source: 'src/app.ts' },
   { source: 'src/server.ts' },
   { source: 'src/config.ts' },
+  { source: 'src/checks.ts' },
   { source: 'src/health.ts' },
   { source: 'src/logger.ts' },
   { source: 'src/shutdown.ts' },
+  { source: 'test/helpers.ts' },
   { source: 'test/app.test.ts' },
+  { source: 'test/config.test.ts' },
   { source: 'test/health.test.ts' },
   { source: 'test/shutdown.test.ts' },
   // The container
@@ -35,6 +38,9 @@ export const FILES: readonly FileEntry[] = [
   { source: 'buildspec.yml' },
   { source: 'infra/pipeline.yml' },
   { source: 'infra/service.yml' },
+  // CodeDeploy's inputs, read by the pipeline's CodeDeployToECS action.
+  { source: 'appspec.yaml', when: (s) => s.strategy === 'codedeploy' },
+  { source: 'taskdef.json', when: (s) => s.strategy === 'codedeploy' },
   // Repository
   dot('github/workflows/ci.yml'),
   dot('github/dependabot.yml'),

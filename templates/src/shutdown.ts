@@ -1,1 +1,72 @@
-# TODO placeholder for <%= appName %>
+// Graceful shutdown in the order ECS stops a task: health 503, drain, stop accepting, finish requests, exit 0.
+import type { Server, ServerResponse } from 'node:http';
+import type { Logger } from './logger.js';
+
+export interface ShutdownOptions {
+  server: Server;
+  health: { startDraining(): void };
+  logger: Logger;
+  /** Milliseconds the app keeps serving after the signal, while the load balancer sees it unhealthy. */
+  drainMs: number;
+  /** Milliseconds after the signal at which requests still in flight are cut and the process exits 1. */
+  forcedExitMs: number;
+  exit: (code: number) => void;
+}
+
+/** Returns the function to call with the signal; a second signal exits at once. */
+export function gracefulShutdown({ server, health, logger, drainMs, forcedExitMs, exit }: ShutdownOptions): (signal: string) => void {
+  let started = false;
+  let closing = false;
+  const timers: NodeJS.Timeout[] = [];
+  const inFlight = new Set<ServerResponse>();
+  // Once closing, every response says Connection: close and its keep-alive connection is closed after it.
+  server.prependListener('request', (_req, res) => {
+    inFlight.add(res);
+    if (closing) res.setHeader('Connection', 'close');
+    res.once('close', () => {
+      inFlight.delete(res);
+      if (closing) {
+        setImmediate(() => {
+          server.closeIdleConnections();
+        });
+      }
+    });
+  });
+
+  const finish = (code: number) => {
+    for (const timer of timers) clearTimeout(timer);
+    exit(code);
+  };
+  const forceExit = (reason: string) => {
+    logger.error('forced exit', { reason });
+    server.closeAllConnections();
+    finish(1);
+  };
+
+  return (signal) => {
+    if (started) {
+      forceExit(`second ${signal}`);
+      return;
+    }
+    started = true;
+    health.startDraining();
+    logger.info('draining', { signal, drainMs, forcedExitMs });
+    const close = () => {
+      closing = true;
+      logger.info('closing', { signal, inFlight: inFlight.size });
+      for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
+      server.close((error) => {
+        if (error) logger.error('server close failed', { error });
+        logger.info('closed', { signal });
+        finish(error ? 1 : 0);
+      });
+      server.closeIdleConnections();
+    };
+    timers.push(
+      setTimeout(close, drainMs),
+      setTimeout(() => {
+        forceExit(`requests still in flight ${String(forcedExitMs)} ms after the signal`);
+      }, forcedExitMs),
+    );
+  };
+}

@@ -1,1 +1,104 @@
-# TODO placeholder for <%= appName %>
+// The shutdown sequence, on the built server in its own process and on the shutdown function with a real server.
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, it } from 'node:test';
+import { Health } from '../src/health.js';
+import { createLogger } from '../src/logger.js';
+import { gracefulShutdown } from '../src/shutdown.js';
+import { HEALTH_PATH, serve, since, spawnServer } from './helpers.js';
+
+const DRAIN_SECONDS = 2;
+const STOP_TIMEOUT_SECONDS = 5;
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  describe(`the server on ${signal}`, () => {
+    it('answers 503 on the health path at once, keeps serving during the drain, then exits 0 before the stop timeout', async () => {
+      const server = await spawnServer({ DRAIN_SECONDS: String(DRAIN_SECONDS), STOP_TIMEOUT_SECONDS: String(STOP_TIMEOUT_SECONDS) });
+      assert.equal((await fetch(`${server.url}${HEALTH_PATH}`)).status, 200);
+
+      const signalled = performance.now();
+      server.child.kill(signal);
+      const firstHealth = await fetch(`${server.url}${HEALTH_PATH}`);
+      assert.equal(firstHealth.status, 503);
+      assert.equal(((await firstHealth.json()) as { status: string }).status, 'draining');
+      assert.ok(since(signalled) < 1000, 'health turned 503 within a second');
+
+      // Other requests still succeed until the drain ends.
+      while (since(signalled) < (DRAIN_SECONDS - 0.5) * 1000) {
+        const res = await fetch(`${server.url}/`);
+        assert.equal(res.status, 200);
+        await res.text();
+        await sleep(100);
+      }
+
+      const { code } = await server.exited;
+      const exitedAfter = since(signalled);
+      assert.equal(code, 0);
+      assert.ok(exitedAfter >= DRAIN_SECONDS * 1000, `exited after ${String(Math.round(exitedAfter))} ms, not before the drain ended`);
+      assert.ok(exitedAfter < STOP_TIMEOUT_SECONDS * 1000, `exited after ${String(Math.round(exitedAfter))} ms, before the stop timeout`);
+      assert.deepEqual(
+        server.logs.map((entry) => entry.message).filter((message) => message !== 'request'),
+        ['listening', 'draining', 'closing', 'closed'],
+      );
+    });
+  });
+}
+
+/** A real server whose /slow requests take `slowMs` and /hang requests never end, shut down by gracefulShutdown with `exit` recorded. */
+async function shutdownFixture(drainMs: number, forcedExitMs: number, slowMs: number) {
+  let exitCode: (code: number) => void = () => undefined;
+  const exited = new Promise<number>((resolve) => (exitCode = resolve));
+  const served = await serve((req, res) => {
+    // /hang never answers, without a timer that would keep the test process alive.
+    if (req.url !== '/hang') setTimeout(() => res.end('done'), req.url === '/slow' ? slowMs : 0);
+  });
+  const shutdown = gracefulShutdown({
+    server: served.server,
+    health: new Health({ version: 'test', budgetMs: 100 }),
+    logger: createLogger(() => undefined),
+    drainMs,
+    forcedExitMs,
+    exit: exitCode,
+  });
+  return { served, shutdown, exited };
+}
+
+describe('gracefulShutdown', () => {
+  it('lets a request in flight finish after the drain, closes keep-alive connections, then exits 0', async () => {
+    const { served, shutdown, exited } = await shutdownFixture(200, 5000, 800);
+    // A keep-alive connection left idle in fetch's pool must not hold the server open.
+    await (await fetch(`${served.url}/`)).text();
+    const slow = fetch(`${served.url}/slow`);
+    await sleep(50);
+    const signalled = performance.now();
+    shutdown('SIGTERM');
+    const res = await slow;
+    assert.equal(res.headers.get('connection'), 'close');
+    assert.equal(await res.text(), 'done');
+    assert.equal(await exited, 0);
+    assert.ok(since(signalled) < 2000, 'exited once the last request finished');
+    assert.equal(served.server.listening, false);
+  });
+
+  it('cuts requests still in flight at the forced-exit deadline and exits 1', async () => {
+    const { served, shutdown, exited } = await shutdownFixture(100, 500, 0);
+    const slow = fetch(`${served.url}/hang`).catch((error: unknown) => error);
+    await sleep(50);
+    const signalled = performance.now();
+    shutdown('SIGTERM');
+    assert.equal(await exited, 1);
+    const elapsed = since(signalled);
+    assert.ok(elapsed >= 500 && elapsed < 1500, `forced exit after ${String(Math.round(elapsed))} ms`);
+    assert.ok((await slow) instanceof Error, 'the hanging request was cut');
+  });
+
+  it('exits 1 at once on a second signal', async () => {
+    const { served, shutdown, exited } = await shutdownFixture(10_000, 20_000, 0);
+    shutdown('SIGINT');
+    const signalled = performance.now();
+    shutdown('SIGINT');
+    assert.equal(await exited, 1);
+    assert.ok(since(signalled) < 500);
+    await served.close();
+  });
+});

@@ -1,0 +1,35 @@
+// The configuration: generated defaults, environment overrides and clear errors for bad values.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError, FORCED_EXIT_LEAD_SECONDS, GENERATED, loadConfig } from '../src/config.js';
+
+describe('loadConfig', () => {
+  it('uses the generated values when the environment sets nothing', () => {
+    const config = loadConfig({}, '0.1.0');
+    assert.equal(config.port, GENERATED.port);
+    assert.equal(config.healthCheckPath, GENERATED.healthCheckPath);
+    assert.equal(config.drainMs, GENERATED.drainSeconds * 1000);
+    assert.equal(config.forcedExitMs, (GENERATED.stopTimeoutSeconds - FORCED_EXIT_LEAD_SECONDS) * 1000);
+    assert.equal(config.version, '0.1.0');
+  });
+
+  it('keeps connections open longer than the load balancer (60 s idle timeout)', () => {
+    const config = loadConfig({});
+    assert.ok(config.keepAliveTimeoutMs > 60_000);
+    assert.ok(config.headersTimeoutMs > config.keepAliveTimeoutMs);
+  });
+
+  it('takes overrides from the environment', () => {
+    const config = loadConfig({ PORT: '8181', DRAIN_SECONDS: '1', STOP_TIMEOUT_SECONDS: '4', APP_VERSION: 'abc123' });
+    assert.deepEqual([config.port, config.drainMs, config.forcedExitMs, config.version], [8181, 1000, 2000, 'abc123']);
+  });
+
+  it('rejects values that are not integers in range, naming the variable', () => {
+    assert.throws(() => loadConfig({ PORT: 'http' }), (e: unknown) => e instanceof ConfigError && e.message.includes('PORT must be an integer'));
+    assert.throws(() => loadConfig({ DRAIN_SECONDS: '-1' }), /DRAIN_SECONDS must be an integer from 0/);
+  });
+
+  it('rejects a stop timeout that leaves no time after the drain', () => {
+    assert.throws(() => loadConfig({ DRAIN_SECONDS: '30', STOP_TIMEOUT_SECONDS: '31' }), /STOP_TIMEOUT_SECONDS \(31\) must exceed DRAIN_SECONDS \(30\)/);
+  });
+});
