@@ -111,6 +111,17 @@ describe('regenerating with a changed setting', () => {
   });
 });
 
+describe('the generated README', () => {
+  it('shows the command to change a setting and what happens to edited files', async () => {
+    const readme = read(await generatedFolder(APP), 'README.md');
+    const section = readme.slice(readme.indexOf('## Changing a setting'));
+    expect(section).toContain('create-bluegreen-ecs . --port 8080 --dry-run');
+    expect(section).toContain('yo bluegreen-ecs --port 8080');
+    expect(section).toMatch(/\| edited by you, [^|]*\| three-way merge/);
+    expect(section).toContain('goes to `<file>.conflict`');
+  });
+});
+
 describe('a re-run with the same settings', () => {
   it('writes nothing, edits or not, and says so', async () => {
     const { dir } = await editedProject();
