@@ -42,6 +42,7 @@ Resources:
         FailureThreshold: 3
 Outputs:
   Url:
+    Condition: Always
     Value: !Sub "\${Logs.Arn}/\${Group}"
 `;
 
@@ -98,6 +99,7 @@ describe('checkTemplate', () => {
   test('rejects a dangling !Ref', async () => {
     expect(await checkTemplate(broken('!Ref VpcId', '!Ref Vpc'))).toEqual([
       'Resources.Group: Vpc is neither a parameter, a resource nor a pseudo parameter',
+      'Parameters.VpcId: never used',
     ]);
   });
 
@@ -117,11 +119,26 @@ describe('checkTemplate', () => {
   });
 
   test('rejects unknown conditions and DependsOn targets', async () => {
-    expect(await checkTemplate(broken('Condition: Always', 'Condition: Sometimes'))).toEqual([
+    expect(await checkTemplate(broken('    Condition: Always\n    Properties:', '    Condition: Sometimes\n    Properties:'))).toEqual([
       'Resources.Group: condition Sometimes does not exist',
+      'Outputs.Url: Group exists only when Sometimes holds; refer to it inside Fn::If [Sometimes, ...] or under the same Condition',
     ]);
     expect(await checkTemplate(broken('DependsOn: Logs', 'DependsOn: [Logs, Nothing]'))).toEqual([
       'Resources.Check: DependsOn Nothing is not a resource',
+    ]);
+  });
+
+  test('rejects a reference to a conditional resource where its condition may not hold', async () => {
+    expect(await checkTemplate(broken('    Condition: Always\n    Value', '    Value'))).toEqual([
+      'Outputs.Url: Group exists only when Always holds; refer to it inside Fn::If [Always, ...] or under the same Condition',
+    ]);
+    const guarded = broken('    Condition: Always\n    Value: !Sub "${Logs.Arn}/${Group}"', '    Value: !If [Always, !Ref Group, !Ref Logs]');
+    expect(await checkTemplate(guarded)).toEqual([]);
+  });
+
+  test('rejects a parameter that nothing uses', async () => {
+    expect(await checkTemplate(broken('      RetentionInDays: !Ref Retention', '      RetentionInDays: 30'))).toEqual([
+      'Parameters.Retention: never used',
     ]);
   });
 

@@ -253,6 +253,8 @@ interface Walk {
   problems: string[];
   /** Resources the walked value depends on. */
   dependsOn: Set<string>;
+  /** Conditions known to hold here: the resource's or output's own, and those of the Fn::If branches around. */
+  active: ReadonlySet<string>;
 }
 
 function checkReferences(template: Template, schemas: Schemas): string[] {
@@ -261,6 +263,7 @@ function checkReferences(template: Template, schemas: Schemas): string[] {
   const conditions = new Set(Object.keys(template.Conditions ?? {}));
   const problems: string[] = [];
   const edges = new Map<string, Set<string>>();
+  const usedParameters = new Set<string>();
 
   const walk = (value: unknown, w: Walk, locals: ReadonlySet<string> = new Set()): void => {
     const call = intrinsic(value);
@@ -278,7 +281,8 @@ function checkReferences(template: Template, schemas: Schemas): string[] {
     if (fn === 'Fn::GetAtt') return resolveGetAtt(arg, w);
     if (fn === 'Fn::If' && Array.isArray(arg)) {
       if (!conditions.has(String(arg[0]))) w.problems.push(`${w.where}: condition ${String(arg[0])} (Fn::If) does not exist`);
-      arg.slice(1).forEach((item) => walk(item, w, locals));
+      walk(arg[1], { ...w, active: new Set([...w.active, String(arg[0])]) }, locals);
+      walk(arg[2], w, locals);
       return;
     }
     if (fn === 'Fn::Sub') {
@@ -298,9 +302,19 @@ function checkReferences(template: Template, schemas: Schemas): string[] {
   };
 
   const resolveName = (name: string, w: Walk, locals: ReadonlySet<string>) => {
+    if (parameters.has(name) && !locals.has(name)) usedParameters.add(name);
     if (locals.has(name) || parameters.has(name) || PSEUDO_PARAMETERS.has(name)) return;
-    if (name in resources) w.dependsOn.add(name);
+    if (name in resources) dependOn(name, w);
     else w.problems.push(`${w.where}: ${name} is neither a parameter, a resource nor a pseudo parameter`);
+  };
+
+  // CloudFormation refuses a reference to a conditional resource from a place where its condition may not hold.
+  const dependOn = (name: string, w: Walk) => {
+    w.dependsOn.add(name);
+    const condition = resources[name].Condition;
+    if (condition !== undefined && !w.active.has(condition)) {
+      w.problems.push(`${w.where}: ${name} exists only when ${condition} holds; refer to it inside Fn::If [${condition}, ...] or under the same Condition`);
+    }
   };
 
   const resolveGetAtt = (arg: unknown, w: Walk) => {
@@ -308,7 +322,7 @@ function checkReferences(template: Template, schemas: Schemas): string[] {
     const [name, attribute] = arg as [unknown, unknown];
     const resource = typeof name === 'string' ? resources[name] : undefined;
     if (!resource) return void w.problems.push(`${w.where}: GetAtt resource ${String(name)} does not exist`);
-    w.dependsOn.add(name as string);
+    dependOn(name as string, w);
     if (intrinsic(attribute)) return walk(attribute, w);
     const spec = specResource(schemas, resource.Type);
     if (spec && !(String(attribute) in spec.attributes)) {
@@ -317,26 +331,30 @@ function checkReferences(template: Template, schemas: Schemas): string[] {
   };
 
   for (const [name, body] of Object.entries(template.Conditions ?? {})) {
-    walk(body, { where: `Conditions.${name}`, problems, dependsOn: new Set() });
+    walk(body, { where: `Conditions.${name}`, problems, dependsOn: new Set(), active: new Set() });
   }
+  walk(template.Rules, { where: 'Rules', problems, dependsOn: new Set(), active: new Set() });
   for (const [name, resource] of Object.entries(resources)) {
-    const w: Walk = { where: `Resources.${name}`, problems, dependsOn: new Set() };
+    const own = resource.Condition === undefined ? [] : [resource.Condition];
+    const w: Walk = { where: `Resources.${name}`, problems, dependsOn: new Set(), active: new Set(own) };
     if (resource.Condition !== undefined && !conditions.has(resource.Condition)) problems.push(`${w.where}: condition ${resource.Condition} does not exist`);
     walk(resource.Properties, w);
     walk(resource.Metadata, w);
     const dependsOn = resource.DependsOn === undefined ? [] : [resource.DependsOn].flat();
     for (const target of dependsOn) {
-      if (target in resources) w.dependsOn.add(target);
+      if (target in resources) dependOn(target, w);
       else problems.push(`${w.where}: DependsOn ${String(target)} is not a resource`);
     }
     edges.set(name, w.dependsOn);
   }
   for (const [name, output] of Object.entries(template.Outputs ?? {})) {
-    const w: Walk = { where: `Outputs.${name}`, problems, dependsOn: new Set() };
+    const own = output.Condition === undefined ? [] : [String(output.Condition)];
+    const w: Walk = { where: `Outputs.${name}`, problems, dependsOn: new Set(), active: new Set(own) };
     if (!('Value' in output)) problems.push(`${w.where}: Value is missing`);
     if (output.Condition !== undefined && !conditions.has(String(output.Condition))) problems.push(`${w.where}: condition ${String(output.Condition)} does not exist`);
     walk(output, w);
   }
+  for (const name of parameters) if (!usedParameters.has(name)) problems.push(`Parameters.${name}: never used`);
   problems.push(...findCycles(edges));
   return problems;
 }
