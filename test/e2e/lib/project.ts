@@ -1,0 +1,51 @@
+// The generated repository as the rehearsal sees it: its stored settings and the values derived from them.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { BIN, ROOT, tempDir } from '../../support/generate.js';
+
+export interface Project {
+  dir: string;
+  /** Settings exactly as stored in the generated .yo-rc.json. */
+  settings: Record<string, unknown> & {
+    appName: string; port: number; healthCheckPath: string; healthCheckInterval: number; healthCheckTimeout: number;
+    healthyThreshold: number; unhealthyThreshold: number; deregistrationDelay: number; desiredCount: number;
+    minHealthyPercent: number; maxPercent: number; strategy: string;
+  };
+  /** Values the templates were rendered with (drainSeconds, stopTimeout, ...), from the generator's own derive(). */
+  derived: { drainSeconds: number; stopTimeout: number };
+  /** Images named by the Dockerfile's FROM lines (the local base image is tagged with these). */
+  baseImages: string[];
+  /** argv of the start script (`node dist/src/server.js`), run directly so signals reach node as in the container. */
+  startCommand: string[];
+}
+
+const run = (cmd: string, args: string[], cwd: string) =>
+  execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
+
+/** Generates a repository with the bin (as a user would), installs and builds it. */
+export async function generateProject(name: string, flags: Record<string, string> = {}): Promise<Project> {
+  const dir = path.join(tempDir('bluegreen-e2e-'), name);
+  const args = Object.entries(flags).flatMap(([flag, value]) => [`--${flag}`, value]);
+  run(process.execPath, [BIN, dir, '--yes', '--skip-install', ...args], ROOT);
+  run('npm', ['install', '--no-audit', '--no-fund'], dir);
+  run('npm', ['run', 'build'], dir);
+  return readProject(dir);
+}
+
+export async function readProject(dir: string): Promise<Project> {
+  const rc = JSON.parse(readFileSync(path.join(dir, '.yo-rc.json'), 'utf8'));
+  const settings = Object.values(rc)[0] as Project['settings'];
+  const { derive } = await import(path.join(ROOT, 'dist', 'generators', 'app', 'derive.js'));
+  const dockerfile = readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
+  const stageNames = new Set<string>();
+  const baseImages: string[] = [];
+  for (const [, image, stage] of dockerfile.matchAll(/^FROM\s+(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?/gim)) {
+    if (!stageNames.has(image) && !baseImages.includes(image)) baseImages.push(image);
+    if (stage) stageNames.add(stage);
+  }
+  const start: string = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).scripts.start;
+  const startCommand = start.split(/\s+/);
+  if (startCommand[0] !== 'node') throw new Error(`start script is not "node ...": ${start}`);
+  return { dir, settings, derived: derive(settings), baseImages, startCommand: [process.execPath, ...startCommand.slice(1)] };
+}

@@ -1,0 +1,83 @@
+// A task is one copy of the app, run as a local process or as a podman container; both stop like an ECS task.
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
+
+export interface Exit {
+  code: number | null;
+  signal: string | null;
+}
+
+export interface Task {
+  readonly name: string;
+  readonly port: number;
+  signal(signal: 'SIGTERM' | 'SIGKILL'): Promise<void>;
+  readonly exited: Promise<Exit>;
+}
+
+export interface Runtime {
+  readonly name: 'process' | 'container';
+  /** Starts a task listening on 127.0.0.1:port, with extra environment variables. */
+  start(name: string, port: number, env: Record<string, string>): Promise<Task>;
+}
+
+/** Runs argv (e.g. node dist/src/server.js) in cwd with PORT set. */
+export function processRuntime(argv: string[], cwd: string): Runtime {
+  return {
+    name: 'process',
+    async start(name, port, env) {
+      const child = spawn(argv[0], argv.slice(1), {
+        cwd,
+        env: { ...process.env, ...env, PORT: String(port) },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+      const exited = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+      return {
+        name,
+        port,
+        exited,
+        async signal(signal) {
+          if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+        },
+      };
+    },
+  };
+}
+
+/** Flags podman needs on these machines (see the rig notes): runc, and explicit ulimits. */
+export const PODMAN_RUN_FLAGS = ['--runtime', 'runc', '--ulimit', 'nofile=20000:20000', '--ulimit', 'nproc=4096:4096'];
+
+export async function podman(...args: string[]): Promise<string> {
+  const { stdout } = await execFileAsync('podman', args, { encoding: 'utf8', timeout: 300_000 });
+  return stdout.trim();
+}
+
+/**
+ * Runs an image on the host network (the app's own port, set through PORT like the platform does);
+ * the container is removed once it has exited.
+ */
+export function containerRuntime(image: string): Runtime {
+  return {
+    name: 'container',
+    async start(name, port, env) {
+      const container = `bluegreen-e2e-${name}-${process.pid}`;
+      const envFlags = Object.entries({ ...env, PORT: String(port) }).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+      await podman('run', '-d', '--name', container, '--network', 'host', ...PODMAN_RUN_FLAGS, ...envFlags, image);
+      const exited = podman('wait', container).then(async (out) => {
+        await podman('rm', '-f', container).catch(() => undefined);
+        const code = Number(out);
+        // podman reports 128+N for a container killed by signal N.
+        return code > 128 ? { code: null, signal: code === 137 ? 'SIGKILL' : `signal ${code - 128}` } : { code, signal: null };
+      });
+      return {
+        name,
+        port,
+        exited,
+        async signal(signal) {
+          await podman('kill', '--signal', signal, container).catch(() => undefined);
+        },
+      };
+    },
+  };
+}
