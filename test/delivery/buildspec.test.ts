@@ -82,7 +82,7 @@ describe.each(['defaults', 'one task, min 0 max 100, bigger task, Node 22'])('bu
       'npm run lint',
       'npm test',
       `aws ecr describe-images --repository-name ${String(r.settings.ecrRepository)} --query sort_by(imageDetails[?imageTags != null], &imagePushedAt)[-1].imageTags[0] --output text`,
-      `docker build --build-arg BUILDKIT_INLINE_CACHE=1 --tag ${repository}:0123456 .`,
+      `docker build --build-arg BUILDKIT_INLINE_CACHE=1 --build-arg APP_VERSION=0123456 --tag ${repository}:0123456 .`,
       `docker push ${repository}:0123456`,
     ]);
     expect(run.imageDefinitions).toEqual([{ name: r.settings.containerName, imageUri: `${repository}:0123456` }]);
@@ -92,7 +92,7 @@ describe.each(['defaults', 'one task, min 0 max 100, bigger task, Node 22'])('bu
     const run = runBuildspec(r, { STUB_PREVIOUS_TAG: 'fedcba9' });
     expect(run.status).toBe(0);
     expect(run.calls).toContain(`docker pull ${repository}:fedcba9`);
-    expect(run.calls).toContain(`docker build --build-arg BUILDKIT_INLINE_CACHE=1 --cache-from ${repository}:fedcba9 --tag ${repository}:0123456 .`);
+    expect(run.calls).toContain(`docker build --build-arg BUILDKIT_INLINE_CACHE=1 --build-arg APP_VERSION=0123456 --cache-from ${repository}:fedcba9 --tag ${repository}:0123456 .`);
   });
 
   test('"latest" is pushed only to a MUTABLE repository', () => {

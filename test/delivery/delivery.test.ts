@@ -8,6 +8,7 @@ import ts from 'typescript';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { checkTemplate } from '../support/cfn/check.js';
 import { checkPolicies } from '../support/cfn/iam.js';
+import { instructionsOf, stagesOf } from '../service/dockerfile.js';
 import { idOf, only, render, SCENARIOS, type Rendered } from './render.js';
 
 const ref = (name: string) => ({ Ref: name });
@@ -324,6 +325,18 @@ describe.each(Object.entries(SCENARIOS))('%s', (_name, options) => {
       expect(app.healthCheckPath).toBe(group.HealthCheckPath);
       expect(app.stopTimeoutSeconds).toBe(container.StopTimeout);
       expect(app.drainSeconds).toBeLessThan(container.StopTimeout);
+    });
+
+    test('the image exposes the container port and is the one the build tags', () => {
+      const runtime = stagesOf(readFileSync(path.join(r.dir, 'Dockerfile'), 'utf8')).at(-1)!;
+      const container = only(r.service, 'AWS::ECS::TaskDefinition').Properties.ContainerDefinitions[0];
+      expect(instructionsOf(runtime, 'EXPOSE').map((i) => i.getArgumentsContent())).toEqual([String(container.PortMappings[0].ContainerPort)]);
+      expect(runtime.image).toBe(r.derived.baseImage);
+      const build = r.buildspec.phases.build.commands.find((c) => c.startsWith('docker build'));
+      expect(build).toMatch(/ \.$/);
+      // The build passes the commit as APP_VERSION, which the image reports on its health endpoint.
+      expect(build).toContain('--build-arg APP_VERSION="$IMAGE_TAG"');
+      expect(instructionsOf(runtime, 'ARG').map((i) => i.getArgumentsContent()?.split('=')[0])).toContain('APP_VERSION');
     });
 
     test('the scripts the buildspec runs exist in the app', () => {
