@@ -22,3 +22,9 @@ const MARKER_LINE = /^(?:<{7}|>{7})(?: |$)/m;
 export function hasConflictMarkers(text: string): boolean {
   return MARKER_LINE.test(text);
 }
+
+/** `text` with the line endings of `like`: CRLF when every line break of `like` is CRLF (a Windows checkout). */
+export function withLineEndingsOf(like: string, text: string): string {
+  const crlf = like.includes('\r\n') && !/(?<!\r)\n/.test(like);
+  return crlf ? text.replace(/(?<!\r)\n/g, '\r\n') : text;
+}

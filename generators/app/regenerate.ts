@@ -3,7 +3,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { MemFsEditor } from 'mem-fs-editor';
-import { hasConflictMarkers, mergeThreeWay } from './merge.js';
+import { hasConflictMarkers, mergeThreeWay, withLineEndingsOf } from './merge.js';
 import type { Output, RenderedFile } from './render.js';
 import { resolveSettings, SettingsError, type Sources } from './resolve.js';
 import type { Context, Settings } from './types.js';
@@ -88,10 +88,13 @@ export function planRegeneration({ base, theirs, read }: PlanInput): Plan {
 function planFile(
   file: string,
   ours: string | undefined,
-  base: string | undefined,
-  theirs: RenderedFile | undefined,
+  renderedBase: string | undefined,
+  renderedTheirs: RenderedFile | undefined,
   side: string | undefined,
 ): FilePlan | undefined {
+  // Compared and written with the line endings the file has on disk, so a CRLF checkout is not one big edit.
+  const base = ours === undefined || renderedBase === undefined ? renderedBase : withLineEndingsOf(ours, renderedBase);
+  const theirs = ours === undefined || !renderedTheirs ? renderedTheirs : { ...renderedTheirs, contents: withLineEndingsOf(ours, renderedTheirs.contents) };
   if (!theirs) {
     if (ours === undefined) return undefined;
     return { path: file, action: ours === base ? 'remove' : 'keep' };

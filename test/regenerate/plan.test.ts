@@ -79,6 +79,15 @@ describe('planRegeneration', () => {
     expect(p.files.find((f) => f.path === 'taken')?.contents).toMatch(/<<<<<<< yours\nuser file\n/);
   });
 
+  it('follows a CRLF checkout: an untouched file is not taken for an edit, and the update keeps CRLF', () => {
+    const crlf = (text: string) => text.replaceAll('\n', '\r\n');
+    const p = plan({ f: BASE, g: BASE }, { f: THEIRS, g: THEIRS }, { f: crlf(BASE), g: crlf(FAR_EDIT) });
+    expect(p.files).toEqual([
+      { path: 'f', action: 'update', contents: crlf(THEIRS) },
+      { path: 'g', action: 'merge', contents: crlf(`# mine\n${THEIRS}`) },
+    ]);
+  });
+
   it('takes a resolved side file, keeps an unresolved one, and flags a stale one', () => {
     const resolved = plan({ f: BASE }, { f: THEIRS }, { f: CLASH, 'f.conflict': THEIRS.replace('8080', '8080 # mine') });
     expect(resolved.files).toEqual([{ path: 'f', action: 'resolve', contents: THEIRS.replace('8080', '8080 # mine') }]);
