@@ -1,0 +1,29 @@
+// Every CloudFormation template the generator can emit, whatever the strategy and the source, passes the schema,
+// reference and least-privilege checks. Strategies and sources are read from the settings declaration, so a new one is
+// covered without touching this file.
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { checkTemplate } from '../support/cfn/check.js';
+import { checkPolicies } from '../support/cfn/iam.js';
+import { ROOT } from '../support/generate.js';
+import { render } from './render.js';
+
+const { STRATEGIES, SOURCES } = (await import(path.join(ROOT, 'dist', 'generators', 'app', 'settings.js'))) as {
+  STRATEGIES: readonly { value: string }[];
+  SOURCES: readonly { value: string }[];
+};
+
+const combinations = STRATEGIES.flatMap((strategy) =>
+  SOURCES.map((source) => ({ strategy: strategy.value, source: source.value, 'manual-approval': source.value === 'codecommit' })),
+);
+
+describe.each(combinations)('strategy $strategy, source $source', (options) => {
+  test('service.yml and pipeline.yml pass every check', async () => {
+    const r = await render(options);
+    expect(r.settings.strategy).toBe(options.strategy);
+    for (const text of [r.text.service, r.text.pipeline]) {
+      expect(await checkTemplate(text)).toEqual([]);
+      expect(await checkPolicies(text)).toEqual([]);
+    }
+  });
+});
