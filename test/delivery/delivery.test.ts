@@ -45,6 +45,7 @@ describe.each(Object.entries(SCENARIOS))('%s', (_name, options) => {
         PortMappings: [{ ContainerPort: r.settings.port, Protocol: 'tcp' }],
         StopTimeout: r.derived.stopTimeout,
         Environment: [{ Name: 'PORT', Value: String(r.settings.port) }],
+        ReadonlyRootFilesystem: true,
       });
       expect(task.ContainerDefinitions[0].LogConfiguration.LogDriver).toBe('awslogs');
     });
@@ -128,6 +129,16 @@ describe.each(Object.entries(SCENARIOS))('%s', (_name, options) => {
       }
       const listener = only(r.service, 'AWS::ElasticLoadBalancingV2::Listener').Properties;
       expect(listener.Port).toEqual(ref('ListenerPort'));
+    });
+
+    test('the load balancer may send traffic to the tasks only, on the container port', () => {
+      const balancerGroups = only(r.service, 'AWS::ElasticLoadBalancingV2::LoadBalancer').Properties.SecurityGroups as unknown[];
+      const id = (balancerGroups[0] as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      const taskGroup = only(r.service, 'AWS::ECS::Service').Properties.NetworkConfiguration.AwsvpcConfiguration.SecurityGroups[0];
+      expect(r.service.Resources![id].Properties!.SecurityGroupEgress).toEqual([
+        { IpProtocol: 'tcp', FromPort: r.settings.port, ToPort: r.settings.port, DestinationSecurityGroupId: taskGroup },
+      ]);
+      expect(Object.values(r.service.Resources!).filter((res) => res.Type === 'AWS::EC2::SecurityGroupEgress')).toEqual([]);
     });
 
     test('outputs name what the pipeline stack takes as parameters', () => {
