@@ -78,6 +78,18 @@ export async function spawnServer(env: Record<string, string>): Promise<Spawned>
   return { url: `http://127.0.0.1:${String(port)}`, child, logs, exited };
 }
 
+/** Polls the health endpoint until it answers 503 (the signal reaches the process a moment after kill()); returns that body. */
+export async function healthWhenUnavailable(url: string, timeoutMs = 5000): Promise<{ status: string }> {
+  const start = performance.now();
+  for (;;) {
+    const res = await fetch(`${url}${HEALTH_PATH}`);
+    const body = (await res.json()) as { status: string };
+    if (res.status === 503) return body;
+    if (since(start) > timeoutMs) throw new Error(`health still answered ${String(res.status)} after ${String(timeoutMs)} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /** Milliseconds elapsed since `start` (a performance.now() value). */
 export function since(start: number): number {
   return performance.now() - start;
