@@ -1,7 +1,6 @@
 // Values that follow from the settings, computed once and handed to every template.
 import type { Settings } from './types.js';
 import { estimateDeployment, type Estimate } from './estimate.js';
-import { rollingBounds } from './validators.js';
 import dependencyVersions from './dependency-versions/package.json' with { type: 'json' };
 
 /** Fargate's upper limit for a container's stopTimeout. */
@@ -41,6 +40,7 @@ export interface Derived {
 export function derive(s: Settings): Derived {
   const drainSeconds = Math.min(s.healthCheckInterval * s.unhealthyThreshold, FARGATE_MAX_STOP_TIMEOUT - SHUTDOWN_MARGIN);
   const keepAliveTimeoutMs = (ALB_IDLE_TIMEOUT + 5) * 1000;
+  const estimate = estimateDeployment(s, { drainSeconds, stopTimeout: drainSeconds + SHUTDOWN_MARGIN });
   return {
     drainSeconds,
     stopTimeout: drainSeconds + SHUTDOWN_MARGIN,
@@ -50,23 +50,15 @@ export function derive(s: Settings): Derived {
     baseImage: `public.ecr.aws/docker/library/node:${s.nodeVersion}-slim`,
     codeBuildImage: 'aws/codebuild/amazonlinux-x86_64-standard:5.0',
     versions: { ...dependencyVersions.dependencies, ...dependencyVersions.devDependencies },
-    estimate: estimateDeployment(s, { drainSeconds, stopTimeout: drainSeconds + SHUTDOWN_MARGIN }),
-    deployTimeoutMinutes: deployTimeoutMinutes(s, drainSeconds + SHUTDOWN_MARGIN),
+    estimate,
+    deployTimeoutMinutes: deployTimeoutMinutes(estimate),
   };
 }
 
-/** Seconds a new task takes to be pulled and started before its first health check (an estimate, on the safe side). */
-export const TASK_START_SECONDS = 90;
-
 /**
- * A rolling deployment replaces tasks in waves of (maxRunning - minHealthy); each wave waits for the new tasks to pass
- * the grace period and the healthy threshold, then for the old ones to drain and stop. Twice that, so a slow pull is
- * no failure, yet far below the action's 60-minute default, so a failed deployment fails the pipeline quickly.
+ * Twice the estimated worst case of a deployment (estimate.ts: waves, health checks, traffic steps, bake, drain), so a
+ * slow pull is no failure, yet within the action's 1-60 minutes, so a failed deployment fails the pipeline quickly.
  */
-function deployTimeoutMinutes(s: Settings, stopTimeout: number): number {
-  const { maxRunning, minHealthy } = rollingBounds(s.desiredCount, s.minHealthyPercent, s.maxPercent);
-  const waves = Math.ceil(s.desiredCount / Math.max(1, maxRunning - minHealthy));
-  const toHealthy = Math.max(s.healthCheckGracePeriod, s.healthCheckInterval * s.healthyThreshold);
-  const waveSeconds = TASK_START_SECONDS + toHealthy + s.deregistrationDelay + stopTimeout;
-  return Math.min(60, Math.max(10, Math.ceil((2 * waves * waveSeconds) / 60)));
+function deployTimeoutMinutes(estimate: Estimate): number {
+  return Math.min(60, Math.max(10, Math.ceil((2 * estimate.worst) / 60)));
 }
