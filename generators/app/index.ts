@@ -121,7 +121,7 @@ export default class BluegreenEcsGenerator extends Generator {
     if (this._dryRun() || !this.plan.firstRun) {
       this.log(runReport(this.plan, { dryRun: this._dryRun(), stored: this.stored }));
       this.log(describeEstimate(derive(this.settings).estimate));
-      const conflicts = conflictsOf(this.plan).map((file) => file.path);
+      const conflicts = conflictsOf(this.plan);
       if (conflicts.length > 0 && !this._dryRun()) throw new ConflictError(conflicts);
       return;
     }

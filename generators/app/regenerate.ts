@@ -1,5 +1,6 @@
 // Regeneration: compares the output for the stored settings (base), the output for the new settings (theirs)
 // and the files on disk (ours), then decides per file, without asking, what to write, merge, remove or report.
+import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { MemFsEditor } from 'mem-fs-editor';
@@ -40,8 +41,10 @@ export interface FilePlan {
   contents?: string;
   /** Mode of the template, for files written where none existed. */
   stat?: RenderedFile['stat'];
-  /** For a conflict: false when a side file with unresolved markers is already there (it may hold the user's work). */
+  /** For a conflict: false when a side file is already there (it may hold the user's work). */
   writeConflictFile?: boolean;
+  /** For a conflict: why an existing side file was not taken as its resolution. */
+  reason?: string;
 }
 
 export interface Plan {
@@ -108,9 +111,25 @@ function planFile(
   // A file the user created where the new settings now produce one has no common base: every line is theirs.
   const merged = mergeThreeWay(ours, base ?? '', theirs.contents);
   if (merged.clean) return { path: file, action: 'merge', contents: merged.text };
-  if (side !== undefined && !hasConflictMarkers(side)) return { path: file, action: 'resolve', contents: side };
-  return { path: file, action: 'conflict', contents: merged.text, writeConflictFile: side === undefined };
+  if (side === undefined) return { path: file, action: 'conflict', contents: sideHeader(ours) + merged.text, writeConflictFile: true };
+  const sideFile = file + CONFLICT_SUFFIX;
+  const header = SIDE_HEADER.exec(side);
+  const reason = !header
+    ? `${sideFile} does not start with its bluegreen-ecs line: delete it and run again for a fresh merge`
+    : header[1] !== digest(ours)
+      ? `${file} changed after ${sideFile} was written: delete ${sideFile} and run again for a fresh merge`
+      : hasConflictMarkers(side)
+        ? `${sideFile} still has conflict markers`
+        : undefined;
+  if (!reason) return { path: file, action: 'resolve', contents: side.slice(header![0].length) };
+  return { path: file, action: 'conflict', contents: sideHeader(ours) + merged.text, writeConflictFile: false, reason };
 }
+
+// The side file's first line records a digest of the user's file: a resolution is taken only while that file is as it was.
+const SIDE_HEADER = /^bluegreen-ecs conflict, yours sha256:([0-9a-f]{12})\b.*\r?\n/;
+const digest = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 12);
+const sideHeader = (ours: string) =>
+  `bluegreen-ecs conflict, yours sha256:${digest(ours)} (keep this line): resolve the markers below, then run the same command again\n`;
 
 export const conflictsOf = (plan: Plan): FilePlan[] => plan.files.filter((file) => file.action === 'conflict');
 
@@ -214,7 +233,7 @@ export function describePlan(plan: Plan): string[] {
   const lines = plan.files
     .filter((file) => file.action !== 'unchanged')
     .map((file) => {
-      const note = NOTES[file.action]?.(file.path);
+      const note = file.reason ?? NOTES[file.action]?.(file.path);
       return `  ${VERBS[file.action].padEnd(8)} ${file.path}${note ? `  (${note})` : ''}`;
     });
   for (const side of plan.staleConflictFiles) {
@@ -251,11 +270,11 @@ export function diskReader(root: string): (relativePath: string) => string | und
 
 /** Ends a run whose merge conflicts with the user's edits; the message lists every conflict. */
 export class ConflictError extends Error {
-  constructor(readonly conflicts: string[]) {
+  constructor(readonly conflicts: FilePlan[]) {
     super(
       `${conflicts.length} file(s) conflict with your edits; your files and .yo-rc.json are unchanged:\n` +
-        conflicts.map((file) => `  - ${file}: conflict markers in ${file}${CONFLICT_SUFFIX}`).join('\n') +
-        `\nResolve the markers in each ${CONFLICT_SUFFIX} file, then run the same command again: ` +
+        conflicts.map(({ path: file, reason }) => `  - ${file}: ${reason ?? `conflict markers in ${file}${CONFLICT_SUFFIX}`}`).join('\n') +
+        `\nResolve the markers in each ${CONFLICT_SUFFIX} file (keep its first line), then run the same command again: ` +
         'each resolved file replaces yours and the regeneration completes.',
     );
     this.name = 'ConflictError';

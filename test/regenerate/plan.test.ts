@@ -88,12 +88,20 @@ describe('planRegeneration', () => {
     ]);
   });
 
-  it('takes a resolved side file, keeps an unresolved one, and flags a stale one', () => {
-    const resolved = plan({ f: BASE }, { f: THEIRS }, { f: CLASH, 'f.conflict': THEIRS.replace('8080', '8080 # mine') });
-    expect(resolved.files).toEqual([{ path: 'f', action: 'resolve', contents: THEIRS.replace('8080', '8080 # mine') }]);
+  it("takes a resolved side file while the user's file is as it was, and keeps an unresolved or outdated one", () => {
+    const side = plan({ f: BASE }, { f: THEIRS }, { f: CLASH }).files[0].contents ?? '';
+    const [header] = side.split('\n', 1);
+    const resolution = THEIRS.replace('8080', '8080 # mine');
+    const resolve = (disk: Record<string, string>) => plan({ f: BASE }, { f: THEIRS }, disk).files[0];
 
-    const unresolved = plan({ f: BASE }, { f: THEIRS }, { f: CLASH, 'f.conflict': '<<<<<<< yours\nhalf done\n' });
-    expect(unresolved.files[0]).toMatchObject({ action: 'conflict', writeConflictFile: false });
+    expect(resolve({ f: CLASH, 'f.conflict': `${header}\n${resolution}` })).toEqual({ path: 'f', action: 'resolve', contents: resolution });
+    expect(resolve({ f: CLASH, 'f.conflict': side })).toMatchObject({ action: 'conflict', writeConflictFile: false, reason: 'f.conflict still has conflict markers' });
+    expect(resolve({ f: `${CLASH}more\n`, 'f.conflict': `${header}\n${resolution}` })).toMatchObject({
+      action: 'conflict',
+      writeConflictFile: false,
+      reason: 'f changed after f.conflict was written: delete f.conflict and run again for a fresh merge',
+    });
+    expect(resolve({ f: CLASH, 'f.conflict': resolution }).reason).toMatch(/does not start with its bluegreen-ecs line/);
 
     const stale = plan({ f: BASE }, { f: THEIRS }, { f: BASE, 'f.conflict': 'old' });
     expect(stale.staleConflictFiles).toEqual(['f.conflict']);
@@ -135,6 +143,7 @@ describe('applyPlan', () => {
     const p = planRegeneration({ base: output({ clash: BASE, untouched: BASE, gone: BASE }), theirs: output({ clash: THEIRS, untouched: THEIRS }), read });
     expect(await commitPlan(p, dir)).toEqual({ 'clash.conflict': 'force' });
     expect([read('clash'), read('untouched'), read('gone')]).toEqual([CLASH, BASE, BASE]);
-    expect(read('clash.conflict')).toBe(mergeThreeWay(CLASH, BASE, THEIRS).text);
+    expect(read('clash.conflict')).toMatch(/^bluegreen-ecs conflict, yours sha256:[0-9a-f]{12} .*\n/);
+    expect(read('clash.conflict')?.replace(/^.*\n/, '')).toBe(mergeThreeWay(CLASH, BASE, THEIRS).text);
   });
 });

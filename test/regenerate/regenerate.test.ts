@@ -67,6 +67,7 @@ describe('regenerating with a changed setting', () => {
     const after = snapshot(dir);
     expect(written(before, after)).toEqual([`${clash}.conflict`]);
     const side = read(dir, `${clash}.conflict`);
+    expect(side).toMatch(/^bluegreen-ecs conflict, yours sha256:[0-9a-f]{12} \(keep this line\)/);
     expect(side).toContain(`<<<<<<< yours\n${clashLine}\n||||||| previous settings\n`);
     expect(side).toMatch(/\n=======\n[^\n]*8080[^\n]*\n>>>>>>> new settings\n/);
 
@@ -74,7 +75,7 @@ describe('regenerating with a changed setting', () => {
     const resolved = side.replace(/<<<<<<< yours\n[\s\S]*?\n=======\n([\s\S]*?)\n>>>>>>> new settings/, '$1 USER EDIT');
     writeFileSync(path.join(dir, `${clash}.conflict`), resolved);
     await rerun(dir, { yes: true, port: '8080' });
-    expect(read(dir, clash)).toBe(resolved);
+    expect(read(dir, clash)).toBe(resolved.slice(resolved.indexOf('\n') + 1)); // without the side file's own first line
     expect(existsSync(path.join(dir, `${clash}.conflict`))).toBe(false);
     expect(read(dir, far)).toBe(`${USER_LINE}\n${read(expected, far)}`);
     for (const file of untouched) expect(read(dir, file), file).toBe(read(expected, file));
