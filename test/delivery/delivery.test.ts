@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { checkTemplate } from '../support/cfn/check.js';
 import { checkPolicies } from '../support/cfn/iam.js';
 import { instructionsOf, stagesOf } from '../service/dockerfile.js';
+import { deployOverrides, parameterTable, requiredParameters, section, tableMismatches } from './readme.js';
 import { idOf, only, render, SCENARIOS, type Rendered } from './render.js';
 
 const ref = (name: string) => ({ Ref: name });
@@ -251,54 +252,28 @@ describe.each(Object.entries(SCENARIOS))('%s', (_name, options) => {
   });
 
   describe('README deploy steps', () => {
-    const section = (title: string) => {
-      const start = r.text.readme.indexOf(title);
-      expect(start).toBeGreaterThan(-1);
-      const end = r.text.readme.indexOf('\n### ', start + 1);
-      return r.text.readme.slice(start, end < 0 ? undefined : end);
-    };
-    /** Rows of the section's table: parameter -> default as written. */
-    const table = (text: string) =>
-      new Map([...text.matchAll(/^\| `(\w+)` \| ([^|]+) \|/gm)].map((m) => [m[1], m[2].trim()]));
-    /** Parameters each `aws cloudformation deploy` of the template file passes, backslash-continued lines joined. */
-    const overrides = (file: string) =>
-      r.text.readme
-        .replaceAll('\\\n', ' ')
-        .split('\n')
-        .filter((line) => line.includes('aws cloudformation deploy') && line.includes(`--template-file ${file}`))
-        .map((line) => [...line.split('--parameter-overrides')[1].matchAll(/(\w+)=/g)].map((m) => m[1]));
-    const expectMatches = (rows: Map<string, string>, parameters: Record<string, Record<string, unknown>>) => {
-      expect([...rows.keys()].sort()).toEqual(Object.keys(parameters).sort());
-      for (const [name, p] of Object.entries(parameters)) {
-        const shown = !('Default' in p) ? '(required)' : p.Default === '' ? '(empty)' : `\`${String(p.Default)}\``;
-        expect(rows.get(name), name).toBe(shown);
-      }
-    };
-    const required = (parameters: Record<string, Record<string, unknown>>) =>
-      Object.entries(parameters).filter(([, p]) => !('Default' in p)).map(([name]) => name);
-
     test('the service table lists exactly the template parameters with their defaults', () => {
-      expectMatches(table(section('### 1. The service stack')), r.service.Parameters!);
+      expect(tableMismatches(parameterTable(section(r.text.readme, '### 1. The service stack')), r.service)).toEqual([]);
     });
 
     test('the pipeline table lists exactly the template parameters with their defaults', () => {
-      expectMatches(table(section('### 2. The pipeline stack')), r.pipeline.Parameters!);
+      expect(tableMismatches(parameterTable(section(r.text.readme, '### 2. The pipeline stack')), r.pipeline)).toEqual([]);
     });
 
     test('each deploy command passes only existing parameters, the first ones every required one', () => {
-      const service = overrides('infra/service.yml');
-      const pipeline = overrides('infra/pipeline.yml');
+      const service = deployOverrides(r.text.readme, 'infra/service.yml');
+      const pipeline = deployOverrides(r.text.readme, 'infra/pipeline.yml');
       expect(service).toHaveLength(2);
       expect(pipeline).toHaveLength(1);
       for (const names of service) for (const name of names) expect(r.service.Parameters).toHaveProperty(name);
       for (const name of pipeline[0]) expect(r.pipeline.Parameters).toHaveProperty(name);
-      expect(service[0]).toEqual(expect.arrayContaining(required(r.service.Parameters!)));
-      expect(pipeline[0]).toEqual(expect.arrayContaining(required(r.pipeline.Parameters!)));
+      expect(service[0]).toEqual(expect.arrayContaining(requiredParameters(r.service)));
+      expect(pipeline[0]).toEqual(expect.arrayContaining(requiredParameters(r.pipeline)));
       expect(service[1]).toEqual(['ImageUri']);
     });
 
     test('the image lookup reads the configured cluster, service and container', () => {
-      const step = section('### 4.');
+      const step = section(r.text.readme, '### 4.');
       expect(step).toContain(`--cluster ${String(r.settings.cluster)} --services ${String(r.settings.service)}`);
       expect(step).toContain(`containerDefinitions[?name=='${String(r.settings.containerName)}']`);
     });
