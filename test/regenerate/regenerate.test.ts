@@ -104,6 +104,22 @@ describe('regenerating with a changed setting', () => {
     expect(readYoRc(dir)).toEqual(readYoRc(expected));
   });
 
+  it('regenerates an output of another generator version from the stored settings, its own lines kept as edits', async () => {
+    const dir = await generatedFolder(APP);
+    const expected = await generatedFolder({ ...APP, port: '8080' });
+    const yoRc = JSON.parse(read(dir, '.yo-rc.json'));
+    const current = yoRc[KEY].generatorVersion;
+    yoRc[KEY].generatorVersion = '0.0.1';
+    writeFileSync(path.join(dir, '.yo-rc.json'), JSON.stringify(yoRc, null, 2));
+    // What version 0.0.1 wrote: its version in the README, and an older template without the README's last line.
+    const oldReadme = read(dir, 'README.md').replace(` ${current}.`, ' 0.0.1.').replace(/[^\n]*\n$/, '');
+    expect(oldReadme).toContain(' 0.0.1.');
+    writeFileSync(path.join(dir, 'README.md'), oldReadme);
+    await rerun(dir, { yes: true, port: '8080' });
+    expect(read(dir, 'README.md')).toBe(read(expected, 'README.md').replace(/[^\n]*\n$/, ''));
+    expect(readYoRc(dir).generatorVersion).toBe(current);
+  });
+
   it('rejects a bad new value before writing anything', async () => {
     const { dir } = await editedProject();
     const before = snapshot(dir);
