@@ -287,7 +287,7 @@ function checkReferences(template: Template, schemas: Schemas): string[] {
     }
     if (fn === 'Fn::Sub') {
       const [text, variables] = Array.isArray(arg) ? [arg[0], arg[1]] : [arg, undefined];
-      if (typeof text !== 'string') return w.problems.push(`${w.where}: Fn::Sub needs a string`) && undefined;
+      if (typeof text !== 'string') return void w.problems.push(`${w.where}: Fn::Sub needs a string`);
       const names = new Set([...locals, ...Object.keys(isMapping(variables) ? variables : {})]);
       if (variables !== undefined) walk(variables, w, locals);
       for (const match of text.matchAll(/\$\{([^}]*)\}/g)) {
