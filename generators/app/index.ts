@@ -44,7 +44,7 @@ export default class BluegreenEcsGenerator extends Generator {
       gitRemote: readGitRemote(this.destinationRoot()),
     };
     this.sources = {
-      flags: this.flagValues(),
+      flags: this._flagValues(),
       stored: this.config.getAll() as Sources['stored'],
     };
     // Flags and stored values are validated before anything is asked or written.
@@ -80,7 +80,7 @@ export default class BluegreenEcsGenerator extends Generator {
         const decl = declarationOf(name);
         if (decl.applies && !decl.applies(known())) continue;
         const question = {
-          type: decl.kind === 'boolean' ? 'confirm' : decl.kind === 'choice' ? 'list' : 'input',
+          type: decl.kind === 'boolean' ? 'confirm' : decl.kind === 'choice' ? 'select' : 'input',
           name,
           message: decl.message,
           choices: decl.kind === 'choice' ? decl.choices.map((c) => ({ value: c.value, name: c.name })) : undefined,
@@ -166,7 +166,7 @@ export default class BluegreenEcsGenerator extends Generator {
   }
 
   /** Values of the setting flags given on the command line, keyed by setting name. */
-  private flagValues(): Sources['flags'] {
+  private _flagValues(): Sources['flags'] {
     const flags: Sources['flags'] = {};
     for (const decl of SETTINGS) {
       const flag = flagOf(decl.name);
