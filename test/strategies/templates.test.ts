@@ -26,6 +26,11 @@ const props = (template: Template, id: string) => {
   if (!resource) throw new Error(`no resource ${id}`);
   return resource.Properties as Record<string, any>;
 };
+/** CloudFormation's PascalCase keys as ECS JSON spells them (ContainerPort -> containerPort), at every depth. */
+const camelCase = (value: unknown): unknown =>
+  Array.isArray(value) ? value.map(camelCase)
+    : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k[0].toLowerCase() + k.slice(1), camelCase(v)]))
+      : value;
 const deployAction = (r: Rendered) =>
   (only(r.pipeline, 'AWS::CodePipeline::Pipeline').Properties.Stages as any[]).find((stage) => stage.Name === 'Deploy').Actions[0];
 
@@ -161,11 +166,16 @@ describe.each(CASES)('$name', ({ strategy, options }) => {
       family: r.settings.service, cpu: cfn.Cpu, memory: cfn.Memory, networkMode: cfn.NetworkMode, requiresCompatibilities: cfn.RequiresCompatibilities,
       executionRoleArn: '<EXECUTION_ROLE_ARN>', taskRoleArn: '<TASK_ROLE_ARN>',
     });
-    expect(taskdef.containerDefinitions).toEqual([expect.objectContaining({
-      name: container.Name, image: '<IMAGE1_NAME>', stopTimeout: container.StopTimeout,
-      portMappings: [{ containerPort: container.PortMappings[0].ContainerPort, protocol: 'tcp' }],
-      environment: [{ name: 'PORT', value: container.Environment[0].Value }],
-    })]);
+    // The same container as the stack's, property for property (ECS JSON spells CloudFormation's keys in camelCase).
+    const { Image: _image, LogConfiguration: logs, ...rest } = container;
+    const { image, logConfiguration, ...taskdefRest } = taskdef.containerDefinitions[0];
+    expect(taskdef.containerDefinitions).toHaveLength(1);
+    expect(taskdefRest).toEqual(camelCase(rest));
+    expect(image).toBe('<IMAGE1_NAME>');
+    expect(logConfiguration).toEqual({
+      logDriver: logs.LogDriver,
+      options: { 'awslogs-group': `/ecs/${r.settings.service}`, 'awslogs-region': r.settings.region, 'awslogs-stream-prefix': logs.Options['awslogs-stream-prefix'] },
+    });
     const appspec = parseYaml(readFileSync(path.join(r.dir, 'appspec.yaml'), 'utf8')) as Record<string, any>;
     expect(appspec.Resources[0].TargetService.Properties.LoadBalancerInfo).toEqual({ ContainerName: container.Name, ContainerPort: container.PortMappings[0].ContainerPort });
     // The build fills in the roles the pipeline stack passes it.
@@ -185,5 +195,21 @@ describe.each(CASES)('$name', ({ strategy, options }) => {
     const readme = r.text.readme.slice(r.text.readme.indexOf('## Deployment time'));
     const texts = Object.fromEntries(files.filter((f) => existsSync(path.join(r.dir, f))).map((f) => [f, readFileSync(path.join(r.dir, f), 'utf8')]));
     expect({ ...texts, 'README.md#deployment-time': readme.slice(0, readme.indexOf('\n## ', 3) >>> 0) }).toMatchSnapshot();
+  });
+});
+
+describe("the generator's README", () => {
+  test('"Choosing a strategy" shows the estimate of each strategy with the defaults', async () => {
+    const { readFileSync: read } = await import('node:fs');
+    const { ROOT } = await import('../support/generate.js');
+    const { derive } = await import('../../generators/app/derive.js');
+    const { formatDuration } = await import('../../generators/app/estimate.js');
+    const { resolveSettings } = await import('../../generators/app/resolve.js');
+    const readme = read(path.join(ROOT, 'README.md'), 'utf8');
+    for (const strategy of STRATEGIES) {
+      const { estimate } = derive(resolveSettings({ flags: { strategy }, stored: {} }, { folderName: 'svc', gitRemote: '' }));
+      const row = readme.split('\n').find((line) => line.startsWith(`| \`${strategy}\``));
+      expect(row, strategy).toMatch(new RegExp(`\\| ${formatDuration(estimate.best)} to ${formatDuration(estimate.worst)} \\|$`));
+    }
   });
 });
