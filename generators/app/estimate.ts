@@ -48,6 +48,9 @@ export interface Estimate {
   waves: number;
   /** Tasks replaced per wave. */
   perWave: number;
+  /** Rolling: tasks ECS may run (desiredCount x maxPercent, rounded down) and must keep healthy (x minHealthyPercent, rounded up). */
+  maxRunning: number;
+  minHealthy: number;
   steps: Step[];
   best: number;
   worst: number;
@@ -145,6 +148,8 @@ export function estimateDeployment(s: Settings, shutdown: ShutdownTiming, platfo
     strategy: s.strategy,
     waves: times,
     perWave,
+    maxRunning,
+    minHealthy,
     steps,
     best,
     worst,
