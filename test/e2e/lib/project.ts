@@ -14,6 +14,12 @@ export interface Project {
   };
   /** Values the templates were rendered with (drainSeconds, stopTimeout, ...), from the generator's own derive(). */
   derived: { drainSeconds: number; stopTimeout: number };
+  /** ECS's task limits during a rolling deployment, from the generator's own rollingBounds(). */
+  bounds: { minHealthy: number; maxRunning: number };
+  /** Worst-case seconds of one deployment from the generator's estimate, with no Fargate start time (none here). */
+  estimateSeconds: number;
+  /** The app's forced exit comes this many seconds before its STOP_TIMEOUT_SECONDS (read from the generated src/config.ts). */
+  forcedExitLeadSeconds: number;
   /** Images named by the Dockerfile's FROM lines (the local base image is tagged with these). */
   baseImages: string[];
   /** argv of the start script (`node dist/src/server.js`), run directly so signals reach node as in the container. */
@@ -36,7 +42,12 @@ export async function generateProject(name: string, flags: Record<string, string
 export async function readProject(dir: string): Promise<Project> {
   const rc = JSON.parse(readFileSync(path.join(dir, '.yo-rc.json'), 'utf8'));
   const settings = Object.values(rc)[0] as Project['settings'];
-  const { derive } = await import(path.join(ROOT, 'dist', 'generators', 'app', 'derive.js'));
+  const generator = (module: string) => import(path.join(ROOT, 'dist', 'generators', 'app', `${module}.js`));
+  const [{ derive }, { rollingBounds }, { estimateSeconds }] = await Promise.all(['derive', 'validators', 'estimate'].map(generator));
+  const derived = derive(settings);
+  const localPlatform = { taskStart: { best: 0, worst: 0 }, appBoot: 0 };
+  const lead = /FORCED_EXIT_LEAD_SECONDS\s*=\s*(\d+)/.exec(readFileSync(path.join(dir, 'src', 'config.ts'), 'utf8'));
+  if (!lead) throw new Error('src/config.ts declares no FORCED_EXIT_LEAD_SECONDS');
   const dockerfile = readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
   const stageNames = new Set<string>();
   const baseImages: string[] = [];
@@ -47,5 +58,14 @@ export async function readProject(dir: string): Promise<Project> {
   const start: string = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).scripts.start;
   const startCommand = start.split(/\s+/);
   if (startCommand[0] !== 'node') throw new Error(`start script is not "node ...": ${start}`);
-  return { dir, settings, derived: derive(settings), baseImages, startCommand: [process.execPath, ...startCommand.slice(1)] };
+  return {
+    dir,
+    settings,
+    derived,
+    bounds: rollingBounds(settings.desiredCount, settings.minHealthyPercent, settings.maxPercent),
+    estimateSeconds: estimateSeconds(settings, derived, localPlatform).worst,
+    forcedExitLeadSeconds: Number(lead[1]),
+    baseImages,
+    startCommand: [process.execPath, ...startCommand.slice(1)],
+  };
 }

@@ -11,17 +11,13 @@ import type { Exit, Runtime, Task } from './tasks.js';
 export type Strategy = 'rolling' | 'blue-green';
 
 export interface RehearsalOptions {
-  project: Pick<Project, 'settings' | 'derived'>;
+  project: Pick<Project, 'settings' | 'derived' | 'bounds' | 'estimateSeconds'>;
   runtime: Runtime;
   strategy: Strategy;
   /** Every time of the settings is multiplied by this one factor. */
   timeScale: number;
   /** Environment that tells each task its (scaled) shutdown times. */
   taskEnv: (scaled: ScaledTimes) => Record<string, string>;
-  /** Seconds the old tasks are kept after a blue/green switch (unscaled). */
-  bakeSeconds?: number;
-  /** Unscaled seconds the strategy is expected to take, from the generator's estimate. */
-  estimateSeconds?: number;
   /**
    * How the load balancer treats a deregistered target. 'immediate': it stops routing at once (what the ALB
    * documentation promises). 'until-unhealthy': it keeps routing until health checks fail (what users report,
@@ -61,12 +57,12 @@ export interface RehearsalResult {
   failed: number;
   /** Seconds from the first new task to the last old task gone, scaled back to real time. */
   rolloutSeconds: number;
-  estimateSeconds: number | undefined;
+  estimateSeconds: number;
   stopped: StoppedTask[];
   line: string;
 }
 
-export function scaleTimes(p: RehearsalOptions['project'], timeScale: number, bakeSeconds = 0): ScaledTimes {
+export function scaleTimes(p: RehearsalOptions['project'], timeScale: number): ScaledTimes {
   const ms = (seconds: number) => Math.round(seconds * 1000 * timeScale);
   return {
     intervalMs: ms(p.settings.healthCheckInterval),
@@ -74,23 +70,14 @@ export function scaleTimes(p: RehearsalOptions['project'], timeScale: number, ba
     deregistrationMs: ms(p.settings.deregistrationDelay),
     drainMs: ms(p.derived.drainSeconds),
     stopTimeoutMs: ms(p.derived.stopTimeout),
-    bakeMs: ms(bakeSeconds),
-  };
-}
-
-/** ECS keeps at least ceil(desired x min%) healthy tasks and at most floor(desired x max%) running ones. */
-export function taskLimits(desiredCount: number, minHealthyPercent: number, maxPercent: number) {
-  return {
-    minHealthy: Math.ceil((desiredCount * minHealthyPercent) / 100),
-    maxRunning: Math.floor((desiredCount * maxPercent) / 100),
+    bakeMs: ms(Number(p.settings.bakeTime ?? 0) * 60),
   };
 }
 
 export function rehearsalLine(r: Omit<RehearsalResult, 'line' | 'stopped'>): string {
-  const estimate = r.estimateSeconds === undefined ? 'NA' : String(Math.round(r.estimateSeconds));
   return (
     `rehearsal strategy=${r.strategy} runtime=${r.runtime} requests=${r.requests} non2xx=${r.non2xx} ` +
-    `errors=${r.errors} failed=${r.failed} rollout_s=${Math.round(r.rolloutSeconds)} estimate_s=${estimate}`
+    `errors=${r.errors} failed=${r.failed} rollout_s=${Math.round(r.rolloutSeconds)} estimate_s=${Math.round(r.estimateSeconds)}`
   );
 }
 
@@ -146,8 +133,9 @@ class Fleet {
   async stop(group: TargetGroup, task: Task): Promise<void> {
     if (this.deregistration === 'immediate') await this.lb.drain(group, task.name);
     await sleep(this.times.deregistrationMs);
-    const termAt = Date.now();
+    // The stop timeout runs from the signal's delivery (podman kill takes a moment to deliver it).
     await task.signal('SIGTERM');
+    const termAt = Date.now();
     const killed = await Promise.race([task.exited.then(() => false), sleep(this.times.stopTimeoutMs).then(() => true)]);
     if (killed) await task.signal('SIGKILL');
     const exit = await task.exited;
@@ -166,8 +154,8 @@ class Fleet {
 }
 
 /** Replays an ECS rolling update: start new tasks as far as maxPercent allows, stop old ones down to minHealthyPercent. */
-async function rollingDeployment(fleet: Fleet, old: Task[], p: Project['settings']): Promise<void> {
-  const { minHealthy, maxRunning } = taskLimits(p.desiredCount, p.minHealthyPercent, p.maxPercent);
+async function rollingDeployment(fleet: Fleet, old: Task[], project: RehearsalOptions['project']): Promise<void> {
+  const { settings: p, bounds: { minHealthy, maxRunning } } = project;
   const fresh: { task: Task; healthy: boolean }[] = [];
   const stopping = new Set<Promise<void>>();
   const failures: unknown[] = [];
@@ -207,7 +195,7 @@ async function blueGreenDeployment(fleet: Fleet, old: Task[], p: Project['settin
 
 export async function rehearse(options: RehearsalOptions): Promise<RehearsalResult> {
   const { project, runtime, strategy, timeScale } = options;
-  const times = scaleTimes(project, timeScale, options.bakeSeconds);
+  const times = scaleTimes(project, timeScale);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bluegreen-rehearsal-'));
   const check: HealthCheck = {
     path: project.settings.healthCheckPath,
@@ -231,7 +219,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
       // Steady state first, so a rehearsal that loses requests before the deployment is noticed too.
       await sleep(2 * times.intervalMs);
       const started = Date.now();
-      if (strategy === 'rolling') await rollingDeployment(fleet, old, project.settings);
+      if (strategy === 'rolling') await rollingDeployment(fleet, old, project);
       else await blueGreenDeployment(fleet, old, project.settings, times);
       rolloutMs = Date.now() - started;
       await sleep(2 * times.intervalMs);
@@ -246,7 +234,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
       errors: result.errors,
       failed: result.non2xx + result.errors,
       rolloutSeconds: rolloutMs / 1000 / timeScale,
-      estimateSeconds: options.estimateSeconds,
+      estimateSeconds: project.estimateSeconds,
     };
     return { ...counts, stopped: fleet.stopped, line: rehearsalLine(counts) };
   } finally {

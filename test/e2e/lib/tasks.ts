@@ -64,8 +64,9 @@ export function containerRuntime(image: string): Runtime {
       const container = `bluegreen-e2e-${name}-${process.pid}`;
       const envFlags = Object.entries({ ...env, PORT: String(port) }).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
       await podman('run', '-d', '--name', container, '--network', 'host', ...PODMAN_RUN_FLAGS, ...envFlags, image);
-      const exited = podman('wait', container).then(async (out) => {
-        await podman('rm', '-f', container).catch(() => undefined);
+      // Polled often: ECS's stop timeout, scaled down, leaves podman's default 250 ms little room.
+      const exited = podman('wait', '--interval', '20ms', container).then((out) => {
+        void podman('rm', '-f', container).catch(() => undefined);
         const code = Number(out);
         // podman reports 128+N for a container killed by signal N.
         return code > 128 ? { code: null, signal: code === 137 ? 'SIGKILL' : `signal ${code - 128}` } : { code, signal: null };
