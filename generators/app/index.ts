@@ -134,6 +134,9 @@ export default class BluegreenEcsGenerator extends Generator {
         describeEstimate(derive(s).estimate),
         '',
         'Next steps:',
+        ...((this.options as Options).skipInstall || (this.options as Options)['skip-install']
+          ? ['  npm install                    create package-lock.json (the buildspec runs npm ci)']
+          : []),
         '  npm test                       run the app\'s lint, build and tests',
         '  git init && git add -A && git commit -m "Initial commit" and push it to your repository',
         '  then follow README.md "Deploy": the service stack first, then the pipeline stack.',
