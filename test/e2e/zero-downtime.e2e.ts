@@ -92,7 +92,8 @@ describe.concurrent('container built from the generated Dockerfile', () => {
   test('a source-only change rebuilds without reinstalling dependencies', async () => {
     const copy = path.join(tempDir('bluegreen-e2e-rebuild-'), 'app');
     cpSync(defaults.dir, copy, { recursive: true, filter: (src) => !/node_modules|dist/.test(path.relative(defaults.dir, src)) });
-    appendFileSync(path.join(copy, 'src', 'app.ts'), '\n// a source-only change\n');
+    // Unique, or the layer cache of an earlier run of this suite would already hold the changed sources.
+    appendFileSync(path.join(copy, 'src', 'app.ts'), `\n// a source-only change ${Date.now()}-${process.pid}\n`);
     const firstSteps = buildSteps(buildLog);
     const steps = buildSteps(await buildImage(copy, `${APP_IMAGE}-rebuilt`));
     const installs = steps.filter((s) => /^RUN npm ci/.test(s.instruction));

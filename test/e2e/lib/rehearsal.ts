@@ -45,6 +45,7 @@ export interface StoppedTask {
   exit: Exit;
   /** Milliseconds from SIGTERM to exit. */
   exitMs: number;
+  /** SIGKILLed, or exited only after the stop timeout. */
   killed: boolean;
 }
 
@@ -136,10 +137,11 @@ class Fleet {
     // The stop timeout runs from the signal's delivery (podman kill takes a moment to deliver it).
     await task.signal('SIGTERM');
     const termAt = Date.now();
-    const killed = await Promise.race([task.exited.then(() => false), sleep(this.times.stopTimeoutMs).then(() => true)]);
-    if (killed) await task.signal('SIGKILL');
+    const late = await Promise.race([task.exited.then(() => false), sleep(this.times.stopTimeoutMs).then(() => true)]);
+    if (late) await task.signal('SIGKILL');
     const exit = await task.exited;
-    this.stopped.push({ name: task.name, exit, exitMs: Date.now() - termAt, killed });
+    const exitMs = exit.at - termAt;
+    this.stopped.push({ name: task.name, exit, exitMs, killed: exit.signal === 'SIGKILL' || exitMs > this.times.stopTimeoutMs });
     this.live.delete(task);
     // A target the balancer still routes to leaves only when its own checks find it down.
     if (this.deregistration === 'until-unhealthy') await this.untilDown(group, task.name);

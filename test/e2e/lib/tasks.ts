@@ -7,6 +7,8 @@ const execFileAsync = promisify(execFile);
 export interface Exit {
   code: number | null;
   signal: string | null;
+  /** When the task exited (ms since the epoch), as its runtime recorded it. */
+  at: number;
 }
 
 export interface Task {
@@ -32,7 +34,7 @@ export function processRuntime(argv: string[], cwd: string): Runtime {
         env: { ...process.env, ...env, PORT: String(port) },
         stdio: ['ignore', 'ignore', 'inherit'],
       });
-      const exited = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+      const exited = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() })));
       return {
         name,
         port,
@@ -65,11 +67,13 @@ export function containerRuntime(image: string): Runtime {
       const envFlags = Object.entries({ ...env, PORT: String(port) }).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
       await podman('run', '-d', '--name', container, '--network', 'host', ...PODMAN_RUN_FLAGS, ...envFlags, image);
       // Polled often: ECS's stop timeout, scaled down, leaves podman's default 250 ms little room.
-      const exited = podman('wait', '--interval', '20ms', container).then((out) => {
+      const exited = podman('wait', container).then(async (out) => {
+        // The exit time podman recorded, not when `podman wait` noticed it (its polling lags on a busy machine).
+        const at = Number(await podman('inspect', '--format', '{{.State.FinishedAt.UnixMilli}}', container));
         void podman('rm', '-f', container).catch(() => undefined);
         const code = Number(out);
         // podman reports 128+N for a container killed by signal N.
-        return code > 128 ? { code: null, signal: code === 137 ? 'SIGKILL' : `signal ${code - 128}` } : { code, signal: null };
+        return code > 128 ? { code: null, signal: code === 137 ? 'SIGKILL' : `signal ${code - 128}`, at } : { code, signal: null, at };
       });
       return {
         name,
