@@ -80,7 +80,7 @@ const PROJECTS = [
   { name: 'port 8080 and /healthz', options: { port: '8080', 'health-check-path': '/healthz' }, port: 8080, healthPath: '/healthz' },
 ];
 
-describe.each(PROJECTS)('generated service ($name), installed and run for real', { timeout: 5 * MINUTE }, (project) => {
+describe.each(PROJECTS)('generated service ($name), installed and run for real', { timeout: 10 * MINUTE }, (project) => {
   let dir: string;
   let settings: Settings;
 
@@ -90,7 +90,7 @@ describe.each(PROJECTS)('generated service ($name), installed and run for real',
     settings = JSON.parse(readFileSync(path.join(dir, '.yo-rc.json'), 'utf8'))['generator-bluegreen-ecs'];
     const install = await run('npm', ['install', '--no-audit', '--no-fund'], dir);
     expect(install.code, install.output).toBe(0);
-  }, 5 * MINUTE);
+  }, 10 * MINUTE);
 
   it('writes a lockfile on install, as the buildspec\'s npm ci needs', () => {
     const lock = JSON.parse(readFileSync(path.join(dir, 'package-lock.json'), 'utf8'));
