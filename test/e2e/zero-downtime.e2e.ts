@@ -112,23 +112,17 @@ interface Case {
   control?: boolean;
 }
 
-const app = (p: () => Project, image: string) => ({
-  process: () => processRuntime(p().startCommand, p().dir),
-  container: () => containerRuntime(image),
-});
-const abrupt = {
-  process: () => processRuntime([process.execPath, path.join(HERE, 'fixtures', 'abrupt-app.mjs')], HERE),
-  container: () => containerRuntime(CONTROL_IMAGE),
-};
+const appProcesses = (p: () => Project) => () => processRuntime(p().startCommand, p().dir);
+const abruptProcesses = () => processRuntime([process.execPath, path.join(HERE, 'fixtures', 'abrupt-app.mjs')], HERE);
 
 const CASES: Record<string, Case> = {
-  'rolling, defaults, processes': { strategy: 'rolling', project: () => defaults, runtime: app(() => defaults, APP_IMAGE).process },
-  'rolling, defaults, containers': { strategy: 'rolling', project: () => defaults, runtime: app(() => defaults, APP_IMAGE).container },
-  'rolling, custom settings, processes': { strategy: 'rolling', project: () => custom, runtime: app(() => custom, APP_IMAGE).process },
-  'blue-green, defaults, processes': { strategy: 'blue-green', project: () => blueGreen, runtime: app(() => blueGreen, `${APP_IMAGE}-bg`).process },
-  'blue-green, defaults, containers': { strategy: 'blue-green', project: () => blueGreen, runtime: app(() => blueGreen, `${APP_IMAGE}-bg`).container },
-  'negative control (exits at once on SIGTERM), processes': { strategy: 'rolling', project: () => defaults, runtime: abrupt.process, control: true },
-  'negative control (exits at once on SIGTERM), containers': { strategy: 'rolling', project: () => defaults, runtime: abrupt.container, control: true },
+  'rolling, defaults, processes': { strategy: 'rolling', project: () => defaults, runtime: appProcesses(() => defaults) },
+  'rolling, defaults, containers': { strategy: 'rolling', project: () => defaults, runtime: () => containerRuntime(APP_IMAGE) },
+  'rolling, custom settings, processes': { strategy: 'rolling', project: () => custom, runtime: appProcesses(() => custom) },
+  'blue-green, defaults, processes': { strategy: 'blue-green', project: () => blueGreen, runtime: appProcesses(() => blueGreen) },
+  'blue-green, defaults, containers': { strategy: 'blue-green', project: () => blueGreen, runtime: () => containerRuntime(`${APP_IMAGE}-bg`) },
+  'negative control (exits at once on SIGTERM), processes': { strategy: 'rolling', project: () => defaults, runtime: abruptProcesses, control: true },
+  'negative control (exits at once on SIGTERM), containers': { strategy: 'rolling', project: () => defaults, runtime: () => containerRuntime(CONTROL_IMAGE), control: true },
 };
 
 describe('deployment rehearsal under load behind HAProxy', () => {
@@ -141,7 +135,6 @@ describe('deployment rehearsal under load behind HAProxy', () => {
         strategy: c.strategy,
         timeScale: TIME_SCALE,
         taskEnv: shutdownEnv(project),
-        deregistration: 'until-unhealthy',
         loadPath: '/',
         basePort: 41000 + index * 100,
       });

@@ -82,7 +82,8 @@ export class LoadBalancer {
     });
   }
 
-  private async expectEmpty(line: string): Promise<void> {
+  /** Runs a command whose only answer on success is empty or a known acknowledgement. */
+  private async expectOk(line: string): Promise<void> {
     const answer = (await this.command(line)).trim();
     if (answer && !/^(New server registered|Server deleted)\.?$/.test(answer)) throw new Error(`haproxy "${line}": ${answer}`);
   }
@@ -90,24 +91,19 @@ export class LoadBalancer {
   /** Registers a target that, like a new ALB target, gets no traffic until it passes `healthyThreshold` checks. */
   async register(group: TargetGroup, name: string, port: number): Promise<void> {
     const c = this.check;
-    await this.expectEmpty(
+    await this.expectOk(
       `add server ${group}/${name} 127.0.0.1:${port} weight 0 check inter ${c.intervalMs}ms ` +
         `fall ${c.unhealthyThreshold} rise ${c.healthyThreshold}`,
     );
-    await this.expectEmpty(`enable health ${group}/${name}`);
-    await this.expectEmpty(`enable server ${group}/${name}`);
-    await this.expectEmpty(`set server ${group}/${name} health down`);
-    await this.expectEmpty(`set weight ${group}/${name} 1`);
-  }
-
-  /** Deregistration: no new requests go to the target; requests in flight finish. */
-  drain(group: TargetGroup, name: string): Promise<void> {
-    return this.expectEmpty(`set server ${group}/${name} state drain`);
+    await this.expectOk(`enable health ${group}/${name}`);
+    await this.expectOk(`enable server ${group}/${name}`);
+    await this.expectOk(`set server ${group}/${name} health down`);
+    await this.expectOk(`set weight ${group}/${name} 1`);
   }
 
   async remove(group: TargetGroup, name: string): Promise<void> {
-    await this.expectEmpty(`set server ${group}/${name} state maint`);
-    await this.expectEmpty(`del server ${group}/${name}`);
+    await this.expectOk(`set server ${group}/${name} state maint`);
+    await this.expectOk(`del server ${group}/${name}`);
   }
 
   /** Status column of `show stat` for each server of a group: UP, DOWN, "DOWN 1/4", DRAIN, MAINT... */
@@ -122,13 +118,9 @@ export class LoadBalancer {
     return result;
   }
 
-  async isHealthy(group: TargetGroup, name: string): Promise<boolean> {
-    return (await this.status(group)).get(name) === 'UP';
-  }
-
   /** Moves all traffic to one target group at once, as a blue/green listener switch does. */
   async switchTo(group: TargetGroup): Promise<void> {
-    await this.expectEmpty(`set map ${this.mapFile} active ${group}`);
+    await this.expectOk(`set map ${this.mapFile} active ${group}`);
   }
 
   async stop(): Promise<void> {

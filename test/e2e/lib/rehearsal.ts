@@ -18,12 +18,6 @@ export interface RehearsalOptions {
   timeScale: number;
   /** Environment that tells each task its (scaled) shutdown times. */
   taskEnv: (scaled: ScaledTimes) => Record<string, string>;
-  /**
-   * How the load balancer treats a deregistered target. 'immediate': it stops routing at once (what the ALB
-   * documentation promises). 'until-unhealthy': it keeps routing until health checks fail (what users report,
-   * kubernetes-sigs/aws-load-balancer-controller#1064), the worst case the app's drain is sized for.
-   */
-  deregistration: 'immediate' | 'until-unhealthy';
   /** Path the load requests (not the health path: a draining app answers 503 there on purpose). */
   loadPath: string;
   /** First of the loopback ports this rehearsal may use (load balancer, then one per task). */
@@ -94,7 +88,6 @@ class Fleet {
     private readonly runtime: Runtime,
     private readonly times: ScaledTimes,
     private readonly env: Record<string, string>,
-    private readonly deregistration: RehearsalOptions['deregistration'],
     private readonly check: HealthCheck,
     firstTaskPort: number,
   ) {
@@ -111,9 +104,9 @@ class Fleet {
     return task;
   }
 
-  /** Waits until every task passed `healthyThreshold` checks; a task that exits first fails the rehearsal. */
+  /** Waits until every task passed `healthyThreshold` checks (a minute to start, then the checks themselves). */
   async untilHealthy(group: TargetGroup, tasks: Task[]): Promise<void> {
-    const deadline = Date.now() + 60_000 + 4 * this.times.intervalMs * 10;
+    const deadline = Date.now() + 60_000 + (this.check.healthyThreshold + 2) * (this.times.intervalMs + this.times.timeoutMs);
     for (;;) {
       const status = await this.lb.status(group);
       if (tasks.every((t) => status.get(t.name) === 'UP')) return;
@@ -130,9 +123,13 @@ class Fleet {
     }
   }
 
-  /** ECS stop order: deregister, wait the deregistration delay, SIGTERM, wait the stop timeout, SIGKILL. */
+  /**
+   * ECS stop order: deregister, wait the deregistration delay, SIGTERM, wait the stop timeout, SIGKILL.
+   * The balancer keeps routing to the deregistered task until its health checks fail: the worst case, which users
+   * report of ALBs (kubernetes-sigs/aws-load-balancer-controller#1064) and which the app's drain is sized for.
+   * A balancer that stops at once (what the ALB documentation promises) would hide an app that exits at once.
+   */
   async stop(group: TargetGroup, task: Task): Promise<void> {
-    if (this.deregistration === 'immediate') await this.lb.drain(group, task.name);
     await sleep(this.times.deregistrationMs);
     // The stop timeout runs from the signal's delivery (podman kill takes a moment to deliver it).
     await task.signal('SIGTERM');
@@ -143,8 +140,8 @@ class Fleet {
     const exitMs = exit.at - termAt;
     this.stopped.push({ name: task.name, exit, exitMs, killed: exit.signal === 'SIGKILL' || exitMs > this.times.stopTimeoutMs });
     this.live.delete(task);
-    // A target the balancer still routes to leaves only when its own checks find it down.
-    if (this.deregistration === 'until-unhealthy') await this.untilDown(group, task.name);
+    // The balancer drops the target only once its own checks find it down.
+    await this.untilDown(group, task.name);
     await this.lb.remove(group, task.name);
   }
 
@@ -207,7 +204,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
     unhealthyThreshold: project.settings.unhealthyThreshold,
   };
   const lb = await LoadBalancer.start(dir, options.basePort, check);
-  const fleet = new Fleet(lb, runtime, times, options.taskEnv(times), options.deregistration, check, options.basePort + 1);
+  const fleet = new Fleet(lb, runtime, times, options.taskEnv(times), check, options.basePort + 1);
   try {
     const old: Task[] = [];
     for (let i = 0; i < project.settings.desiredCount; i++) old.push(await fleet.launch('blue'));
