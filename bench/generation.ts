@@ -1,7 +1,7 @@
 // Generation time: create-bluegreen-ecs and yo bluegreen-ecs against generator-code (yo code --quick), same run, as ratios.
 // Run: npm run bench:generation [-- rounds]
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BIN, ROOT } from '../test/support/generate.js';
@@ -55,6 +55,7 @@ for (let round = 0; round <= rounds; round++) {
     if (round > 0) times[name].push(ms);
   }
 }
+rmSync(workspace, { recursive: true, force: true });
 const peer = median(times[PEER]);
 printTable(
   `Generation time, median of ${rounds} interleaved runs (node ${process.version}, ${os.cpus().length} cores)`,

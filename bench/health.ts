@@ -1,6 +1,7 @@
 // Health endpoint throughput and latency: the generated app against a bare Express app with one route, same run, as ratios.
 // Run: npm run bench:health [-- seconds]
 import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -60,4 +61,5 @@ try {
   );
 } finally {
   for (const child of children) child.kill('SIGKILL');
+  rmSync(path.dirname(project.dir), { recursive: true, force: true });
 }

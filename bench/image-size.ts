@@ -22,6 +22,9 @@ rmSync(path.join(clone, '.dockerignore'));
 await buildImage(project.dir, 'localhost/bluegreen-bench-generated');
 await buildImage(clone, 'localhost/bluegreen-bench-naive', ['-f', path.join(HERE, 'fixtures', 'Dockerfile.naive'), '--build-arg', `BASE_IMAGE=${base}`]);
 
+rmSync(path.dirname(project.dir), { recursive: true, force: true });
+rmSync(path.dirname(clone), { recursive: true, force: true });
+
 const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
 const sizes = {
   base: await imageSize(base),

@@ -1,10 +1,10 @@
 // Zero downtime, proven: the generated app built into an image and replaced under load behind HAProxy, as ECS does it.
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, cpSync, readFileSync } from 'node:fs';
+import { appendFileSync, cpSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { tempDir } from '../support/generate.js';
 import { buildImage, buildSteps } from './lib/image.js';
 import { generateProject, type Project } from './lib/project.js';
@@ -50,7 +50,12 @@ beforeAll(async () => {
   execFileSync('bash', [path.join(HERE, 'setup.sh'), ...baseImages], { stdio: 'inherit', timeout: 600_000 });
   buildLog = await buildImage(defaults.dir, APP_IMAGE);
   await buildImage(blueGreen.dir, `${APP_IMAGE}-bg`);
-  await buildImage(HERE + '/fixtures', CONTROL_IMAGE, ['-f', path.join(HERE, 'fixtures', 'Dockerfile.abrupt'), '--build-arg', `BASE_IMAGE=${defaults.baseImages[0]}`]);
+  await buildImage(path.join(HERE, 'fixtures'), CONTROL_IMAGE, ['-f', path.join(HERE, 'fixtures', 'Dockerfile.abrupt'), '--build-arg', `BASE_IMAGE=${defaults.baseImages[0]}`]);
+});
+
+// Each generated repository has its own node_modules: about 100 MB a run.
+afterAll(() => {
+  for (const project of [defaults, blueGreen, custom]) if (project) rmSync(path.dirname(project.dir), { recursive: true, force: true });
 });
 
 // Concurrent: the real 60 s drain of the SIGTERM check overlaps the rebuild.
