@@ -107,6 +107,7 @@ describe.concurrent('container built from the generated Dockerfile', () => {
     // The change was seen: copying the sources was not cached.
     expect(steps.find((s) => /^COPY src/.test(s.instruction))?.cached).toBe(false);
     expect(firstSteps.length).toBe(steps.length);
+    rmSync(path.dirname(copy), { recursive: true, force: true });
   });
 });
 

@@ -1,5 +1,5 @@
 // A deployment rehearsal: the ECS scheduler replayed against HAProxy configured like the target group, under load.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -238,5 +238,6 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
     return { ...counts, stopped: fleet.stopped, line: rehearsalLine(counts) };
   } finally {
     await fleet.cleanup();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
