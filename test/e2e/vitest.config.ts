@@ -12,6 +12,6 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 600_000,
     hookTimeout: 900_000,
-    reporters: ['default', path.join(root, 'test', 'e2e', 'summary-reporter.ts')],
+    reporters: ['default', [path.join(root, 'test', 'support', 'summary-reporter.ts'), { label: 'e2e' }]],
   },
 });
