@@ -1,12 +1,10 @@
 // The generator: wires Yeoman's priorities and delegates to settings, resolve, files and derive.
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
 import Generator from 'yeoman-generator';
 import { COMMAND_FLAGS } from './cli.js';
 import { FILES, outputPaths, type FileEntry } from './files.js';
 import { derive } from './derive.js';
 import { describeEstimate } from './estimate.js';
-import { check, declarationOf, resolveSettings, unansweredSettings, SettingsError, type Sources } from './resolve.js';
+import { declarationOf, resolveSettings, unansweredSettings, SettingsError, type Sources } from './resolve.js';
 import { GROUP_TITLES, SETTING_NAMES, SETTINGS, flagOf, type Group } from './settings.js';
 import type { Context, SettingName, Settings } from './types.js';
 import { TEMPLATES_DIR, VERSION } from './paths.js';
@@ -14,6 +12,8 @@ import {
   ConflictError, applyPlan, conflictsOf, diskReader, planRegeneration, previousGeneration, runReport, storedValuesDiffer, type Plan,
 } from './regenerate.js';
 import { renderOutput } from './render.js';
+import { readContext } from './context.js';
+import { isNonInteractiveTerminal, knownSettings, questionFor } from './prompts.js';
 
 type Options = Record<string, unknown>;
 
@@ -39,10 +39,7 @@ export default class BluegreenEcsGenerator extends Generator {
   }
 
   initializing() {
-    this.context = {
-      folderName: path.basename(this.destinationRoot()),
-      gitRemote: readGitRemote(this.destinationRoot()),
-    };
+    this.context = readContext(this.destinationRoot());
     this.sources = {
       flags: this._flagValues(),
       stored: this.config.getAll() as Sources['stored'],
@@ -79,20 +76,7 @@ export default class BluegreenEcsGenerator extends Generator {
       for (const name of names) {
         const decl = declarationOf(name);
         if (decl.applies && !decl.applies(known())) continue;
-        const question = {
-          type: decl.kind === 'boolean' ? 'confirm' : decl.kind === 'choice' ? 'select' : 'input',
-          name,
-          message: decl.message,
-          choices: decl.kind === 'choice' ? decl.choices.map((c) => ({ value: c.value, name: c.name })) : undefined,
-          default: () => {
-            const value = decl.default(known(), this.context);
-            return decl.kind === 'integer' || decl.kind === 'number' ? String(value) : value;
-          },
-          validate: (input: unknown) => {
-            const result = check(name, input, known());
-            return 'error' in result ? `${name}: ${JSON.stringify(input)} ${result.error}` : true;
-          },
-        };
+        const question = questionFor(name, known, this.context);
         const reply = (await this.prompt([question as never])) as Record<string, unknown>;
         answers[name] = reply[name];
       }
@@ -179,39 +163,4 @@ export default class BluegreenEcsGenerator extends Generator {
     }
     return flags;
   }
-}
-
-/** Settings as known so far (flags, stored values, answers, defaults), for prompt defaults and cross-field checks. */
-function knownSettings(sources: Sources, answers: Sources['answers'], context: Context): Partial<Settings> {
-  const known: Partial<Settings> = {};
-  for (const decl of SETTINGS) {
-    const raw = sources.flags[decl.name] ?? sources.stored[decl.name] ?? answers?.[decl.name] ?? decl.default(known, context);
-    const result = check(decl.name, raw, known);
-    if (!('error' in result)) (known as Record<string, unknown>)[decl.name] = result.value;
-  }
-  return known;
-}
-
-/** True when prompts would go to a terminal adapter but there is no terminal on stdin. */
-function isNonInteractiveTerminal(adapter: unknown): boolean {
-  const actual = (adapter as { actualAdapter?: unknown })?.actualAdapter ?? adapter;
-  return (actual as object | undefined)?.constructor?.name === 'TerminalAdapter' && !process.stdin.isTTY;
-}
-
-/** `owner/name` of the destination's origin remote, or '' when there is none. */
-export function readGitRemote(cwd: string): string {
-  try {
-    const url = execFileSync('git', ['remote', 'get-url', 'origin'], { cwd, stdio: ['ignore', 'pipe', 'ignore'] })
-      .toString()
-      .trim();
-    return parseRemote(url);
-  } catch {
-    return '';
-  }
-}
-
-export function parseRemote(url: string): string {
-  if (url.includes('codecommit')) return '';
-  const match = /^(?:[a-z+]+:\/\/(?:[^@/]+@)?[^/]+\/|[^@]+@[^:]+:)(.+?)(?:\.git)?\/?$/.exec(url);
-  return match && match[1].includes('/') ? match[1] : '';
 }

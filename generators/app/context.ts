@@ -1,0 +1,27 @@
+// Facts about the destination folder that defaults depend on.
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import type { Context } from './types.js';
+
+export function readContext(destination: string): Context {
+  return { folderName: path.basename(destination), gitRemote: readGitRemote(destination) };
+}
+
+/** `owner/name` of the destination's origin remote, or '' when there is none. */
+function readGitRemote(cwd: string): string {
+  try {
+    const url = execFileSync('git', ['remote', 'get-url', 'origin'], { cwd, stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
+    return parseRemote(url);
+  } catch {
+    return '';
+  }
+}
+
+/** `owner/name` (or `group/sub/name`) from an SSH or HTTPS remote URL; '' for CodeCommit or anything else. */
+export function parseRemote(url: string): string {
+  if (url.includes('codecommit')) return '';
+  const match = /^(?:[a-z+]+:\/\/(?:[^@/]+@)?[^/]+\/|[^@]+@[^:]+:)(.+?)(?:\.git)?\/?$/.exec(url);
+  return match && match[1].includes('/') ? match[1] : '';
+}
