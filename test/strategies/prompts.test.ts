@@ -3,23 +3,17 @@ import helpers from 'yeoman-test';
 import { describe, expect, it } from 'vitest';
 import { GENERATOR } from '../support/generate.js';
 import { readYoRc } from '../regenerate/support.js';
+import { KEYS_BY_STRATEGY, STRATEGY_KEYS } from './expected.js';
 
-const STRATEGY_QUESTIONS = ['bakeTime', 'canaryPercent', 'canaryBakeTime', 'linearStepPercent', 'linearStepBakeTime', 'codeDeployConfig', 'validationHook'];
 
 async function askedFor(strategy: string, answers: Record<string, unknown> = {}) {
   const result = await helpers.run(GENERATOR).withOptions({ skipInstall: true }).withAnswers({ strategy, ...answers });
   const asked = result.askedQuestions.map((q) => q.name);
-  return { asked: asked.filter((name) => STRATEGY_QUESTIONS.includes(name)), all: asked, stored: readYoRc(result.cwd) };
+  return { asked: asked.filter((name) => STRATEGY_KEYS.includes(name)), all: asked, stored: readYoRc(result.cwd) };
 }
 
 describe('prompts per strategy', () => {
-  it.each([
-    ['rolling', []],
-    ['blue-green', ['bakeTime', 'validationHook']],
-    ['canary', ['bakeTime', 'canaryPercent', 'canaryBakeTime', 'validationHook']],
-    ['linear', ['bakeTime', 'linearStepPercent', 'linearStepBakeTime', 'validationHook']],
-    ['codedeploy', ['bakeTime', 'codeDeployConfig', 'validationHook']],
-  ])('%s asks %j', async (strategy, expected) => {
+  it.each(KEYS_BY_STRATEGY)('%s asks %j', async (strategy, expected) => {
     const { asked, all } = await askedFor(strategy);
     expect(asked).toEqual(expected);
     expect(all).toContain('rollbackAlarms');

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { check, resolveSettings, SettingsError } from '../../generators/app/resolve.js';
 import type { SettingName, Settings } from '../../generators/app/types.js';
+import { KEYS_BY_STRATEGY, STRATEGY_KEYS } from './expected.js';
 
 const ok = (name: SettingName, value: unknown, known: Partial<Settings>) => {
   const result = check(name, value, known);
@@ -62,19 +63,12 @@ describe('ranges (ECS DeploymentConfiguration, CodeDeploy, Lambda)', () => {
 });
 
 describe('applies: each strategy resolves (and so asks and stores) only its own settings', () => {
-  const STRATEGY_KEYS = ['bakeTime', 'canaryPercent', 'canaryBakeTime', 'linearStepPercent', 'linearStepBakeTime', 'codeDeployConfig', 'validationHook'];
   const keysFor = (strategy: string) => {
     const settings = resolveSettings({ flags: { strategy }, stored: {} }, { folderName: 'svc', gitRemote: '' });
     return STRATEGY_KEYS.filter((key) => key in settings);
   };
 
-  it.each([
-    ['rolling', []],
-    ['blue-green', ['bakeTime', 'validationHook']],
-    ['canary', ['bakeTime', 'canaryPercent', 'canaryBakeTime', 'validationHook']],
-    ['linear', ['bakeTime', 'linearStepPercent', 'linearStepBakeTime', 'validationHook']],
-    ['codedeploy', ['bakeTime', 'codeDeployConfig', 'validationHook']],
-  ])('%s -> %j', (strategy, keys) => {
+  it.each(KEYS_BY_STRATEGY)('%s -> %j', (strategy, keys) => {
     expect(keysFor(strategy)).toEqual(keys);
   });
 
