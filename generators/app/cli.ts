@@ -28,8 +28,10 @@ export function describeDefault(decl: SettingDeclaration): string {
       return "destination's `git remote origin`, else empty";
     case 'connectionArn':
       return 'empty: the pipeline stack creates a connection';
-    default:
-      return `\`${String(decl.default({}, EXAMPLE_CONTEXT))}\``;
+    default: {
+      const value = String(decl.default({}, EXAMPLE_CONTEXT));
+      return value === '' ? 'empty' : `\`${value}\``;
+    }
   }
 }
 

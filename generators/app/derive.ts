@@ -39,11 +39,12 @@ export interface Derived {
  */
 export function derive(s: Settings): Derived {
   const drainSeconds = Math.min(s.healthCheckInterval * s.unhealthyThreshold, FARGATE_MAX_STOP_TIMEOUT - SHUTDOWN_MARGIN);
+  const stopTimeout = drainSeconds + SHUTDOWN_MARGIN;
   const keepAliveTimeoutMs = (ALB_IDLE_TIMEOUT + 5) * 1000;
-  const estimate = estimateDeployment(s, { drainSeconds, stopTimeout: drainSeconds + SHUTDOWN_MARGIN });
+  const estimate = estimateDeployment(s, { drainSeconds, stopTimeout });
   return {
     drainSeconds,
-    stopTimeout: drainSeconds + SHUTDOWN_MARGIN,
+    stopTimeout,
     keepAliveTimeoutMs,
     headersTimeoutMs: keepAliveTimeoutMs + 1000,
     checkTimeoutMs: Math.max(500, s.healthCheckTimeout * 1000 - 1000),
