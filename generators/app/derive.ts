@@ -1,16 +1,16 @@
 // Values that follow from the settings, computed once and handed to every template.
 import type { Settings } from './types.js';
+import { ALB_IDLE_TIMEOUT, FARGATE_MAX_STOP_TIMEOUT, LIMITS } from './aws-limits.js';
 import { estimateDeployment, type Estimate } from './estimate.js';
+import { traitsOf, type Traits } from './strategies.js';
 import dependencyVersions from './dependency-versions/package.json' with { type: 'json' };
 
-/** Fargate's upper limit for a container's stopTimeout. */
-export const FARGATE_MAX_STOP_TIMEOUT = 120;
 /** Seconds kept between the end of the drain and the stop timeout, for closing connections and exiting. */
 export const SHUTDOWN_MARGIN = 15;
-/** Application Load Balancer idle timeout (its default); the app's keep-alive must outlast it. */
-export const ALB_IDLE_TIMEOUT = 60;
 
 export interface Derived {
+  /** What the chosen strategy is made of (strategies.ts): templates ask these, never the strategy's name. */
+  traits: Traits;
   /** Seconds the app keeps serving after SIGTERM while /status answers 503. */
   drainSeconds: number;
   /** Task definition stopTimeout: drain + margin, within Fargate's limit. */
@@ -29,7 +29,7 @@ export interface Derived {
   versions: Record<string, string>;
   /** How long one deployment takes, step by step, with warnings (estimate.ts). */
   estimate: Estimate;
-  /** Minutes CodePipeline's ECS deploy action waits: a healthy rolling deployment, doubled, within ECS's 1-60. */
+  /** Minutes CodePipeline's ECS deploy action waits: a healthy deployment, doubled, within the action's limit. */
   deployTimeoutMinutes: number;
 }
 
@@ -43,6 +43,7 @@ export function derive(s: Settings): Derived {
   const keepAliveTimeoutMs = (ALB_IDLE_TIMEOUT + 5) * 1000;
   const estimate = estimateDeployment(s, { drainSeconds, stopTimeout });
   return {
+    traits: traitsOf(s.strategy),
     drainSeconds,
     stopTimeout,
     keepAliveTimeoutMs,
@@ -58,8 +59,8 @@ export function derive(s: Settings): Derived {
 
 /**
  * Twice the estimated worst case of a deployment (estimate.ts: waves, health checks, traffic steps, bake, drain), so a
- * slow pull is no failure, yet within the action's 1-60 minutes, so a failed deployment fails the pipeline quickly.
+ * slow pull is no failure, yet within the action's limit, so a failed deployment fails the pipeline quickly.
  */
 function deployTimeoutMinutes(estimate: Estimate): number {
-  return Math.min(60, Math.max(10, Math.ceil((2 * estimate.worst) / 60)));
+  return Math.min(LIMITS.ecsDeployActionTimeout.max, Math.max(10, Math.ceil((2 * estimate.worst) / 60)));
 }

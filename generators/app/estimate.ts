@@ -1,7 +1,8 @@
 // How long one deployment takes with these settings (best and worst case, step by step), and which settings make it
 // needlessly slow or unsafe. Pure: the end message, the generated README and the rehearsal all read it.
+import { CODEDEPLOY_CONFIGS, LIMITS, linearBakeSteps, rollingBounds } from './aws-limits.js';
+import { traitsOf, type Strategy } from './strategies.js';
 import type { SettingName, Settings } from './types.js';
-import { CODEDEPLOY_CONFIGS, linearBakeSteps, rollingBounds } from './validators.js';
 
 /** What the estimate needs beyond the settings: the app's shutdown timing, from derive(). */
 export interface ShutdownTiming {
@@ -19,9 +20,6 @@ export interface PlatformTiming {
 
 /** Typical Fargate figures for a small Node image (not guaranteed: a cold image pull can take longer). */
 export const FARGATE_TIMING: PlatformTiming = { taskStart: { best: 30, worst: 90 }, appBoot: 10 };
-
-/** CodePipeline's ECS deploy action gives up after at most 60 minutes (its DeploymentTimeout, 1-60). */
-export const ECS_DEPLOY_ACTION_MAX_MINUTES = 60;
 
 export interface Step {
   /** What happens, in words. */
@@ -43,7 +41,7 @@ export interface Warning {
 }
 
 export interface Estimate {
-  strategy: string;
+  strategy: Strategy;
   /** Rolling: waves of tasks replaced one after another; other strategies start every new task at once. */
   waves: number;
   /** Tasks replaced per wave. */
@@ -67,22 +65,23 @@ const same = (seconds: number, text: string): [number, string] => [seconds, text
 
 /** Minutes spent moving production traffic, after the new tasks are healthy and before the bake time. */
 function trafficShift(s: Settings): { seconds: number; text: string } {
-  switch (s.strategy) {
-    case 'canary': {
+  const traits = traitsOf(s.strategy);
+  if (traits.codeDeploy) {
+    const config = CODEDEPLOY_CONFIGS.find((c) => c.value === s.codeDeployConfig) ?? CODEDEPLOY_CONFIGS[0];
+    return { seconds: config.shiftMinutes * 60, text: `${config.value}: ${config.shiftMinutes} min` };
+  }
+  switch (traits.ecsStrategy) {
+    case 'CANARY': {
       const minutes = s.canaryBakeTime ?? 0;
       return { seconds: minutes * 60, text: `${s.canaryPercent} % first, the rest after canaryBakeTime ${minutes} min` };
     }
-    case 'linear': {
+    case 'LINEAR': {
       const steps = linearBakeSteps(s.linearStepPercent ?? 100);
       const minutes = s.linearStepBakeTime ?? 0;
       return {
         seconds: steps * minutes * 60,
         text: `${s.linearStepPercent} % per step: ${steps} waits x linearStepBakeTime ${minutes} min`,
       };
-    }
-    case 'codedeploy': {
-      const config = CODEDEPLOY_CONFIGS.find((c) => c.value === s.codeDeployConfig) ?? CODEDEPLOY_CONFIGS[0];
-      return { seconds: config.shiftMinutes * 60, text: `${config.value}: ${config.shiftMinutes} min` };
     }
     default:
       return { seconds: 0, text: 'all at once' };
@@ -91,7 +90,7 @@ function trafficShift(s: Settings): { seconds: number; text: string } {
 
 /** Estimates one deployment of the service, from the pipeline's deploy action starting to the old tasks being gone. */
 export function estimateDeployment(s: Settings, shutdown: ShutdownTiming, platform: PlatformTiming = FARGATE_TIMING): Estimate {
-  const rolling = s.strategy === 'rolling';
+  const rolling = traitsOf(s.strategy).replacesInWaves;
   const { maxRunning, minHealthy } = rollingBounds(s.desiredCount, s.minHealthyPercent, s.maxPercent);
   const perWave = rolling ? Math.min(s.desiredCount, Math.max(1, maxRunning - minHealthy)) : s.desiredCount;
   const waves = Math.ceil(s.desiredCount / perWave);
@@ -171,6 +170,7 @@ function warnings(
   { waves, worst }: { waves: number; worst: number },
 ): Warning[] {
   const out: Warning[] = [];
+  const traits = traitsOf(s.strategy);
   const I = s.healthCheckInterval;
   const U = s.unhealthyThreshold;
   if (s.deregistrationDelay > 2 * shutdown.drainSeconds) {
@@ -189,7 +189,7 @@ function warnings(
       message: 'deregistrationDelay 0 s: the load balancer cuts requests still in flight when a task is deregistered',
     });
   }
-  if (s.strategy === 'rolling') {
+  if (traits.replacesInWaves) {
     const { minHealthy } = rollingBounds(s.desiredCount, s.minHealthyPercent, s.maxPercent);
     if (minHealthy === 0) {
       out.push({
@@ -199,7 +199,7 @@ function warnings(
       });
     }
     const oneWave = Math.ceil((100 * (s.desiredCount + minHealthy)) / s.desiredCount);
-    if (waves > 1 && oneWave <= 400) {
+    if (waves > 1 && oneWave <= LIMITS.maxPercent.max) {
       out.push({
         kind: 'slow',
         setting: 'maxPercent',
@@ -230,12 +230,13 @@ function warnings(
       message: `healthCheckGracePeriod ${s.healthCheckGracePeriod} s: a task that never becomes healthy is replaced, and a failed deployment rolled back, only after that long`,
     });
   }
-  if (s.strategy !== 'codedeploy' && worst > ECS_DEPLOY_ACTION_MAX_MINUTES * 60) {
+  const actionMinutes = LIMITS.ecsDeployActionTimeout.max;
+  if (!traits.codeDeploy && worst > actionMinutes * 60) {
     out.push({
       kind: 'unsafe',
-      setting: s.strategy === 'rolling' ? 'desiredCount' : 'bakeTime',
+      setting: traits.replacesInWaves ? 'desiredCount' : 'bakeTime',
       message:
-        `the worst case (${formatDuration(worst)}) is longer than the ${ECS_DEPLOY_ACTION_MAX_MINUTES} minutes CodePipeline's ECS deploy action waits: ` +
+        `the worst case (${formatDuration(worst)}) is longer than the ${actionMinutes} minutes CodePipeline's ECS deploy action waits: ` +
         'the pipeline reports a failure while ECS goes on deploying',
     });
   }

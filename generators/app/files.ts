@@ -1,6 +1,7 @@
 // Files as data: every file the generator writes, with the condition under which it is written.
 // Sources are paths under templates/, which mirrors the generated repository; dotfiles are stored
 // without their dot (npm strips some dotfiles from published packages) and renamed on write.
+import { traitsOf } from './strategies.js';
 import type { Settings } from './types.js';
 
 export interface FileEntry {
@@ -39,8 +40,8 @@ export const FILES: readonly FileEntry[] = [
   { source: 'infra/pipeline.yml' },
   { source: 'infra/service.yml' },
   // CodeDeploy's inputs, read by the pipeline's CodeDeployToECS action.
-  { source: 'appspec.yaml', when: (s) => s.strategy === 'codedeploy' },
-  { source: 'taskdef.json', when: (s) => s.strategy === 'codedeploy' },
+  { source: 'appspec.yaml', when: (s) => traitsOf(s.strategy).codeDeploy },
+  { source: 'taskdef.json', when: (s) => traitsOf(s.strategy).codeDeploy },
   // Repository
   dot('github/workflows/ci.yml'),
   dot('github/dependabot.yml'),

@@ -1,5 +1,7 @@
 // The one declaration of every setting: flag, prompt, default, validator and storage key.
 // Prompts, CLI flags, --help, .yo-rc.json and the README's option table are all derived from SETTINGS.
+import { APP_NAME_MAX, CFN_MAX_BAKE_MINUTES, CODEDEPLOY_CONFIGS, FARGATE_SIZES, LIMITS, NODE_VERSIONS, rangeRule, tenthsRule } from './aws-limits.js';
+import { DEFAULT_STRATEGY, STRATEGY_CHOICES, isStrategy, ownedByStrategy } from './strategies.js';
 import type { Context, SettingName, Settings } from './types.js';
 import * as v from './validators.js';
 
@@ -37,24 +39,16 @@ export type SettingDeclaration =
   | (Common<KeysOfType<boolean>> & { kind: 'boolean' })
   | (Common<KeysOfType<string>> & { kind: 'choice'; choices: readonly { value: string; name: string }[] });
 
-export const STRATEGIES = [
-  { value: 'rolling', name: 'rolling: ECS rolling update, new tasks start before old ones stop (min/max percent)' },
-  { value: 'blue-green', name: 'blue-green: ECS blue/green, a full new set of tasks, all traffic moved at once, instant rollback while baking' },
-  { value: 'canary', name: 'canary: ECS canary, a percentage of traffic first, the rest after a bake time' },
-  { value: 'linear', name: 'linear: ECS linear, traffic moved in equal steps with a bake time between them' },
-  { value: 'codedeploy', name: 'codedeploy: CodeDeploy blue/green (all at once, canary or linear), for teams already on CodeDeploy' },
-] as const;
-
-/** Whether the chosen strategy (rolling when not chosen yet) is one of these. */
-const strategyIs =
-  (...strategies: string[]) =>
-  (s: Partial<Settings>): boolean =>
-    strategies.includes(s.strategy ?? 'rolling');
-
 export const SOURCES = [
   { value: 'connection', name: 'connection: GitHub, GitHub Enterprise, Bitbucket or GitLab through CodeConnections' },
   { value: 'codecommit', name: 'codecommit: an AWS CodeCommit repository' },
 ] as const;
+
+/** "256: 512-2048; 512: 1024-4096; 1024: 2048-8192": the smallest Fargate sizes, as the memory rule shows them. */
+const FARGATE_PAIRS = Object.entries(FARGATE_SIZES)
+  .slice(0, 3)
+  .map(([cpu, memory]) => `${cpu}: ${memory[0]}-${memory[memory.length - 1]}`)
+  .join('; ');
 
 /** Turns a folder name into a valid appName. */
 export function toAppName(folderName: string): string {
@@ -63,7 +57,7 @@ export function toAppName(folderName: string): string {
     .replace(/[^a-z0-9-]+/g, '-')
     .replace(/-+/g, '-')
     .replace(/^[^a-z]+/, '')
-    .slice(0, v.APP_NAME_MAX)
+    .slice(0, APP_NAME_MAX)
     .replace(/-+$/, '');
   return cleaned || 'service';
 }
@@ -73,7 +67,7 @@ export const SETTINGS: readonly SettingDeclaration[] = [
     name: 'appName', kind: 'text', group: 'app',
     message: 'Application name (used to name the AWS resources)',
     description: 'Name of the application; the prefix of every AWS resource name.',
-    rule: `lowercase letters, digits and hyphens; starts with a letter; at most ${v.APP_NAME_MAX} characters`,
+    rule: `lowercase letters, digits and hyphens; starts with a letter; at most ${APP_NAME_MAX} characters`,
     default: (_s, ctx) => toAppName(ctx.folderName),
     validate: v.validateAppName,
   },
@@ -81,7 +75,7 @@ export const SETTINGS: readonly SettingDeclaration[] = [
     name: 'port', kind: 'integer', group: 'app',
     message: 'Port the container listens on',
     description: 'Port the app listens on inside the container (target group and security group use it too).',
-    rule: '1024-65535 (the container runs as a non-root user)',
+    rule: `${rangeRule(LIMITS.port)} (the container runs as a non-root user)`,
     default: () => 3000,
     validate: v.validatePort,
   },
@@ -89,10 +83,10 @@ export const SETTINGS: readonly SettingDeclaration[] = [
     name: 'nodeVersion', kind: 'choice', group: 'app',
     message: 'Node.js LTS line',
     description: 'Node.js line for the Docker image and the CodeBuild runtime.',
-    rule: `${v.NODE_VERSIONS.join(' or ')} (LTS lines offered by both the official Node image and CodeBuild)`,
-    choices: v.NODE_VERSIONS.map((value) => ({ value, name: `Node.js ${value}` })),
-    default: () => v.NODE_VERSIONS[0],
-    validate: (value) => ((v.NODE_VERSIONS as readonly string[]).includes(value) ? true : `must be one of ${v.NODE_VERSIONS.join(', ')}`),
+    rule: `${NODE_VERSIONS.join(' or ')} (LTS lines offered by both the official Node image and CodeBuild)`,
+    choices: NODE_VERSIONS.map((value) => ({ value, name: `Node.js ${value}` })),
+    default: () => NODE_VERSIONS[0],
+    validate: (value) => ((NODE_VERSIONS as readonly string[]).includes(value) ? true : `must be one of ${NODE_VERSIONS.join(', ')}`),
   },
   {
     name: 'region', kind: 'text', group: 'aws',
@@ -106,7 +100,7 @@ export const SETTINGS: readonly SettingDeclaration[] = [
     name: 'cluster', kind: 'text', group: 'aws',
     message: 'ECS cluster name',
     description: 'ECS cluster the service runs in (created by the service stack unless told to use an existing one).',
-    rule: '1-255 letters, digits, hyphens and underscores',
+    rule: `${rangeRule(LIMITS.ecsNameLength)}: letters, digits, hyphens and underscores`,
     default: (s) => `${s.appName}-cluster`,
     validate: v.validateEcsName,
   },
@@ -114,7 +108,7 @@ export const SETTINGS: readonly SettingDeclaration[] = [
     name: 'service', kind: 'text', group: 'aws',
     message: 'ECS service name',
     description: 'ECS service name.',
-    rule: '1-255 letters, digits, hyphens and underscores',
+    rule: `${rangeRule(LIMITS.ecsNameLength)}: letters, digits, hyphens and underscores`,
     default: (s) => `${s.appName}`,
     validate: v.validateEcsName,
   },
@@ -122,7 +116,7 @@ export const SETTINGS: readonly SettingDeclaration[] = [
     name: 'containerName', kind: 'text', group: 'aws',
     message: 'Container name (task definition and imagedefinitions.json)',
     description: 'Container name, identical in the task definition and imagedefinitions.json.',
-    rule: '1-255 letters, digits, hyphens and underscores',
+    rule: `${rangeRule(LIMITS.ecsNameLength)}: letters, digits, hyphens and underscores`,
     default: (s) => `${s.appName}`,
     validate: v.validateContainerName,
   },
@@ -130,7 +124,7 @@ export const SETTINGS: readonly SettingDeclaration[] = [
     name: 'ecrRepository', kind: 'text', group: 'aws',
     message: 'ECR repository name',
     description: 'ECR repository the build pushes images to (created by the pipeline stack).',
-    rule: '2-256 lowercase letters, digits, . _ - and / namespaces',
+    rule: `${rangeRule(LIMITS.ecrRepositoryLength)}: lowercase letters, digits, . _ - and / namespaces`,
     default: (s) => `${s.appName}`,
     validate: v.validateEcrRepository,
   },
@@ -138,7 +132,7 @@ export const SETTINGS: readonly SettingDeclaration[] = [
     name: 'cpu', kind: 'integer', group: 'aws',
     message: 'Task CPU units (256 = 0.25 vCPU)',
     description: 'Fargate task CPU units.',
-    rule: Object.keys(v.FARGATE_SIZES).join(', '),
+    rule: Object.keys(FARGATE_SIZES).join(', '),
     default: () => 256,
     validate: v.validateCpu,
   },
@@ -146,15 +140,15 @@ export const SETTINGS: readonly SettingDeclaration[] = [
     name: 'memory', kind: 'integer', group: 'aws',
     message: 'Task memory (MiB)',
     description: 'Fargate task memory in MiB; must pair with cpu.',
-    rule: 'a Fargate pair with cpu (256: 512-2048; 512: 1024-4096; 1024: 2048-8192; ...)',
-    default: (s) => v.FARGATE_SIZES[s.cpu ?? 256]?.[0] ?? 512,
+    rule: `a Fargate pair with cpu (${FARGATE_PAIRS}; ...)`,
+    default: (s) => FARGATE_SIZES[s.cpu ?? 256]?.[0] ?? 512,
     validate: v.validateMemory,
   },
   {
     name: 'healthCheckPath', kind: 'text', group: 'health',
     message: 'Health check path',
     description: 'Path the load balancer checks; the app serves its health report there.',
-    rule: 'starts with /, at most 1024 characters of letters, digits and . _ ~ - /',
+    rule: `starts with /, at most ${LIMITS.healthCheckPathLength.max} characters of letters, digits and . _ ~ - /`,
     default: () => '/status',
     validate: v.validateHealthCheckPath,
   },
@@ -162,7 +156,7 @@ export const SETTINGS: readonly SettingDeclaration[] = [
     name: 'healthCheckInterval', kind: 'integer', group: 'health',
     message: 'Health check interval (seconds)',
     description: 'Seconds between two health checks of one target.',
-    rule: '5-300 seconds',
+    rule: rangeRule(LIMITS.healthCheckInterval),
     default: () => 30,
     validate: v.validateHealthCheckInterval,
   },
@@ -170,7 +164,7 @@ export const SETTINGS: readonly SettingDeclaration[] = [
     name: 'healthCheckTimeout', kind: 'integer', group: 'health',
     message: 'Health check timeout (seconds)',
     description: 'Seconds without an answer after which a check fails.',
-    rule: '2-120 seconds, less than the interval',
+    rule: `${rangeRule(LIMITS.healthCheckTimeout)}, less than the interval`,
     default: (s) => Math.min(5, (s.healthCheckInterval ?? 30) - 1),
     validate: v.validateHealthCheckTimeout,
   },
@@ -178,7 +172,7 @@ export const SETTINGS: readonly SettingDeclaration[] = [
     name: 'healthyThreshold', kind: 'integer', group: 'health',
     message: 'Healthy threshold (consecutive successful checks)',
     description: 'Consecutive successful checks before a new task receives traffic.',
-    rule: '2-10',
+    rule: rangeRule(LIMITS.healthCheckThreshold),
     default: () => 4,
     validate: v.validateThreshold,
   },
@@ -186,7 +180,7 @@ export const SETTINGS: readonly SettingDeclaration[] = [
     name: 'unhealthyThreshold', kind: 'integer', group: 'health',
     message: 'Unhealthy threshold (consecutive failed checks)',
     description: 'Consecutive failed checks before a task is taken out of service.',
-    rule: '2-10',
+    rule: rangeRule(LIMITS.healthCheckThreshold),
     default: () => 2,
     validate: v.validateThreshold,
   },
@@ -194,7 +188,7 @@ export const SETTINGS: readonly SettingDeclaration[] = [
     name: 'healthCheckGracePeriod', kind: 'integer', group: 'health',
     message: 'Health check grace period (seconds ECS ignores failed checks after a task starts)',
     description: 'Seconds after a task starts during which ECS ignores failed load balancer checks.',
-    rule: '0-2147483647 seconds',
+    rule: rangeRule(LIMITS.healthCheckGracePeriod),
     default: () => 60,
     validate: v.validateGracePeriod,
   },
@@ -202,7 +196,7 @@ export const SETTINGS: readonly SettingDeclaration[] = [
     name: 'deregistrationDelay', kind: 'integer', group: 'health',
     message: 'Deregistration delay (seconds the load balancer drains an old task)',
     description: 'Seconds the load balancer lets requests in flight finish before a deregistered task is stopped.',
-    rule: '0-3600 seconds (the load balancer default, 300, slows every deploy)',
+    rule: `${rangeRule(LIMITS.deregistrationDelay)} (the load balancer default, 300, slows every deploy)`,
     default: () => 30,
     validate: v.validateDeregistrationDelay,
   },
@@ -210,17 +204,16 @@ export const SETTINGS: readonly SettingDeclaration[] = [
     name: 'strategy', kind: 'choice', group: 'deployment',
     message: 'Deployment strategy',
     description: 'How a new version replaces the old one.',
-    rule: STRATEGIES.map((s) => s.value).join(', '),
-    choices: STRATEGIES,
-    default: () => 'rolling',
-    validate: (value) =>
-      STRATEGIES.some((s) => s.value === value) ? true : `must be one of ${STRATEGIES.map((s) => s.value).join(', ')}`,
+    rule: STRATEGY_CHOICES.map((s) => s.value).join(', '),
+    choices: STRATEGY_CHOICES,
+    default: () => DEFAULT_STRATEGY,
+    validate: (value) => (isStrategy(value) ? true : `must be one of ${STRATEGY_CHOICES.map((s) => s.value).join(', ')}`),
   },
   {
     name: 'desiredCount', kind: 'integer', group: 'deployment',
     message: 'Number of tasks',
     description: 'Number of tasks the service keeps running.',
-    rule: '1-5000 (ECS tasks per service)',
+    rule: `${rangeRule(LIMITS.desiredCount)} (ECS tasks per service)`,
     default: () => 3,
     validate: v.validateDesiredCount,
   },
@@ -228,7 +221,7 @@ export const SETTINGS: readonly SettingDeclaration[] = [
     name: 'minHealthyPercent', kind: 'integer', group: 'deployment',
     message: 'Minimum healthy percent during a deployment',
     description: 'Lower limit of running tasks during a deployment, in percent of the desired count (rounded up).',
-    rule: '0-100',
+    rule: rangeRule(LIMITS.minHealthyPercent),
     default: () => 100,
     validate: v.validateMinHealthyPercent,
   },
@@ -236,7 +229,7 @@ export const SETTINGS: readonly SettingDeclaration[] = [
     name: 'maxPercent', kind: 'integer', group: 'deployment',
     message: 'Maximum percent during a deployment',
     description: 'Upper limit of running tasks during a deployment, in percent of the desired count (rounded down).',
-    rule: '100-400; with desiredCount and minHealthyPercent it must let a rolling deployment start or stop a task',
+    rule: `${rangeRule(LIMITS.maxPercent)}; with desiredCount and minHealthyPercent it must let a rolling deployment start or stop a task`,
     default: () => 200,
     validate: v.validateMaxPercent,
   },
@@ -244,56 +237,56 @@ export const SETTINGS: readonly SettingDeclaration[] = [
     name: 'bakeTime', kind: 'integer', group: 'deployment',
     message: 'Bake time (minutes both versions keep running after all traffic moved; rollback is instant meanwhile)',
     description: 'Minutes the old tasks keep running after production traffic moved (ECS BakeTimeInMinutes; CodeDeploy termination wait).',
-    rule: `0-${v.ECS_BAKE_MAX_MINUTES} minutes (codedeploy: 0-${v.CODEDEPLOY_TERMINATION_WAIT_MAX_MINUTES})`,
+    rule: `${rangeRule(LIMITS.ecsBakeTime)} (codedeploy: ${rangeRule(LIMITS.codeDeployTerminationWait)})`,
     default: () => 5,
     validate: v.validateBakeTime,
-    applies: strategyIs('blue-green', 'canary', 'linear', 'codedeploy'),
+    applies: ownedByStrategy('bakeTime'),
   },
   {
     name: 'canaryPercent', kind: 'number', group: 'deployment',
     message: 'Canary percent (share of production traffic the new version gets first)',
     description: 'Percent of production traffic moved to the new tasks first (ECS CanaryPercent).',
-    rule: '0.1-100.0 in steps of 0.1',
+    rule: tenthsRule(LIMITS.canaryPercent),
     default: () => 10,
     validate: v.validateCanaryPercent,
-    applies: strategyIs('canary'),
+    applies: ownedByStrategy('canaryPercent'),
   },
   {
     name: 'canaryBakeTime', kind: 'integer', group: 'deployment',
     message: 'Canary bake time (minutes before the rest of the traffic moves)',
     description: 'Minutes between the canary shift and moving the rest of the traffic (ECS CanaryBakeTimeInMinutes).',
-    rule: `0-${v.ECS_BAKE_MAX_MINUTES} minutes; bakeTime + canaryBakeTime at most ${v.CFN_MAX_BAKE_MINUTES}`,
+    rule: `${rangeRule(LIMITS.ecsBakeTime)}; bakeTime + canaryBakeTime at most ${CFN_MAX_BAKE_MINUTES}`,
     default: () => 5,
     validate: v.validateCanaryBakeTime,
-    applies: strategyIs('canary'),
+    applies: ownedByStrategy('canaryBakeTime'),
   },
   {
     name: 'linearStepPercent', kind: 'number', group: 'deployment',
     message: 'Linear step percent (share of production traffic moved at each step)',
     description: 'Percent of production traffic moved at each step (ECS StepPercent).',
-    rule: '3.0-100.0 in steps of 0.1',
+    rule: tenthsRule(LIMITS.linearStepPercent),
     default: () => 10,
     validate: v.validateLinearStepPercent,
-    applies: strategyIs('linear'),
+    applies: ownedByStrategy('linearStepPercent'),
   },
   {
     name: 'linearStepBakeTime', kind: 'integer', group: 'deployment',
     message: 'Linear step bake time (minutes between two steps)',
     description: 'Minutes between two traffic steps (ECS StepBakeTimeInMinutes).',
-    rule: `0-${v.ECS_BAKE_MAX_MINUTES} minutes; bakeTime + linearStepBakeTime x steps at most ${v.CFN_MAX_BAKE_MINUTES}`,
+    rule: `${rangeRule(LIMITS.ecsBakeTime)}; bakeTime + linearStepBakeTime x steps at most ${CFN_MAX_BAKE_MINUTES}`,
     default: () => 1,
     validate: v.validateLinearStepBakeTime,
-    applies: strategyIs('linear'),
+    applies: ownedByStrategy('linearStepBakeTime'),
   },
   {
     name: 'codeDeployConfig', kind: 'choice', group: 'deployment',
     message: 'CodeDeploy traffic shifting',
     description: 'CodeDeploy deployment configuration: how traffic moves to the replacement task set.',
-    rule: v.CODEDEPLOY_CONFIGS.map((c) => c.value).join(', '),
-    choices: v.CODEDEPLOY_CONFIGS.map((c) => ({ value: c.value, name: `${c.value}: ${c.name}` })),
-    default: () => v.CODEDEPLOY_CONFIGS[0].value,
+    rule: CODEDEPLOY_CONFIGS.map((c) => c.value).join(', '),
+    choices: CODEDEPLOY_CONFIGS.map((c) => ({ value: c.value, name: `${c.value}: ${c.name}` })),
+    default: () => CODEDEPLOY_CONFIGS[0].value,
     validate: v.validateCodeDeployConfig,
-    applies: strategyIs('codedeploy'),
+    applies: ownedByStrategy('codeDeployConfig'),
   },
   {
     name: 'rollbackAlarms', kind: 'boolean', group: 'deployment',
@@ -310,7 +303,7 @@ export const SETTINGS: readonly SettingDeclaration[] = [
     rule: 'empty or a Lambda function ARN',
     default: () => '',
     validate: v.validateLambdaArn,
-    applies: strategyIs('blue-green', 'canary', 'linear', 'codedeploy'),
+    applies: ownedByStrategy('validationHook'),
   },
   {
     name: 'source', kind: 'choice', group: 'source',

@@ -1,3 +1,5 @@
+import type { Strategy } from './strategies.js';
+
 /** Every setting the generator stores in .yo-rc.json, keyed as in the README's option table. */
 export interface Settings {
   appName: string;
@@ -19,7 +21,7 @@ export interface Settings {
   cpu: number;
   memory: number;
   nodeVersion: string;
-  strategy: string;
+  strategy: Strategy;
   source: string;
   repository: string;
   branch: string;

@@ -1,52 +1,39 @@
 // Pure validators: (value, settings) => true | message. No Yeoman, no I/O.
-// Each limit is the real AWS one; the comment next to it says where it comes from.
+// Every limit and AWS fact they check lives in aws-limits.ts, with where AWS documents it.
+import {
+  APP_NAME_MAX,
+  AWS_REGIONS,
+  CFN_MAX_BAKE_MINUTES,
+  CODEDEPLOY_CONFIGS,
+  FARGATE_SIZES,
+  LIMITS,
+  TARGET_GROUP_NAME_MAX,
+  linearBakeSteps,
+  rollingBounds,
+  type Range,
+} from './aws-limits.js';
+import { traitsOf } from './strategies.js';
 import type { Settings } from './types.js';
 
 export type Validation = true | string;
 export type Validator<T> = (value: T, settings: Partial<Settings>) => Validation;
 
-/** Longest name derived from appName is the target group `<appName>-green` (ALB: 32 characters). */
-export const APP_NAME_MAX = 26;
-
-/** Regions where ECS, Fargate, CodePipeline and CodeBuild are offered (commercial, GovCloud, China). */
-export const AWS_REGIONS = [
-  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2',
-  'af-south-1',
-  'ap-east-1', 'ap-east-2', 'ap-south-1', 'ap-south-2',
-  'ap-southeast-1', 'ap-southeast-2', 'ap-southeast-3', 'ap-southeast-4', 'ap-southeast-5', 'ap-southeast-6', 'ap-southeast-7',
-  'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3',
-  'ca-central-1', 'ca-west-1',
-  'eu-central-1', 'eu-central-2', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-south-1', 'eu-south-2', 'eu-north-1',
-  'il-central-1', 'me-south-1', 'me-central-1', 'mx-central-1', 'sa-east-1',
-  'us-gov-east-1', 'us-gov-west-1', 'cn-north-1', 'cn-northwest-1',
-] as const;
-
-/** Fargate task sizes: CPU units -> allowed memory (MiB). */
-export const FARGATE_SIZES: Readonly<Record<number, readonly number[]>> = {
-  256: [512, 1024, 2048],
-  512: range(1024, 4096, 1024),
-  1024: range(2048, 8192, 1024),
-  2048: range(4096, 16384, 1024),
-  4096: range(8192, 30720, 1024),
-  8192: range(16384, 61440, 4096),
-  16384: range(32768, 122880, 8192),
-};
-
-/** Node.js LTS lines offered both as official image (ECR Public mirror) and as a CodeBuild runtime. */
-export const NODE_VERSIONS = ['24', '22'] as const;
-
-function range(from: number, to: number, step: number): number[] {
-  const out: number[] = [];
-  for (let v = from; v <= to; v += step) out.push(v);
-  return out;
-}
-
-export function integerBetween(min: number, max: number, unit = ''): Validator<number> {
+/** Whole numbers within an AWS range; the message names the range. */
+export function integerBetween({ min, max, unit }: Range): Validator<number> {
   const suffix = unit ? ` ${unit}` : '';
   return (value) =>
     Number.isInteger(value) && value >= min && value <= max
       ? true
       : `must be a whole number from ${min} to ${max}${suffix}`;
+}
+
+/** "1-255": a range without its unit, for messages that name what is counted. */
+function span({ min, max }: Range): string {
+  return `${min}-${max}`;
+}
+
+function lengthWithin({ min, max }: Range, message: string): Validator<string> {
+  return (v) => (v.length >= min && v.length <= max ? true : message);
 }
 
 export function pattern(re: RegExp, description: string): Validator<string> {
@@ -67,71 +54,62 @@ export function all<T>(...validators: Validator<T>[]): Validator<T> {
 export const validateAppName: Validator<string> = all(
   pattern(/^[a-z][a-z0-9-]*$/, 'must start with a lowercase letter and contain only lowercase letters, digits and hyphens'),
   pattern(/^(?!.*--)(?!.*-$)/, 'must not end with a hyphen or contain two hyphens in a row'),
-  (v) => (v.length <= APP_NAME_MAX ? true : `must be at most ${APP_NAME_MAX} characters (the target group name "<appName>-green" must fit the load balancer's 32-character limit)`),
+  (v) => (v.length <= APP_NAME_MAX ? true : `must be at most ${APP_NAME_MAX} characters (the target group name "<appName>-green" must fit the load balancer's ${TARGET_GROUP_NAME_MAX}-character limit)`),
 );
 
 export const validateRegion: Validator<string> = (v) =>
   (AWS_REGIONS as readonly string[]).includes(v) ? true : 'must be an AWS region code such as us-east-1 or eu-west-1';
 
-/** ECS cluster and service names: 1-255 letters, digits, hyphens and underscores. */
+/** ECS cluster, service and container names: letters, digits, hyphens and underscores. */
 export const validateEcsName: Validator<string> = pattern(
-  /^[A-Za-z0-9_-]{1,255}$/,
-  'must be 1-255 characters: letters, digits, hyphens and underscores',
+  new RegExp(`^[A-Za-z0-9_-]{${LIMITS.ecsNameLength.min},${LIMITS.ecsNameLength.max}}$`),
+  `must be ${span(LIMITS.ecsNameLength)} characters: letters, digits, hyphens and underscores`,
 );
 
-/** ECS container names: 1-255 letters, digits, hyphens and underscores. */
+/** ECS container names follow the same rule as cluster and service names. */
 export const validateContainerName = validateEcsName;
 
-/** ECR repository names: 2-256 characters, lowercase, optional namespaces separated by "/". */
+/** ECR repository names: lowercase, optional namespaces separated by "/". */
 export const validateEcrRepository: Validator<string> = all(
-  (v) => (v.length >= 2 && v.length <= 256 ? true : 'must be 2-256 characters'),
+  lengthWithin(LIMITS.ecrRepositoryLength, `must be ${span(LIMITS.ecrRepositoryLength)} characters`),
   pattern(
     /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/,
     'must be lowercase letters, digits and . _ - separators, with optional "/" namespaces',
   ),
 );
 
-export const validatePort: Validator<number> = integerBetween(1024, 65535);
+export const validatePort: Validator<number> = integerBetween(LIMITS.port);
 
-/** ALB health check path: up to 1024 characters; we allow the subset that is safe in a URL, YAML and an Express route. */
+/** ALB health check path; we allow the subset that is safe in a URL, YAML and an Express route. */
 export const validateHealthCheckPath: Validator<string> = all(
   pattern(/^\//, 'must start with "/"'),
-  (v) => (v.length <= 1024 ? true : 'must be at most 1024 characters (load balancer limit)'),
+  lengthWithin(LIMITS.healthCheckPathLength, `must be at most ${LIMITS.healthCheckPathLength.max} characters (load balancer limit)`),
   pattern(/^\/[A-Za-z0-9._~\/-]*$/, 'may contain only letters, digits and . _ ~ - / (no query string, no spaces)'),
   pattern(/^(?!.*\/\/)(?!.*\/\.\.?(\/|$))/, 'must not contain "//", "/." or "/.." segments'),
 );
 
-export const validateHealthCheckInterval = integerBetween(5, 300, 'seconds');
+export const validateHealthCheckInterval = integerBetween(LIMITS.healthCheckInterval);
 
-export const validateHealthCheckTimeout: Validator<number> = all(integerBetween(2, 120, 'seconds'), (v, s) =>
+export const validateHealthCheckTimeout: Validator<number> = all(integerBetween(LIMITS.healthCheckTimeout), (v, s) =>
   s.healthCheckInterval === undefined || v < s.healthCheckInterval
     ? true
     : `must be less than the health check interval (${s.healthCheckInterval} s)`,
 );
 
-export const validateThreshold = integerBetween(2, 10);
+export const validateThreshold = integerBetween(LIMITS.healthCheckThreshold);
 
-/** ECS accepts a grace period up to 2,147,483,647 s; anything beyond a day is a mistake, but it is the real limit. */
-export const validateGracePeriod = integerBetween(0, 2147483647, 'seconds');
+/** Anything beyond a day is a mistake, but ECS's real limit is the one enforced. */
+export const validateGracePeriod = integerBetween(LIMITS.healthCheckGracePeriod);
 
-export const validateDeregistrationDelay = integerBetween(0, 3600, 'seconds');
+export const validateDeregistrationDelay = integerBetween(LIMITS.deregistrationDelay);
 
-/** ECS: at most 5,000 tasks per service. */
-export const validateDesiredCount = integerBetween(1, 5000);
+export const validateDesiredCount = integerBetween(LIMITS.desiredCount);
 
-export const validateMinHealthyPercent = integerBetween(0, 100, 'percent');
+export const validateMinHealthyPercent = integerBetween(LIMITS.minHealthyPercent);
 
-/** How many tasks ECS may run and must keep during a rolling deployment (ECS rounds max down and min up). */
-export function rollingBounds(desired: number, minHealthyPercent: number, maxPercent: number) {
-  return {
-    maxRunning: Math.floor((desired * maxPercent) / 100),
-    minHealthy: Math.ceil((desired * minHealthyPercent) / 100),
-  };
-}
-
-export const validateMaxPercent: Validator<number> = all(integerBetween(100, 400, 'percent'), (v, s) => {
-  const { desiredCount: desired, minHealthyPercent: min, strategy } = s;
-  if (desired === undefined || min === undefined || (strategy !== undefined && strategy !== 'rolling')) return true;
+export const validateMaxPercent: Validator<number> = all(integerBetween(LIMITS.maxPercent), (v, s) => {
+  const { desiredCount: desired, minHealthyPercent: min } = s;
+  if (desired === undefined || min === undefined || !traitsOf(s.strategy).replacesInWaves) return true;
   const { maxRunning, minHealthy } = rollingBounds(desired, min, v);
   if (maxRunning > desired || minHealthy < desired) return true;
   return (
@@ -141,68 +119,50 @@ export const validateMaxPercent: Validator<number> = all(integerBetween(100, 400
   );
 });
 
-/** Multiples of 0.1 from min to max, as ECS takes CanaryPercent and StepPercent. */
-export function tenthsBetween(min: number, max: number): Validator<number> {
+/** Multiples of 0.1 within a range, as ECS takes CanaryPercent and StepPercent. */
+export function tenthsBetween({ min, max }: Range): Validator<number> {
   return (value) =>
     typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max && Number.isInteger(Math.round(value * 1e6) / 1e5)
       ? true
       : `must be a multiple of 0.1 from ${min.toFixed(1)} to ${max.toFixed(1)} percent`;
 }
 
-/** ECS DeploymentConfiguration.BakeTimeInMinutes and the canary/linear bake times: 0-1440 minutes (24 hours). */
-export const ECS_BAKE_MAX_MINUTES = 1440;
-/** CodeDeploy ECS TerminationWaitTimeInMinutes (the original task set's bake): at most 2880 minutes (2 days). */
-export const CODEDEPLOY_TERMINATION_WAIT_MAX_MINUTES = 2880;
-/** CloudFormation rejects an ECS canary or linear deployment whose bake times add up to more than 33 hours. */
-export const CFN_MAX_BAKE_MINUTES = 33 * 60;
+const validateEcsBakeTime = integerBetween(LIMITS.ecsBakeTime);
+const validateCodeDeployTerminationWait = integerBetween({ ...LIMITS.codeDeployTerminationWait, unit: 'minutes (CodeDeploy termination wait)' });
 
+/** ECS bakes with BakeTimeInMinutes; CodeDeploy with the termination wait of the original task set. */
 export const validateBakeTime: Validator<number> = (v, s) =>
-  s.strategy === 'codedeploy'
-    ? integerBetween(0, CODEDEPLOY_TERMINATION_WAIT_MAX_MINUTES, 'minutes (CodeDeploy termination wait)')(v, s)
-    : integerBetween(0, ECS_BAKE_MAX_MINUTES, 'minutes')(v, s);
+  (traitsOf(s.strategy).codeDeploy ? validateCodeDeployTerminationWait : validateEcsBakeTime)(v, s);
 
-/** ECS CanaryConfiguration.CanaryPercent: multiples of 0.1 from 0.1 to 100.0. */
-export const validateCanaryPercent = tenthsBetween(0.1, 100);
+export const validateCanaryPercent = tenthsBetween(LIMITS.canaryPercent);
 
-/** ECS LinearConfiguration.StepPercent: multiples of 0.1 from 3.0 to 100.0. */
-export const validateLinearStepPercent = tenthsBetween(3, 100);
-
-/** Traffic steps after which ECS waits the step bake time: CloudFormation's own count (no wait after the step that reaches 100 %). */
-export function linearBakeSteps(stepPercent: number): number {
-  const tenths = Math.round(stepPercent * 10);
-  return 1000 % tenths === 0 ? 1000 / tenths - 1 : Math.floor(1000 / tenths);
-}
+export const validateLinearStepPercent = tenthsBetween(LIMITS.linearStepPercent);
 
 function withinCloudFormationLimit(totalMinutes: number, formula: string): Validation {
   return totalMinutes <= CFN_MAX_BAKE_MINUTES
     ? true
-    : `makes ${formula} = ${totalMinutes} minutes; CloudFormation rejects ECS deployments over ${CFN_MAX_BAKE_MINUTES} minutes (33 hours)`;
+    : `makes ${formula} = ${totalMinutes} minutes; CloudFormation rejects ECS deployments over ${CFN_MAX_BAKE_MINUTES} minutes (${CFN_MAX_BAKE_MINUTES / 60} hours)`;
 }
 
-export const validateCanaryBakeTime: Validator<number> = all(integerBetween(0, ECS_BAKE_MAX_MINUTES, 'minutes'), (v, s) =>
+export const validateCanaryBakeTime: Validator<number> = all(validateEcsBakeTime, (v, s) =>
   withinCloudFormationLimit((s.bakeTime ?? 0) + v, `bakeTime ${s.bakeTime ?? 0} + canaryBakeTime ${v}`),
 );
 
-export const validateLinearStepBakeTime: Validator<number> = all(integerBetween(0, ECS_BAKE_MAX_MINUTES, 'minutes'), (v, s) => {
+export const validateLinearStepBakeTime: Validator<number> = all(validateEcsBakeTime, (v, s) => {
   const steps = s.linearStepPercent === undefined ? 0 : linearBakeSteps(s.linearStepPercent);
   return withinCloudFormationLimit((s.bakeTime ?? 0) + v * steps, `bakeTime ${s.bakeTime ?? 0} + linearStepBakeTime ${v} x ${steps} steps`);
 });
 
-/** CodeDeploy's predefined ECS deployment configurations and the minutes each one spends shifting traffic. */
-export const CODEDEPLOY_CONFIGS = [
-  { value: 'CodeDeployDefault.ECSAllAtOnce', name: 'all at once', shiftMinutes: 0 },
-  { value: 'CodeDeployDefault.ECSCanary10Percent5Minutes', name: 'canary: 10 %, the rest 5 minutes later', shiftMinutes: 5 },
-  { value: 'CodeDeployDefault.ECSCanary10Percent15Minutes', name: 'canary: 10 %, the rest 15 minutes later', shiftMinutes: 15 },
-  { value: 'CodeDeployDefault.ECSLinear10PercentEvery1Minutes', name: 'linear: 10 % more every minute (9 minutes)', shiftMinutes: 9 },
-  { value: 'CodeDeployDefault.ECSLinear10PercentEvery3Minutes', name: 'linear: 10 % more every 3 minutes (27 minutes)', shiftMinutes: 27 },
-] as const;
-
 export const validateCodeDeployConfig: Validator<string> = (v) =>
   CODEDEPLOY_CONFIGS.some((c) => c.value === v) ? true : `must be one of ${CODEDEPLOY_CONFIGS.map((c) => c.value).join(', ')}`;
 
+const LAMBDA_ARN = new RegExp(
+  `^arn:aws(-[a-z]+)*:lambda:[a-z0-9-]+:\\d{12}:function:[A-Za-z0-9_-]{${LIMITS.lambdaFunctionNameLength.min},${LIMITS.lambdaFunctionNameLength.max}}(:[A-Za-z0-9$_-]{1,128})?$`,
+);
+
 /** Empty, or the ARN of a Lambda function (optionally with a version or alias), as ECS lifecycle hooks and appspec hooks take. */
 export const validateLambdaArn: Validator<string> = (v) =>
-  v === '' || /^arn:aws(-[a-z]+)*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]{1,128})?$/.test(v)
+  v === '' || LAMBDA_ARN.test(v)
     ? true
     : 'must be empty or a Lambda function ARN: arn:aws:lambda:REGION:ACCOUNT:function:NAME';
 
@@ -222,9 +182,10 @@ function describeList(values: readonly number[]): string {
 
 /** git check-ref-format rules for a branch name. */
 export const validateBranch: Validator<string> = (v) => {
+  const { min, max } = LIMITS.branchNameLength;
   const bad =
-    v.length === 0 ||
-    v.length > 255 ||
+    v.length < min ||
+    v.length > max ||
     /[\x00-\x20~^:?*[\\\x7f]/.test(v) ||
     v.startsWith('-') ||
     v.startsWith('/') ||
@@ -239,15 +200,17 @@ export const validateBranch: Validator<string> = (v) => {
   return bad ? 'must be a valid git branch name (no spaces, ~ ^ : ? * [ \\, "..", "@{", or a leading "-" or ".")' : true;
 };
 
+const CODECOMMIT_NAME = new RegExp(`^[\\w.-]{${LIMITS.codeCommitRepositoryLength.min},${LIMITS.codeCommitRepositoryLength.max}}$`);
+
 /** owner/name for a connection (GitHub, GitLab, Bitbucket); a CodeCommit repository name otherwise. */
 export const validateRepository: Validator<string> = (v, s) => {
   if (v === '') return true;
   if (s.source === 'codecommit') {
-    return /^[\w.-]{1,100}$/.test(v) && !v.endsWith('.git')
+    return CODECOMMIT_NAME.test(v) && !v.endsWith('.git')
       ? true
-      : 'must be a CodeCommit repository name: 1-100 letters, digits, ".", "_" or "-", not ending in ".git"';
+      : `must be a CodeCommit repository name: ${span(LIMITS.codeCommitRepositoryLength)} letters, digits, ".", "_" or "-", not ending in ".git"`;
   }
-  return /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)+$/.test(v) && v.length <= 255
+  return /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)+$/.test(v) && v.length <= LIMITS.repositoryIdLength.max
     ? true
     : 'must be "owner/name" (GitHub, GitHub Enterprise, Bitbucket, or a GitLab group path)';
 };

@@ -1,6 +1,6 @@
 // Every CloudFormation template the generator can emit, whatever the strategy and the source, passes the schema,
-// reference and least-privilege checks. Strategies and sources are read from the settings declaration, so a new one is
-// covered without touching this file.
+// reference and least-privilege checks. Strategies and sources are read from the strategy table and the settings
+// declaration, so a new one is covered without touching this file.
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { checkTemplate } from '../support/cfn/check.js';
@@ -9,13 +9,12 @@ import { ROOT } from '../support/generate.js';
 import { deployOverrides, parameterTable, requiredParameters, section, tableMismatches } from './readme.js';
 import { render } from './render.js';
 
-const { STRATEGIES, SOURCES } = (await import(path.join(ROOT, 'dist', 'generators', 'app', 'settings.js'))) as {
-  STRATEGIES: readonly { value: string }[];
-  SOURCES: readonly { value: string }[];
-};
+const app = (module: string) => import(path.join(ROOT, 'dist', 'generators', 'app', module));
+const { STRATEGY_NAMES } = (await app('strategies.js')) as { STRATEGY_NAMES: readonly string[] };
+const { SOURCES } = (await app('settings.js')) as { SOURCES: readonly { value: string }[] };
 
-const combinations = STRATEGIES.flatMap((strategy) =>
-  SOURCES.map((source) => ({ strategy: strategy.value, source: source.value, 'manual-approval': source.value === 'codecommit' })),
+const combinations = STRATEGY_NAMES.flatMap((strategy) =>
+  SOURCES.map((source) => ({ strategy, source: source.value, 'manual-approval': source.value === 'codecommit' })),
 );
 
 describe.each(combinations)('strategy $strategy, source $source', (options) => {

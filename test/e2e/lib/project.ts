@@ -43,7 +43,7 @@ export async function readProject(dir: string): Promise<Project> {
   const rc = JSON.parse(readFileSync(path.join(dir, '.yo-rc.json'), 'utf8'));
   const settings = Object.values(rc)[0] as Project['settings'];
   const generator = (module: string) => import(path.join(ROOT, 'dist', 'generators', 'app', `${module}.js`));
-  const [{ derive }, { rollingBounds }, { estimateSeconds }] = await Promise.all(['derive', 'validators', 'estimate'].map(generator));
+  const [{ derive }, { rollingBounds }, { estimateSeconds }] = await Promise.all(['derive', 'aws-limits', 'estimate'].map(generator));
   const derived = derive(settings);
   const localPlatform = { taskStart: { best: 0, worst: 0 }, appBoot: 0 };
   const lead = /FORCED_EXIT_LEAD_SECONDS\s*=\s*(\d+)/.exec(readFileSync(path.join(dir, 'src', 'config.ts'), 'utf8'));

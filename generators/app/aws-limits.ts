@@ -1,0 +1,144 @@
+// AWS facts in one place: every limit a validator enforces, a rule text shows or a derived value is capped by, with
+// where AWS documents it. Validators (validators.ts) and rule texts (settings.ts) read these numbers; none is written twice.
+
+/** An inclusive range; `unit` is shown after it in rule texts and messages. */
+export interface Range {
+  readonly min: number;
+  readonly max: number;
+  readonly unit?: string;
+}
+
+export const LIMITS = {
+  // Not an AWS limit: the container runs as a non-root user, who may not bind ports below 1024; 65535 is TCP's last port.
+  port: { min: 1024, max: 65535 },
+  // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html (HealthCheckIntervalSeconds: 5-300)
+  healthCheckInterval: { min: 5, max: 300, unit: 'seconds' },
+  // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html (HealthCheckTimeoutSeconds: 2-120)
+  healthCheckTimeout: { min: 2, max: 120, unit: 'seconds' },
+  // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html (Healthy/UnhealthyThresholdCount: 2-10)
+  healthCheckThreshold: { min: 2, max: 10 },
+  // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html (healthCheckGracePeriodSeconds: up to 2,147,483,647)
+  healthCheckGracePeriod: { min: 0, max: 2147483647, unit: 'seconds' },
+  // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-target-group-attributes.html#deregistration-delay (0-3600)
+  deregistrationDelay: { min: 0, max: 3600, unit: 'seconds' },
+  // https://docs.aws.amazon.com/general/latest/gr/ecs-service.html (Tasks per service: 5,000)
+  desiredCount: { min: 1, max: 5000 },
+  // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentConfiguration.html (minimumHealthyPercent: 0-100)
+  minHealthyPercent: { min: 0, max: 100, unit: 'percent' },
+  // Lower bound: ECS, https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentConfiguration.html; AWS documents no upper one, 400 is ours.
+  maxPercent: { min: 100, max: 400, unit: 'percent' },
+  // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CanaryConfiguration.html and API_LinearConfiguration.html (bake times: 0-1440 minutes)
+  ecsBakeTime: { min: 0, max: 1440, unit: 'minutes' },
+  // https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_BlueInstanceTerminationOption.html (at most 2880 minutes)
+  codeDeployTerminationWait: { min: 0, max: 2880, unit: 'minutes' },
+  // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CanaryConfiguration.html (multiples of 0.1 from 0.1 to 100.0)
+  canaryPercent: { min: 0.1, max: 100, unit: 'percent' },
+  // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_LinearConfiguration.html (multiples of 0.1 from 3.0 to 100.0)
+  linearStepPercent: { min: 3, max: 100, unit: 'percent' },
+  // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateCluster.html and API_CreateService.html (up to 255 letters, digits, - and _)
+  ecsNameLength: { min: 1, max: 255, unit: 'characters' },
+  // https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepository.html (repositoryName: 2-256)
+  ecrRepositoryLength: { min: 2, max: 256, unit: 'characters' },
+  // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html (HealthCheckPath: up to 1024 characters)
+  healthCheckPathLength: { min: 1, max: 1024, unit: 'characters' },
+  // https://docs.aws.amazon.com/codecommit/latest/userguide/limits.html (repository names: up to 100 characters)
+  codeCommitRepositoryLength: { min: 1, max: 100, unit: 'characters' },
+  // https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html (FunctionName: 1-64 characters)
+  lambdaFunctionNameLength: { min: 1, max: 64, unit: 'characters' },
+  // Not an AWS limit we found documented: git stores a branch as a file, and file names stop at 255 bytes on common file systems.
+  branchNameLength: { min: 1, max: 255, unit: 'characters' },
+  // Not an AWS limit we found documented for CodeConnections' FullRepositoryId: our cap against runaway input.
+  repositoryIdLength: { min: 3, max: 255, unit: 'characters' },
+  // https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-ECS.html (DeploymentTimeout: 1-60 minutes)
+  ecsDeployActionTimeout: { min: 1, max: 60, unit: 'minutes' },
+} as const satisfies Record<string, Range>;
+
+/** https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html (Name: at most 32 characters) */
+export const TARGET_GROUP_NAME_MAX = 32;
+
+/** The longest name derived from appName is the target group `<appName>-green`, so appName may use what is left. */
+export const APP_NAME_MAX = TARGET_GROUP_NAME_MAX - '-green'.length;
+
+/** CloudFormation rejects an ECS canary or linear deployment whose bake times add up to more than 33 hours:
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-linearconfiguration.html */
+export const CFN_MAX_BAKE_MINUTES = 33 * 60;
+
+/** Fargate's upper limit for a container's stopTimeout:
+ * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html (stopTimeout: max 120 seconds on Fargate) */
+export const FARGATE_MAX_STOP_TIMEOUT = 120;
+
+/** Application Load Balancer idle timeout (its default), which the app's keep-alive must outlast:
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-load-balancer-attributes.html#connection-idle-timeout */
+export const ALB_IDLE_TIMEOUT = 60;
+
+/** Regions where ECS, Fargate, CodePipeline and CodeBuild are offered (commercial, GovCloud, China), kept by hand:
+ * https://docs.aws.amazon.com/general/latest/gr/ecs-service.html */
+export const AWS_REGIONS = [
+  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2',
+  'af-south-1',
+  'ap-east-1', 'ap-east-2', 'ap-south-1', 'ap-south-2',
+  'ap-southeast-1', 'ap-southeast-2', 'ap-southeast-3', 'ap-southeast-4', 'ap-southeast-5', 'ap-southeast-6', 'ap-southeast-7',
+  'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3',
+  'ca-central-1', 'ca-west-1',
+  'eu-central-1', 'eu-central-2', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-south-1', 'eu-south-2', 'eu-north-1',
+  'il-central-1', 'me-south-1', 'me-central-1', 'mx-central-1', 'sa-east-1',
+  'us-gov-east-1', 'us-gov-west-1', 'cn-north-1', 'cn-northwest-1',
+] as const;
+
+/** Fargate task sizes, CPU units -> allowed memory (MiB):
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-cpu-memory-error.html */
+export const FARGATE_SIZES: Readonly<Record<number, readonly number[]>> = {
+  256: [512, 1024, 2048],
+  512: steps(1024, 4096, 1024),
+  1024: steps(2048, 8192, 1024),
+  2048: steps(4096, 16384, 1024),
+  4096: steps(8192, 30720, 1024),
+  8192: steps(16384, 61440, 4096),
+  16384: steps(32768, 122880, 8192),
+};
+
+/** Node.js LTS lines offered both as official image (ECR Public mirror) and as a CodeBuild runtime:
+ * https://docs.aws.amazon.com/codebuild/latest/userguide/available-runtimes.html */
+export const NODE_VERSIONS = ['24', '22'] as const;
+
+/** CodeDeploy's predefined ECS deployment configurations and the minutes each one spends shifting traffic:
+ * https://docs.aws.amazon.com/codedeploy/latest/userguide/deployment-configurations.html#deployment-configuration-ecs */
+export const CODEDEPLOY_CONFIGS = [
+  { value: 'CodeDeployDefault.ECSAllAtOnce', name: 'all at once', shiftMinutes: 0 },
+  { value: 'CodeDeployDefault.ECSCanary10Percent5Minutes', name: 'canary: 10 %, the rest 5 minutes later', shiftMinutes: 5 },
+  { value: 'CodeDeployDefault.ECSCanary10Percent15Minutes', name: 'canary: 10 %, the rest 15 minutes later', shiftMinutes: 15 },
+  { value: 'CodeDeployDefault.ECSLinear10PercentEvery1Minutes', name: 'linear: 10 % more every minute (9 minutes)', shiftMinutes: 9 },
+  { value: 'CodeDeployDefault.ECSLinear10PercentEvery3Minutes', name: 'linear: 10 % more every 3 minutes (27 minutes)', shiftMinutes: 27 },
+] as const;
+
+/** How many tasks ECS may run and must keep during a rolling deployment: it rounds max down and min up
+ * (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentConfiguration.html). */
+export function rollingBounds(desired: number, minHealthyPercent: number, maxPercent: number) {
+  return {
+    maxRunning: Math.floor((desired * maxPercent) / 100),
+    minHealthy: Math.ceil((desired * minHealthyPercent) / 100),
+  };
+}
+
+/** Traffic steps after which ECS waits the step bake time, counted as CloudFormation does (no wait after the step that
+ * reaches 100 %): https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-linearconfiguration.html */
+export function linearBakeSteps(stepPercent: number): number {
+  const tenths = Math.round(stepPercent * 10);
+  return 1000 % tenths === 0 ? 1000 / tenths - 1 : Math.floor(1000 / tenths);
+}
+
+/** "5-300 seconds": a range as rule texts show it. */
+export function rangeRule(range: Range): string {
+  return `${range.min}-${range.max}${range.unit ? ` ${range.unit}` : ''}`;
+}
+
+/** "0.1-100.0 in steps of 0.1": a range of tenths (ECS traffic percents) as rule texts show it. */
+export function tenthsRule(range: Range): string {
+  return `${range.min.toFixed(1)}-${range.max.toFixed(1)} in steps of 0.1`;
+}
+
+function steps(from: number, to: number, step: number): number[] {
+  const out: number[] = [];
+  for (let v = from; v <= to; v += step) out.push(v);
+  return out;
+}
