@@ -49,6 +49,8 @@ export const LIMITS = {
   branchNameLength: { min: 1, max: 255, unit: 'characters' },
   // Not an AWS limit we found documented for CodeConnections' FullRepositoryId: our cap against runaway input.
   repositoryIdLength: { min: 3, max: 255, unit: 'characters' },
+  // https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_CreateApplication.html (applicationName: 1-100; deployment group names alike)
+  codeDeployNameLength: { min: 1, max: 100, unit: 'characters' },
   // https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-ECS.html (DeploymentTimeout: 1-60 minutes)
   ecsDeployActionTimeout: { min: 1, max: 60, unit: 'minutes' },
 } as const satisfies Record<string, Range>;

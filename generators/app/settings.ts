@@ -99,10 +99,18 @@ export const SETTINGS: readonly SettingDeclaration[] = [
   {
     name: 'cluster', kind: 'text', group: 'aws',
     message: 'ECS cluster name',
-    description: 'ECS cluster the service runs in (created by the service stack unless told to use an existing one).',
+    description: 'ECS cluster the service runs in (created by the service stack unless existingCluster is true).',
     rule: `${rangeRule(LIMITS.ecsNameLength)}: letters, digits, hyphens and underscores`,
     default: (s) => `${s.appName}-cluster`,
     validate: v.validateEcsName,
+  },
+  {
+    name: 'existingCluster', kind: 'boolean', group: 'aws',
+    message: 'Does the cluster exist already (the service joins it; the stacks neither create nor delete it)?',
+    description: 'true: the service joins the existing cluster named by cluster; false: the service stack creates that cluster and deletes it with the stack.',
+    rule: 'true or false',
+    default: () => false,
+    validate: (value) => (typeof value === 'boolean' ? true : 'must be true or false'),
   },
   {
     name: 'service', kind: 'text', group: 'aws',
@@ -207,7 +215,10 @@ export const SETTINGS: readonly SettingDeclaration[] = [
     rule: STRATEGY_CHOICES.map((s) => s.value).join(', '),
     choices: STRATEGY_CHOICES,
     default: () => DEFAULT_STRATEGY,
-    validate: (value) => (isStrategy(value) ? true : `must be one of ${STRATEGY_CHOICES.map((s) => s.value).join(', ')}`),
+    validate: v.all(
+      (value) => (isStrategy(value) ? true : `must be one of ${STRATEGY_CHOICES.map((s) => s.value).join(', ')}`),
+      v.validateCodeDeployNames,
+    ),
   },
   {
     name: 'desiredCount', kind: 'integer', group: 'deployment',

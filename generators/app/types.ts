@@ -5,6 +5,7 @@ export interface Settings {
   appName: string;
   region: string;
   cluster: string;
+  existingCluster: boolean;
   service: string;
   containerName: string;
   port: number;

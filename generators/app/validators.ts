@@ -57,8 +57,30 @@ export const validateAppName: Validator<string> = all(
   (v) => (v.length <= APP_NAME_MAX ? true : `must be at most ${APP_NAME_MAX} characters (the target group name "<appName>-green" must fit the load balancer's ${TARGET_GROUP_NAME_MAX}-character limit)`),
 );
 
-export const validateRegion: Validator<string> = (v) =>
-  (AWS_REGIONS as readonly string[]).includes(v) ? true : 'must be an AWS region code such as us-east-1 or eu-west-1';
+export const validateRegion: Validator<string> = (v) => {
+  if (!(AWS_REGIONS as readonly string[]).includes(v)) return 'must be an AWS region code such as us-east-1 or eu-west-1';
+  // https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-CloudFormation.html
+  if (partitionOf(v) === 'aws-cn') return "is a China region, where CodePipeline's CloudFormation deploy action (which deploys the service stack) is not offered";
+  return true;
+};
+
+/** The AWS partition of a region: the first field of every ARN in it. */
+export function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
+}
+
+/** An ARN must be in the partition and region the stacks are deployed to (ECS and CodePipeline refuse others). */
+function inTargetRegion(arn: string, settings: Partial<Settings>): Validation {
+  if (settings.region === undefined) return true;
+  const [, partition, , region] = arn.split(':');
+  const expected = partitionOf(settings.region);
+  if (partition !== expected || region !== settings.region) {
+    return `is in ${partition}/${region}, but the stacks are deployed to region ${settings.region} (partition ${expected}); use an ARN of ${expected}:…:${settings.region}`;
+  }
+  return true;
+}
 
 /** ECS cluster, service and container names: letters, digits, hyphens and underscores. */
 export const validateEcsName: Validator<string> = pattern(
@@ -161,10 +183,20 @@ const LAMBDA_ARN = new RegExp(
 );
 
 /** Empty, or the ARN of a Lambda function (optionally with a version or alias), as ECS lifecycle hooks and appspec hooks take. */
-export const validateLambdaArn: Validator<string> = (v) =>
-  v === '' || LAMBDA_ARN.test(v)
-    ? true
-    : 'must be empty or a Lambda function ARN: arn:aws:lambda:REGION:ACCOUNT:function:NAME';
+export const validateLambdaArn: Validator<string> = (v, s) => {
+  if (v === '') return true;
+  if (!LAMBDA_ARN.test(v)) return 'must be empty or a Lambda function ARN: arn:aws:lambda:REGION:ACCOUNT:function:NAME';
+  return inTargetRegion(v, s);
+};
+
+/** With CodeDeploy the service names the CodeDeploy application and deployment group, which are shorter than ECS names. */
+export const validateCodeDeployNames: Validator<string> = (v, s) => {
+  const max = LIMITS.codeDeployNameLength.max;
+  if (traitsOf(v).codeDeploy && s.service !== undefined && s.service.length > max) {
+    return `needs a service name of at most ${max} characters (it names the CodeDeploy application and deployment group); service "${s.service}" has ${s.service.length}`;
+  }
+  return true;
+};
 
 export const validateCpu: Validator<number> = (v) =>
   FARGATE_SIZES[v] ? true : `must be a Fargate CPU size: ${Object.keys(FARGATE_SIZES).join(', ')}`;
@@ -215,8 +247,10 @@ export const validateRepository: Validator<string> = (v, s) => {
     : 'must be "owner/name" (GitHub, GitHub Enterprise, Bitbucket, or a GitLab group path)';
 };
 
-export const validateConnectionArn: Validator<string> = (v) =>
-  v === '' ||
-  /^arn:aws(-[a-z]+)*:(codestar-connections|codeconnections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]{36}$/.test(v)
-    ? true
-    : 'must be empty or a connection ARN: arn:aws:codeconnections:REGION:ACCOUNT:connection/UUID (codestar-connections also accepted)';
+export const validateConnectionArn: Validator<string> = (v, s) => {
+  if (v === '') return true;
+  if (!/^arn:aws(-[a-z]+)*:(codestar-connections|codeconnections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]{36}$/.test(v)) {
+    return 'must be empty or a connection ARN: arn:aws:codeconnections:REGION:ACCOUNT:connection/UUID (codestar-connections also accepted)';
+  }
+  return inTargetRegion(v, s);
+};
