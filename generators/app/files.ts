@@ -39,6 +39,10 @@ export const FILES: readonly FileEntry[] = [
   { source: 'buildspec.yml' },
   { source: 'infra/pipeline.yml' },
   { source: 'infra/service.yml' },
+  // npm run deploy and npm run teardown (AWS CLI v2), with what they share.
+  { source: 'scripts/deploy.sh' },
+  { source: 'scripts/teardown.sh' },
+  { source: 'scripts/lib.sh' },
   // CodeDeploy's inputs, read by the pipeline's CodeDeployToECS action.
   { source: 'appspec.yaml', when: (s) => traitsOf(s.strategy).codeDeploy },
   { source: 'taskdef.json', when: (s) => traitsOf(s.strategy).codeDeploy },

@@ -123,7 +123,7 @@ export default class BluegreenEcsGenerator extends Generator {
           : []),
         '  npm test                       run the app\'s lint, build and tests',
         '  git init && git add -A && git commit -m "Initial commit" and push it to your repository',
-        '  then follow README.md "Deploy": the service stack first, then the pipeline stack.',
+        '  npm run deploy                 deploy the pipeline; its first run creates the service and prints its URL (README "Deploy")',
         '',
         `Change a setting later by running the generator again, for example: yo bluegreen-ecs --port 8080`,
       ].join('\n'),
