@@ -1,31 +1,11 @@
-// The CodeDeploy hand-off of the buildspec, run for real in bash on the generated taskdef.json: imageDetail.json and
-// the task definition with this stack's roles, or nothing at all when the pipeline did not pass the roles.
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+// The CodeDeploy hand-off of the buildspec, run for real in bash on the generated taskdef.json (run-buildspec.ts):
+// imageDetail.json and the task definition with the pipeline stack's roles, the stack's own image kept, or nothing at all.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { render, type Rendered } from '../delivery/render.js';
+import { ACCOUNT, buildEnvironment, REGION, runBuildspec } from '../delivery/run-buildspec.js';
 
-const IMAGE = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop:0123456';
-const ROLES = {
-  TASK_ROLE_ARN: 'arn:aws:iam::123456789012:role/shop-task',
-  EXECUTION_ROLE_ARN: 'arn:aws:iam::123456789012:role/shop-execution',
-};
-
-/** Runs the build phase from the role check on (the image is already pushed by then) in a copy of the project's files. */
-function handOff(r: Rendered, env: Record<string, string>) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'codedeploy-build-'));
-  for (const file of ['taskdef.json', 'appspec.yaml']) copyFileSync(path.join(r.dir, file), path.join(dir, file));
-  const commands = r.buildspec.phases.build.commands;
-  const from = commands.findIndex((c) => c.includes('TASK_ROLE_ARN'));
-  const script = ['set -e', `IMAGE_TAG=${IMAGE.split(':')[1]}`, ...commands.slice(from)].join('\n');
-  const out = spawnSync('bash', ['-c', script], {
-    cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH, REPOSITORY_URI: IMAGE.split(':')[0], ...env },
-  });
-  const read = (file: string) => (existsSync(path.join(dir, file)) ? JSON.parse(readFileSync(path.join(dir, file), 'utf8')) : undefined);
-  return { status: out.status, imageDetail: read('imageDetail.json'), taskdef: read('taskdef.json') };
-}
+const IMAGE = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/shop:0123456-7`;
+const RUNNING = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/shop:fedcba9-3`;
 
 describe('buildspec.yml (codedeploy)', () => {
   let r: Rendered;
@@ -34,19 +14,37 @@ describe('buildspec.yml (codedeploy)', () => {
   });
 
   test('writes imageDetail.json and fills in the roles, leaving <IMAGE1_NAME> to the pipeline', () => {
-    const run = handOff(r, ROLES);
-    expect(run.status).toBe(0);
-    expect(run.imageDetail).toEqual({ ImageURI: IMAGE });
-    expect(run.taskdef).toMatchObject({ taskRoleArn: ROLES.TASK_ROLE_ARN, executionRoleArn: ROLES.EXECUTION_ROLE_ARN });
-    expect(run.taskdef.containerDefinitions[0].image).toBe('<IMAGE1_NAME>');
-    // Every file the deploy action reads is in the build's artifacts.
-    expect(r.buildspec.artifacts.files).toEqual(['imageDetail.json', 'taskdef.json', 'appspec.yaml']);
+    const env = buildEnvironment(r);
+    const run = runBuildspec(r, { STUB_STACK_IMAGE: RUNNING });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.artifacts['imageDetail.json']).toEqual({ ImageURI: IMAGE });
+    expect(run.artifacts['taskdef.json']).toMatchObject({ taskRoleArn: env.STACK_PARAMETER_TaskRoleArn, executionRoleArn: env.STACK_PARAMETER_ExecutionRoleArn });
+    expect(run.artifacts['taskdef.json'].containerDefinitions[0].image).toBe('<IMAGE1_NAME>');
+    // The stack keeps the image it runs: CloudFormation may not change a CodeDeploy service's task definition.
+    expect(run.artifacts['service-config.json'].Parameters.ImageUri).toBe(RUNNING);
+    expect(run.calls).toContain(
+      `aws cloudformation describe-stacks --stack-name shop-service --query Stacks[0].Parameters[?ParameterKey=='ImageUri'].ParameterValue | [0] --output text`,
+    );
+  });
+
+  test('before the service stack exists, its first image is the new one', () => {
+    const run = runBuildspec(r, { STUB_STACK_IMAGE: '' });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.artifacts['service-config.json'].Parameters.ImageUri).toBe(IMAGE);
+  });
+
+  test('any other failure to read the stack (permissions, throttling) fails the build instead of guessing', () => {
+    const run = runBuildspec(r, { STUB_STACK_ERROR: 'An error occurred (AccessDenied) when calling the DescribeStacks operation' });
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain('AccessDenied');
+    expect(run.artifacts['service-config.json']).toBeUndefined();
   });
 
   test('without the roles the build fails and hands over no image', () => {
-    const run = handOff(r, { TASK_ROLE_ARN: ROLES.TASK_ROLE_ARN });
+    const run = runBuildspec(r, { STUB_STACK_IMAGE: RUNNING, STACK_PARAMETER_ExecutionRoleArn: '' });
     expect(run.status).not.toBe(0);
-    expect(run.imageDetail).toBeUndefined();
-    expect(run.taskdef.taskRoleArn).toBe('<TASK_ROLE_ARN>');
+    expect(run.artifacts['imageDetail.json']).toBeUndefined();
+    expect(run.artifacts['service-config.json']).toBeUndefined();
+    expect(run.artifacts['taskdef.json'].taskRoleArn).toBe('<TASK_ROLE_ARN>');
   });
 });
