@@ -1,19 +1,23 @@
 // The delivery files of every scenario: valid against AWS's schemas, consistent with each other and with the settings,
 // least-privilege and private by default.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { checkTemplate } from '../support/cfn/check.js';
 import { checkPolicies } from '../support/cfn/iam.js';
 import { instructionsOf, stagesOf } from '../service/dockerfile.js';
-import { deployOverrides, parameterTable, requiredParameters, section, tableMismatches } from './readme.js';
+import { section } from './readme.js';
 import { idOf, only, render, SCENARIOS, type Rendered } from './render.js';
+import { buildEnvironment } from './run-buildspec.js';
 
 const ref = (name: string) => ({ Ref: name });
 const getAtt = (name: string, attribute: string) => ({ 'Fn::GetAtt': [name, attribute] });
+/** Every statement of a role's inline policies. */
+const statementsOf = (template: Rendered['pipeline'], role: string): Record<string, unknown>[] =>
+  (template.Resources![role].Properties as { Policies: { PolicyDocument: { Statement: Record<string, unknown>[] } }[] }).Policies.flatMap(
+    (p) => p.PolicyDocument.Statement,
+  );
 
 describe.each(Object.entries(SCENARIOS))('%s', (_name, options) => {
   let r: Rendered;
@@ -89,15 +93,32 @@ describe.each(Object.entries(SCENARIOS))('%s', (_name, options) => {
       const p = r.service.Parameters!;
       expect(p.ClusterName.Default).toBe(r.settings.cluster);
       expect(p.ServiceName.Default).toBe(r.settings.service);
-      expect(p.EcrRepositoryName.Default).toBe(r.settings.ecrRepository);
       expect(p.DesiredCount.Default).toBe(r.settings.desiredCount);
     });
 
-    test('before any image exists the service runs no task; with ImageUri it runs DesiredCount', () => {
+    test('the service runs DesiredCount tasks of ImageUri from its creation; ImageUri has no default to fall back to', () => {
       const service = only(r.service, 'AWS::ECS::Service').Properties;
-      expect(service.DesiredCount).toEqual({ 'Fn::If': ['HasImage', ref('DesiredCount'), 0] });
-      expect(r.service.Conditions!.HasImage).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [ref('ImageUri'), ''] }] });
-      expect(r.service.Parameters!.ImageUri.Default).toBe('');
+      expect(service.DesiredCount).toEqual(ref('DesiredCount'));
+      expect(only(r.service, 'AWS::ECS::TaskDefinition').Properties.ContainerDefinitions[0].Image).toEqual(ref('ImageUri'));
+      expect(r.service.Parameters!.ImageUri).not.toHaveProperty('Default');
+      expect(r.service.Conditions).toBeUndefined();
+    });
+
+    test('the stack creates the cluster it names, or joins the existing one without creating or deleting it', () => {
+      const service = only(r.service, 'AWS::ECS::Service').Properties;
+      const clusters = Object.entries(r.service.Resources!).filter(([, res]) => res.Type === 'AWS::ECS::Cluster');
+      if (r.settings.existingCluster) {
+        expect(clusters).toEqual([]);
+        expect(service.Cluster).toEqual(ref('ClusterName'));
+      } else {
+        expect(clusters.map(([id, res]) => [id, res.Properties?.ClusterName])).toEqual([['Cluster', ref('ClusterName')]]);
+        expect(service.Cluster).toEqual(ref('Cluster'));
+      }
+    });
+
+    test('the container log group is deleted with the stack, on purpose', () => {
+      const group = only(r.service, 'AWS::Logs::LogGroup');
+      expect([group.DeletionPolicy, group.UpdateReplacePolicy]).toEqual(['Delete', 'Delete']);
     });
 
     test('tasks are reachable only from the load balancer, on the container port', () => {
@@ -142,35 +163,42 @@ describe.each(Object.entries(SCENARIOS))('%s', (_name, options) => {
       expect(Object.values(r.service.Resources!).filter((res) => res.Type === 'AWS::EC2::SecurityGroupEgress')).toEqual([]);
     });
 
-    test('outputs name what the pipeline stack takes as parameters', () => {
-      expect(Object.keys(r.service.Outputs!).sort()).toEqual(
-        ['ClusterName', 'ExecutionRoleArn', 'LoadBalancerUrl', 'ServiceName', 'TaskRoleArn'].sort(),
-      );
-      for (const name of ['ClusterName', 'ServiceName', 'TaskRoleArn', 'ExecutionRoleArn']) {
-        expect(r.pipeline.Parameters).toHaveProperty(name);
-      }
+    test('outputs: the URL npm run deploy prints, the cluster and the service', () => {
+      expect(Object.keys(r.service.Outputs!).sort()).toEqual(['ClusterName', 'LoadBalancerUrl', 'ServiceName']);
+    });
+
+    test('every parameter without a default is passed by the pipeline (or is the image), and every one passed exists', () => {
+      const passed = Object.keys(buildEnvironment(r)).filter((n) => n.startsWith('STACK_PARAMETER_')).map((n) => n.slice('STACK_PARAMETER_'.length));
+      for (const name of passed) expect(r.service.Parameters).toHaveProperty(name);
+      const required = Object.entries(r.service.Parameters!).filter(([, p]) => !('Default' in p)).map(([name]) => name);
+      expect(required.sort()).toEqual([...passed.filter((n) => required.includes(n)), 'ImageUri'].sort());
     });
   });
 
   describe('pipeline.yml', () => {
-    test('the deploy action targets the configured cluster and service with a short timeout', () => {
+    test('the deploy action creates or updates the service stack from the build output, through the deployment role', () => {
       const pipeline = only(r.pipeline, 'AWS::CodePipeline::Pipeline').Properties;
       expect(pipeline.PipelineType).toBe('V2');
       const deploy = pipeline.Stages.at(-1);
       expect(deploy.Actions).toHaveLength(1);
       const action = deploy.Actions[0];
-      expect(action.ActionTypeId).toEqual({ Category: 'Deploy', Owner: 'AWS', Provider: 'ECS', Version: '1' });
+      expect(action.ActionTypeId).toEqual({ Category: 'Deploy', Owner: 'AWS', Provider: 'CloudFormation', Version: '1' });
       expect(action.Configuration).toEqual({
-        ClusterName: ref('ClusterName'),
-        ServiceName: ref('ServiceName'),
-        FileName: 'imagedefinitions.json',
-        DeploymentTimeout: String(r.derived.deployTimeoutMinutes),
+        ActionMode: 'CREATE_UPDATE',
+        StackName: ref('ServiceStackName'),
+        TemplatePath: 'BuildOutput::infra/service.yml',
+        TemplateConfiguration: 'BuildOutput::service-config.json',
+        Capabilities: 'CAPABILITY_IAM',
+        RoleArn: getAtt('DeploymentRole', 'Arn'),
       });
-      expect(r.pipeline.Parameters!.ClusterName.Default).toBe(r.settings.cluster);
-      expect(r.pipeline.Parameters!.ServiceName.Default).toBe(r.settings.service);
-      expect(r.pipeline.Parameters!.EcrRepositoryName.Default).toBe(r.settings.ecrRepository);
-      expect(r.derived.deployTimeoutMinutes).toBeGreaterThanOrEqual(10);
-      expect(r.derived.deployTimeoutMinutes).toBeLessThanOrEqual(30);
+      expect(action.InputArtifacts).toEqual([{ Name: 'BuildOutput' }]);
+      expect(r.pipeline.Resources!.DeploymentRole.Properties!.AssumeRolePolicyDocument.Statement[0].Principal).toEqual({ Service: 'cloudformation.amazonaws.com' });
+      const p = r.pipeline.Parameters!;
+      expect(p.ServiceStackName.Default).toBe(`${String(r.settings.appName)}-service`);
+      expect(p.ClusterName.Default).toBe(r.settings.cluster);
+      expect(p.ServiceName.Default).toBe(r.settings.service);
+      expect(p.EcrRepositoryName.Default).toBe(r.settings.ecrRepository);
+      expect(['VpcId', 'LoadBalancerSubnetIds', 'TaskSubnetIds'].filter((name) => 'Default' in p[name])).toEqual([]);
     });
 
     test('stages: source, build, approval only when asked, deploy', () => {
@@ -219,9 +247,10 @@ describe.each(Object.entries(SCENARIOS))('%s', (_name, options) => {
       });
     });
 
-    test('the repository scans on push and keeps the last images only', () => {
+    test('the repository scans on push, keeps the last images only, and is emptied when the stack is deleted', () => {
       const repository = only(r.pipeline, 'AWS::ECR::Repository').Properties;
       expect(repository.ImageScanningConfiguration).toEqual({ ScanOnPush: true });
+      expect(repository.EmptyOnDelete).toBe(true);
       const text = repository.LifecyclePolicy.LifecyclePolicyText['Fn::Sub'].replaceAll('${ImagesToKeep}', '30');
       const policy = JSON.parse(text);
       expect(policy.rules).toEqual([
@@ -232,54 +261,78 @@ describe.each(Object.entries(SCENARIOS))('%s', (_name, options) => {
     test('the build runs Docker privileged on the current standard image and logs to CloudWatch', () => {
       const project = only(r.pipeline, 'AWS::CodeBuild::Project').Properties;
       expect(project.Environment).toMatchObject({ PrivilegedMode: true, Image: r.derived.codeBuildImage });
-      expect(project.Environment.EnvironmentVariables.map((v: { Name: string }) => v.Name).sort()).toEqual(['IMAGE_TAG_MUTABILITY', 'REPOSITORY_URI']);
+      expect(project.Environment.EnvironmentVariables.map((v: { Name: string }) => v.Name).filter((n: string) => !n.startsWith('STACK_PARAMETER_')).sort())
+        .toEqual(['IMAGE_TAG_MUTABILITY', 'REPOSITORY_URI']);
       expect(project.LogsConfig.CloudWatchLogs.Status).toBe('ENABLED');
       expect(project.Source).toEqual({ Type: 'CODEPIPELINE', BuildSpec: 'buildspec.yml' });
+      const log = only(r.pipeline, 'AWS::Logs::LogGroup');
+      expect([log.DeletionPolicy, log.UpdateReplacePolicy]).toEqual(['Delete', 'Delete']);
     });
 
-    test('iam:PassRole covers exactly the two task roles, for ECS tasks', () => {
-      const role = r.pipeline.Resources!.PipelineRole.Properties as { Policies: { PolicyDocument: { Statement: Record<string, unknown>[] } }[] };
-      const passRole = role.Policies.flatMap((p) => p.PolicyDocument.Statement).filter((s) => [s.Action].flat().includes('iam:PassRole'));
-      expect(passRole).toEqual([
+    test("the build role has AWS's documented CodeBuild minimum: the bucket's ACL and location, its log group created", () => {
+      const statements = statementsOf(r.pipeline, 'BuildRole');
+      expect(statements).toContainEqual({ Effect: 'Allow', Action: ['s3:GetBucketAcl', 's3:GetBucketLocation'], Resource: getAtt('ArtifactBucket', 'Arn') });
+      expect(statements.find((s) => [s.Action].flat().includes('logs:CreateLogGroup'))?.Resource).toEqual([
+        getAtt('BuildLogGroup', 'Arn'), { 'Fn::Sub': '${BuildLogGroup.Arn}:*' },
+      ]);
+    });
+
+    test('iam:PassRole: the pipeline passes only the deployment role, to CloudFormation, which passes only the task roles, to ECS tasks', () => {
+      const passRole = (role: string) => statementsOf(r.pipeline, role).filter((s) => [s.Action].flat().includes('iam:PassRole'));
+      expect(passRole('PipelineRole')).toEqual([
         {
           Effect: 'Allow',
           Action: 'iam:PassRole',
-          Resource: [ref('TaskRoleArn'), ref('ExecutionRoleArn')],
+          Resource: getAtt('DeploymentRole', 'Arn'),
+          Condition: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
+        },
+      ]);
+      expect(passRole('DeploymentRole')).toEqual([
+        {
+          Effect: 'Allow',
+          Action: 'iam:PassRole',
+          Resource: [getAtt('TaskRole', 'Arn'), getAtt('ExecutionRole', 'Arn')],
           Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
         },
       ]);
     });
+
+    test('the deployment role may act on the service stack only, the pipeline may deploy that one stack only', () => {
+      const stackArn = { 'Fn::Sub': 'arn:${AWS::Partition}:cloudformation:${AWS::Region}:${AWS::AccountId}:stack/${ServiceStackName}/*' };
+      const cloudformation = statementsOf(r.pipeline, 'PipelineRole').filter((s) => [s.Action].flat().some((a) => String(a).startsWith('cloudformation:')));
+      expect(cloudformation.map((s) => s.Resource)).toEqual([stackArn, '*']);
+      expect(cloudformation[1].Action).toBe('cloudformation:ValidateTemplate');
+      const clusterStatements = statementsOf(r.pipeline, 'DeploymentRole').filter((s) => [s.Action].flat().includes('ecs:CreateCluster'));
+      expect(clusterStatements).toHaveLength(r.settings.existingCluster ? 0 : 1);
+    });
   });
 
-  describe('README deploy steps', () => {
-    test('the service table lists exactly the template parameters with their defaults', () => {
-      expect(tableMismatches(parameterTable(section(r.text.readme, '### 1. The service stack')), r.service)).toEqual([]);
+  describe('README Deploy', () => {
+    const deploySection = () => r.text.readme.slice(r.text.readme.indexOf('## Deploy\n'), r.text.readme.indexOf('## Deployment time'));
+
+    test('one command to a URL, one to tear down; no ImageUri discipline, no 0-task start', () => {
+      const text = deploySection();
+      expect(text).toContain('```sh\nnpm run deploy\n```');
+      expect(text).toContain('```sh\nnpm run teardown\n```');
+      expect(text).not.toMatch(/ImageUri=|0 tasks|no task/);
+      expect(text).toMatch(/```mermaid\nflowchart LR\n[\s\S]*ECR[\s\S]*ECS[\s\S]*Load Balancer[\s\S]*```/);
     });
 
-    test('the pipeline table lists exactly the template parameters with their defaults', () => {
-      expect(tableMismatches(parameterTable(section(r.text.readme, '### 2. The pipeline stack')), r.pipeline)).toEqual([]);
+    test('the connection click appears for a connection only', () => {
+      expect(deploySection().includes('### The one click: authorising the connection')).toBe(r.settings.source === 'connection');
     });
 
-    test('each deploy command passes only existing parameters, the first ones every required one', () => {
-      const service = deployOverrides(r.text.readme, 'infra/service.yml');
-      const pipeline = deployOverrides(r.text.readme, 'infra/pipeline.yml');
-      expect(service).toHaveLength(2);
-      expect(pipeline).toHaveLength(1);
-      for (const names of service) for (const name of names) expect(r.service.Parameters).toHaveProperty(name);
-      for (const name of pipeline[0]) expect(r.pipeline.Parameters).toHaveProperty(name);
-      expect(service[0]).toEqual(expect.arrayContaining(requiredParameters(r.service)));
-      expect(pipeline[0]).toEqual(expect.arrayContaining(requiredParameters(r.pipeline)));
-      expect(service[1]).toEqual(['ImageUri']);
-    });
-
-    test('the image lookup reads the configured cluster, service and container', () => {
-      const step = section(r.text.readme, '### 4.');
-      expect(step).toContain(`--cluster ${String(r.settings.cluster)} --services ${String(r.settings.service)}`);
-      expect(step).toContain(`containerDefinitions[?name=='${String(r.settings.containerName)}']`);
-    });
-
-    test('the handshake step appears for a connection only', () => {
-      expect(r.text.readme.includes('### 3. The connection handshake')).toBe(r.settings.source === 'connection');
+    test('the monthly cost adds up from the prices it states', () => {
+      const cost = section(deploySection(), '### What it costs');
+      const rows = cost.split('\n').filter((line) => /^\| .*\$[0-9.]+\** \|$/.test(line))
+        .map((line) => line.split('|').map((cell) => cell.trim())).map((cells) => [cells[1], Number(cells[3].replace(/[*$]/g, ''))] as const);
+      const total = rows.find(([what]) => what === '**total**')![1];
+      const parts = rows.filter(([what]) => what !== '**total**').map(([, cost]) => cost);
+      expect(parts).toHaveLength(3);
+      expect(parts.reduce((a, b) => a + b, 0)).toBeCloseTo(total, 1);
+      // Fargate: desiredCount x (vCPU x $0.04048 + GB x $0.004445) x 730 h.
+      const { desiredCount, cpu, memory } = r.settings as { desiredCount: number; cpu: number; memory: number };
+      expect(parts[0]).toBeCloseTo(desiredCount * ((cpu / 1024) * 0.04048 + (memory / 1024) * 0.004445) * 730, 1);
     });
   });
 
@@ -333,49 +386,35 @@ describe.each(Object.entries(SCENARIOS))('%s', (_name, options) => {
   });
 
   describe('buildspec.yml', () => {
-    test('pins the Node line, logs in with get-login-password, tags with the short commit and caches', () => {
+    test('pins the Node line, logs in with get-login-password, tags with the short commit and build number, and caches', () => {
       const b = r.buildspec;
       expect(b.version).toBe(0.2);
       expect(String(b.phases.install['runtime-versions']!.nodejs)).toBe(r.settings.nodeVersion);
       const commands = Object.values(b.phases).flatMap((phase) => phase.commands ?? []);
       expect(commands.some((c) => /aws ecr get-login-password .*\| docker login .*--password-stdin/.test(c))).toBe(true);
       expect(commands.some((c) => /aws ecr get-login(\s|$)/.test(c))).toBe(false);
-      expect(commands).toContain('IMAGE_TAG="${CODEBUILD_RESOLVED_SOURCE_VERSION:0:7}"');
+      expect(commands).toContain('IMAGE_TAG="${CODEBUILD_RESOLVED_SOURCE_VERSION:0:7}-${CODEBUILD_BUILD_NUMBER}"');
       for (const step of ['npm ci', 'npm run lint', 'npm test']) expect(commands).toContain(step);
-      expect(b.artifacts.files).toEqual(['imagedefinitions.json']);
+      expect(b.artifacts.files).toEqual(['service-config.json', 'infra/service.yml']);
       expect(b.cache?.paths).toContain('/root/.npm/**/*');
     });
 
-    test('imagedefinitions.json is written last, only after every command of an aborting phase succeeded', () => {
+    test('service-config.json is written last, only after every command of an aborting phase succeeded', () => {
       const build = r.buildspec.phases.build;
       expect(build['on-failure']).toBe('ABORT');
       expect(r.buildspec.phases.pre_build['on-failure']).toBe('ABORT');
-      expect(build.commands.at(-1)).toContain('imagedefinitions.json');
+      expect(build.commands.at(-1)).toContain('service-config.json');
       expect(r.buildspec.phases.post_build).toBeUndefined();
       const all = Object.values(r.buildspec.phases).flatMap((phase) => phase.commands ?? []);
-      expect(all.filter((c) => c.includes('imagedefinitions.json'))).toHaveLength(1);
+      expect(all.filter((c) => c.includes('service-config.json'))).toHaveLength(1);
     });
 
-    test('its imagedefinitions.json names the task definition container (the command is run for real)', () => {
-      const dir = mkdtempSync(path.join(os.tmpdir(), 'imagedefinitions-'));
-      const command = r.buildspec.phases.build.commands.at(-1)!;
-      const uri = '123456789012.dkr.ecr.us-east-1.amazonaws.com/repo:abc1234';
-      const out = spawnSync('bash', ['-c', command], {
-        cwd: dir,
-        env: { ...process.env, ...r.buildspec.env.variables, REPOSITORY_URI: uri.split(':')[0], IMAGE_TAG: 'abc1234' },
-        encoding: 'utf8',
-      });
-      expect(out.stderr).toBe('');
-      const definitions = JSON.parse(readFileSync(path.join(dir, 'imagedefinitions.json'), 'utf8'));
-      const container = only(r.service, 'AWS::ECS::TaskDefinition').Properties.ContainerDefinitions[0].Name;
-      expect(definitions).toEqual([{ name: container, imageUri: uri }]);
-      expect(container).toBe(r.settings.containerName);
-    });
-
-    test('the image is pushed to the repository the service pulls from', () => {
-      const task = only(r.service, 'AWS::ECS::TaskDefinition').Properties;
-      expect(task.ContainerDefinitions[0].Image['Fn::If'][2]['Fn::Sub']).toContain('/${EcrRepositoryName}:');
-      expect(r.service.Parameters!.EcrRepositoryName.Default).toBe(r.pipeline.Parameters!.EcrRepositoryName.Default);
+    test('the image is pushed to the repository the execution role may pull from', () => {
+      const project = only(r.pipeline, 'AWS::CodeBuild::Project').Properties;
+      const uri = project.Environment.EnvironmentVariables.find((v: { Name: string }) => v.Name === 'REPOSITORY_URI').Value;
+      expect(uri).toEqual(getAtt('Repository', 'RepositoryUri'));
+      const pull = statementsOf(r.pipeline, 'ExecutionRole').find((s) => [s.Action].flat().includes('ecr:BatchGetImage'));
+      expect(pull?.Resource).toEqual(getAtt('Repository', 'Arn'));
     });
   });
 });

@@ -30,8 +30,8 @@ export const SCENARIOS: Record<string, Record<string, unknown>> = {
     'healthy-threshold': '2', 'unhealthy-threshold': '5', 'deregistration-delay': '5', 'health-check-grace-period': '0',
   },
   'codecommit with manual approval': { source: 'codecommit', repository: 'shop-api', 'manual-approval': true },
-  'existing connection': {
-    repository: 'acme/shop-api', branch: 'release/2026',
+  'existing connection, existing cluster': {
+    repository: 'acme/shop-api', branch: 'release/2026', region: 'eu-west-1', 'existing-cluster': true,
     'connection-arn': 'arn:aws:codeconnections:eu-west-1:123456789012:connection/0f8fad5b-d9cb-469f-a165-70867728950e',
   },
   'one task, min 0 max 100, bigger task, Node 22': {
