@@ -1,0 +1,254 @@
+// The generated npm run deploy and npm run teardown, run end to end in bash against a recording stand-in for the AWS CLI
+// that keeps the state of the stacks, the connection and the pipeline runs: the exact commands, the parameters they pass
+// (each one declared by the template it is passed to), and nothing created after a refused prerequisite.
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { render, type Rendered } from './render.js';
+
+const CONNECTION = 'arn:aws:codeconnections:us-east-1:123456789012:connection/0f8fad5b-d9cb-469f-a165-70867728950e';
+const URL = 'http://shop-LoadB-1A2B-123.us-east-1.elb.amazonaws.com:80';
+
+/** The AWS CLI stand-in: logs every call, answers from the state folder and the STUB_* variables, refuses anything unknown. */
+const AWS = `#!/bin/bash
+echo "$*" >> "$STUB_STATE/calls.log"
+[ "$1" != --region ] || shift 2
+[ "$1" != --no-cli-pager ] || shift
+pop() { local file="$STUB_STATE/$1"; [ -s "$file" ] || { echo "$2"; return; }; head -n 1 "$file"; [ "$(wc -l < "$file")" -le 1 ] || sed -i 1d "$file"; }
+case "$1 $2" in
+  "--version ") echo "\${STUB_CLI_VERSION:-aws-cli/2.22.0 Python/3.12.6 Linux/6.1 exe/x86_64}" ;;
+  "sts get-caller-identity")
+    [ -z "$STUB_NO_CREDENTIALS" ] || { echo 'Unable to locate credentials. You can configure credentials by running "aws configure".' >&2; exit 253; }
+    echo 123456789012 ;;
+  "ec2 describe-availability-zones") echo us-east-1a ;;
+  "ec2 describe-vpcs") echo "\${STUB_DEFAULT_VPC:-vpc-0a1b2c3d}" ;;
+  "ec2 describe-subnets") tr ';' '\\n' <<<"\${STUB_SUBNETS:-subnet-0aaa us-east-1a;subnet-0bbb us-east-1b}" | tr ' ' '\\t' ;;
+  "ecs describe-clusters") echo "\${STUB_CLUSTER:-None}" ;;
+  "cloudformation describe-stacks")
+    [ -f "$STUB_STATE/stacks/$4" ] || { echo "An error occurred (ValidationError) when calling the DescribeStacks operation: Stack with id $4 does not exist" >&2; exit 254; }
+    case "$6" in
+      *StackStatus*) cat "$STUB_STATE/stacks/$4" ;;
+      *ConnectionArn*) echo "${CONNECTION}" ;;
+      *PipelineName*) echo "$4-Pipeline-1A2B" ;;
+      *LoadBalancerUrl*) echo "${URL}" ;;
+      *ArtifactBucketName*) echo "$4-artifactbucket-1a2b" ;;
+      *) exit 98 ;;
+    esac ;;
+  "cloudformation deploy") echo UPDATE_COMPLETE > "$STUB_STATE/stacks/$4" ;;
+  "cloudformation delete-stack") rm -f "$STUB_STATE/stacks/$4" ;;
+  "cloudformation wait") ;;
+  "codeconnections get-connection"|"codestar-connections get-connection") pop connection AVAILABLE ;;
+  "codepipeline list-pipeline-executions") echo "\${STUB_LAST_EXECUTION:-None}" | tr ' ' '\\t' ;;
+  "codepipeline start-pipeline-execution") echo exec-2 ;;
+  "codepipeline get-pipeline-execution")
+    status="$(pop executions Succeeded)"
+    [ "$status" != Succeeded ] || echo CREATE_COMPLETE > "$STUB_STATE/stacks/$STUB_SERVICE_STACK"
+    echo "$status" ;;
+  "codepipeline disable-stage-transition"|"s3 rm") ;;
+  *) echo "unexpected aws call: $*" >&2; exit 99 ;;
+esac
+`;
+
+interface State {
+  stacks?: Record<string, string>;
+  connection?: string[];
+  executions?: string[];
+}
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  /** Every aws call, without the "--region <region> --no-cli-pager" each one but --version starts with. */
+  calls: string[];
+}
+
+function run(r: Rendered, script: string, args: string[], env: Record<string, string> = {}, state: State = {}): Run {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'deploy-script-'));
+  mkdirSync(path.join(dir, 'bin'));
+  mkdirSync(path.join(dir, 'stacks'));
+  writeFileSync(path.join(dir, 'bin', 'aws'), AWS);
+  chmodSync(path.join(dir, 'bin', 'aws'), 0o755);
+  writeFileSync(path.join(dir, 'calls.log'), '');
+  for (const [name, status] of Object.entries(state.stacks ?? {})) writeFileSync(path.join(dir, 'stacks', name), `${status}\n`);
+  writeFileSync(path.join(dir, 'connection'), (state.connection ?? []).map((s) => `${s}\n`).join(''));
+  writeFileSync(path.join(dir, 'executions'), (state.executions ?? []).map((s) => `${s}\n`).join(''));
+  const out = spawnSync('bash', [path.join(r.dir, 'scripts', script), ...args], {
+    cwd: os.tmpdir(),
+    encoding: 'utf8',
+    input: '',
+    env: {
+      PATH: `${path.join(dir, 'bin')}:${process.env.PATH}`,
+      HOME: dir,
+      STUB_STATE: dir,
+      STUB_SERVICE_STACK: `${String(r.settings.appName)}-service`,
+      DEPLOY_POLL_SECONDS: '0',
+      ...env,
+    },
+  });
+  const prefix = `--region ${String(r.settings.region)} --no-cli-pager `;
+  const calls = readFileSync(path.join(dir, 'calls.log'), 'utf8').trim().split('\n').filter(Boolean);
+  for (const call of calls) if (call !== '--version') expect(call.startsWith(prefix), call).toBe(true);
+  return { status: out.status, stdout: out.stdout, stderr: out.stderr, calls: calls.map((c) => c.replace(prefix, '')) };
+}
+
+/** Calls that create, change or start something. */
+const mutating = (calls: string[]) => calls.filter((c) => /^(\S+ )(deploy|create|start|delete|put|update|disable)/.test(c) || c.startsWith('s3 rm'));
+
+/** The parameter names a cloudformation deploy call passes. */
+const overrides = (call: string) => [...(call.split('--parameter-overrides ')[1] ?? '').matchAll(/(\w+)=/g)].map((m) => m[1]);
+
+describe('npm run deploy (connection, no repository stored)', () => {
+  let r: Rendered;
+  let pipelineStack: string;
+  let serviceStack: string;
+  const describeStack = (stack: string, query: string) => `cloudformation describe-stacks --stack-name ${stack} --query ${query} --output text`;
+  const output = (stack: string, key: string) => describeStack(stack, `Stacks[0].Outputs[?OutputKey=='${key}'].OutputValue | [0]`);
+  beforeAll(async () => {
+    r = await render({ 'app-name': 'shop' });
+    pipelineStack = 'shop-pipeline';
+    serviceStack = 'shop-service';
+  });
+
+  test('package.json runs the scripts', () => {
+    const scripts = JSON.parse(readFileSync(path.join(r.dir, 'package.json'), 'utf8')).scripts;
+    expect(scripts).toMatchObject({ deploy: 'bash scripts/deploy.sh', teardown: 'bash scripts/teardown.sh' });
+  });
+
+  test('first deploy: checks, finds the default VPC, deploys the pipeline stack, follows its first run, prints the URL', () => {
+    const result = run(r, 'deploy.sh', ['--repository', 'acme/shop'], { STUB_LAST_EXECUTION: 'exec-1 InProgress' }, { executions: ['InProgress', 'Succeeded'] });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const pipeline = `${pipelineStack}-Pipeline-1A2B`;
+    expect(result.calls).toEqual([
+      '--version',
+      'sts get-caller-identity --query Account --output text',
+      'ec2 describe-availability-zones --query AvailabilityZones[0].ZoneName --output text',
+      describeStack(pipelineStack, 'Stacks[0].StackStatus'),
+      'ec2 describe-vpcs --filters Name=is-default,Values=true --query Vpcs[0].VpcId --output text',
+      'ec2 describe-subnets --filters Name=vpc-id,Values=vpc-0a1b2c3d --query Subnets[?MapPublicIpOnLaunch].[SubnetId,AvailabilityZone] --output text',
+      `cloudformation deploy --stack-name ${pipelineStack} --template-file infra/pipeline.yml --capabilities CAPABILITY_IAM --no-fail-on-empty-changeset ` +
+        '--parameter-overrides VpcId=vpc-0a1b2c3d LoadBalancerSubnetIds=subnet-0aaa,subnet-0bbb TaskSubnetIds=subnet-0aaa,subnet-0bbb FullRepositoryId=acme/shop',
+      output(pipelineStack, 'ConnectionArn'),
+      `codeconnections get-connection --connection-arn ${CONNECTION} --query Connection.ConnectionStatus --output text`,
+      output(pipelineStack, 'PipelineName'),
+      `codepipeline list-pipeline-executions --pipeline-name ${pipeline} --max-items 1 --query pipelineExecutionSummaries[0].[pipelineExecutionId,status] --output text`,
+      describeStack(serviceStack, 'Stacks[0].StackStatus'),
+      `codepipeline get-pipeline-execution --pipeline-name ${pipeline} --pipeline-execution-id exec-1 --query pipelineExecution.status --output text`,
+      `codepipeline get-pipeline-execution --pipeline-name ${pipeline} --pipeline-execution-id exec-1 --query pipelineExecution.status --output text`,
+      output(serviceStack, 'LoadBalancerUrl'),
+    ]);
+    expect(result.stdout.trim().split('\n').at(-1)).toBe(`Service: ${URL}`);
+    // Every parameter passed is declared by the pipeline template, and every one it requires is passed.
+    const passed = overrides(result.calls.find((c) => c.startsWith('cloudformation deploy'))!);
+    for (const name of passed) expect(r.pipeline.Parameters).toHaveProperty(name);
+    const required = Object.entries(r.pipeline.Parameters!).filter(([, p]) => !('Default' in p)).map(([name]) => name);
+    expect(passed).toEqual(expect.arrayContaining(required));
+  });
+
+  test('re-run: the same stack updated with its stored parameters, no lookup of the network, no new run, the URL again', () => {
+    const result = run(r, 'deploy.sh', [], { STUB_LAST_EXECUTION: 'exec-1 Succeeded' }, { stacks: { [pipelineStack]: 'CREATE_COMPLETE', [serviceStack]: 'CREATE_COMPLETE' } });
+    expect(result.status, result.stderr).toBe(0);
+    expect(mutating(result.calls)).toEqual([
+      `cloudformation deploy --stack-name ${pipelineStack} --template-file infra/pipeline.yml --capabilities CAPABILITY_IAM --no-fail-on-empty-changeset`,
+    ]);
+    expect(result.calls.filter((c) => c.startsWith('ec2 describe-vpcs') || c.startsWith('ec2 describe-subnets'))).toEqual([]);
+    expect(result.stdout).toContain('Following pipeline');
+    expect(result.stdout.trim().split('\n').at(-1)).toBe(`Service: ${URL}`);
+  });
+
+  test('a PENDING connection: "action required" with the console link, once, then the wait, then a new run', () => {
+    const result = run(r, 'deploy.sh', ['--repository', 'acme/shop'], { STUB_LAST_EXECUTION: 'exec-1 Failed' }, { connection: ['PENDING', 'PENDING', 'PENDING', 'AVAILABLE'] });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout.match(/ACTION REQUIRED/g)).toHaveLength(1);
+    expect(result.stdout).toContain(`https://console.aws.amazon.com/codesuite/settings/connections?region=${String(r.settings.region)}`);
+    expect(result.calls.filter((c) => c.startsWith('codeconnections get-connection'))).toHaveLength(4);
+    const start = result.calls.findIndex((c) => c.startsWith('codepipeline start-pipeline-execution'));
+    expect(start).toBeGreaterThan(result.calls.findLastIndex((c) => c.startsWith('codeconnections get-connection')));
+    expect(result.stdout.trim().split('\n').at(-1)).toBe(`Service: ${URL}`);
+  });
+
+  test.each([
+    ['no credentials', { STUB_NO_CREDENTIALS: '1' }, [], /no usable AWS credentials/],
+    ['AWS CLI v1', { STUB_CLI_VERSION: 'aws-cli/1.18.69 Python/3.8.10' }, [], /AWS CLI v2 is required, found: aws-cli\/1\.18\.69/],
+    ['no default VPC', { STUB_DEFAULT_VPC: 'None' }, ['--repository', 'acme/shop'], /no default VPC in us-east-1/],
+    ['a VPC with one Availability Zone', { STUB_SUBNETS: 'subnet-0aaa us-east-1a;subnet-0ccc us-east-1a' }, ['--repository', 'acme/shop'], /public subnets in 1 Availability Zone\(s\); the load balancer needs two/],
+    ['subnets outside the VPC', { STUB_SUBNETS: 'subnet-0aaa us-east-1a' }, ['--vpc', 'vpc-9', '--subnets', 'subnet-0aaa,subnet-0zzz', '--repository', 'acme/shop'], /not all of subnet-0aaa,subnet-0zzz are subnets of vpc-9/],
+    ['no repository', {}, [], /pass --repository/],
+    ['an unknown option', {}, ['--vcp', 'vpc-1'], /unknown option --vcp/],
+  ])('refused before anything is created: %s', (_name, env, args, message) => {
+    const result = run(r, 'deploy.sh', args as string[], env as Record<string, string>);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(message);
+    expect(mutating(result.calls)).toEqual([]);
+  });
+
+  test('a pipeline stack that failed to create is reported with the command that clears it, nothing else is done', () => {
+    const result = run(r, 'deploy.sh', [], {}, { stacks: { [pipelineStack]: 'ROLLBACK_COMPLETE' } });
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain(`aws cloudformation delete-stack --region ${String(r.settings.region)} --stack-name ${pipelineStack}`);
+    expect(mutating(result.calls)).toEqual([]);
+  });
+
+  test('a failed pipeline run fails the command with the pipeline console link', () => {
+    const result = run(r, 'deploy.sh', ['--repository', 'acme/shop'], { STUB_LAST_EXECUTION: 'exec-1 InProgress' }, { executions: ['InProgress', 'Failed'] });
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/the pipeline run exec-1 ended Failed: see https:\/\/console\.aws\.amazon\.com\/codesuite\/codepipeline\/pipelines\/shop-pipeline-Pipeline-1A2B\/view/);
+  });
+
+  test('teardown: the service stack first (its deployment role still exists), then the bucket emptied, then the pipeline stack', () => {
+    const result = run(r, 'teardown.sh', ['--yes'], {}, { stacks: { [pipelineStack]: 'UPDATE_COMPLETE', [serviceStack]: 'CREATE_COMPLETE' } });
+    expect(result.status, result.stderr).toBe(0);
+    expect(mutating(result.calls)).toEqual([
+      `codepipeline disable-stage-transition --pipeline-name ${pipelineStack}-Pipeline-1A2B --stage-name Deploy --transition-type Inbound --reason teardown`,
+      `cloudformation delete-stack --stack-name ${serviceStack}`,
+      `s3 rm s3://${pipelineStack}-artifactbucket-1a2b --recursive --only-show-errors`,
+      `cloudformation delete-stack --stack-name ${pipelineStack}`,
+    ]);
+    expect(result.calls).toContain(`cloudformation wait stack-delete-complete --stack-name ${serviceStack}`);
+  });
+
+  test('teardown asks first and deletes nothing without a yes', () => {
+    const result = run(r, 'teardown.sh', [], {}, { stacks: { [pipelineStack]: 'UPDATE_COMPLETE', [serviceStack]: 'CREATE_COMPLETE' } });
+    expect(result.status).not.toBe(0);
+    expect(result.calls).toEqual([]);
+  });
+});
+
+describe('npm run deploy (codecommit, existing cluster, another VPC with private task subnets)', () => {
+  let r: Rendered;
+  beforeAll(async () => {
+    r = await render({ 'app-name': 'orders', source: 'codecommit', repository: 'orders', 'existing-cluster': true, cluster: 'shared', region: 'eu-west-1' });
+  });
+
+  test('checks the cluster, passes the VPC and subnets given, and no connection step', () => {
+    const result = run(r, 'deploy.sh', ['--vpc', 'vpc-9', '--subnets', 'subnet-0aaa,subnet-0bbb', '--task-subnets', 'subnet-0ppp,subnet-0qqq'], {
+      STUB_CLUSTER: 'shared', STUB_LAST_EXECUTION: 'exec-1 InProgress',
+    });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.calls).toContain("ecs describe-clusters --clusters shared --query clusters[?status=='ACTIVE'].clusterName | [0] --output text");
+    const deploy = result.calls.find((c) => c.startsWith('cloudformation deploy'))!;
+    expect(deploy).toContain('--parameter-overrides VpcId=vpc-9 LoadBalancerSubnetIds=subnet-0aaa,subnet-0bbb TaskSubnetIds=subnet-0ppp,subnet-0qqq AssignPublicIp=DISABLED');
+    for (const name of overrides(deploy)) expect(r.pipeline.Parameters).toHaveProperty(name);
+    expect(result.calls.filter((c) => c.includes('connection'))).toEqual([]);
+    expect(result.calls).toContain('ec2 describe-subnets --subnet-ids subnet-0aaa subnet-0bbb --filters Name=vpc-id,Values=vpc-9 --query Subnets[].[SubnetId,AvailabilityZone] --output text');
+  });
+
+  test('an existing cluster that is not there is refused before anything is created', () => {
+    const result = run(r, 'deploy.sh', [], { STUB_CLUSTER: 'None' });
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain('the existing cluster shared (setting existingCluster) is not an active cluster in eu-west-1');
+    expect(mutating(result.calls)).toEqual([]);
+  });
+});
+
+describe.skipIf(spawnSync('shellcheck', ['--version']).status !== 0)('shellcheck', () => {
+  test.each([{}, { source: 'codecommit', 'existing-cluster': true }])('the scripts pass shellcheck (%o)', async (options) => {
+    const r = await render(options);
+    const out = spawnSync('shellcheck', ['-x', 'scripts/deploy.sh', 'scripts/teardown.sh', 'scripts/lib.sh'], { cwd: r.dir, encoding: 'utf8' });
+    expect(out.stdout).toBe('');
+    expect(out.status).toBe(0);
+  });
+});
