@@ -230,16 +230,6 @@ function warnings(
       message: `healthCheckGracePeriod ${s.healthCheckGracePeriod} s: a task that never becomes healthy is replaced, and a failed deployment rolled back, only after that long`,
     });
   }
-  const actionMinutes = LIMITS.ecsDeployActionTimeout.max;
-  if (!traits.codeDeploy && worst > actionMinutes * 60) {
-    out.push({
-      kind: 'unsafe',
-      setting: traits.replacesInWaves ? 'desiredCount' : 'bakeTime',
-      message:
-        `the worst case (${formatDuration(worst)}) is longer than the ${actionMinutes} minutes CodePipeline's ECS deploy action waits: ` +
-        'the pipeline reports a failure while ECS goes on deploying',
-    });
-  }
   return out;
 }
 

@@ -78,10 +78,9 @@ describe('ECS blue/green, canary and linear, CodeDeploy (default bake 5 min = 30
     expect(warned(flags)).toEqual(['unsafe:bakeTime']);
   });
 
-  it('warns when an ECS-native deployment outlasts the 60 minutes of the pipeline deploy action', () => {
-    // 9 waits x 10 min = 90 min of traffic steps alone.
-    expect(warned({ strategy: 'linear', linearStepBakeTime: 10 })).toContain('unsafe:bakeTime');
-    expect(warned({ strategy: 'linear', linearStepBakeTime: 5 })).toEqual([]);
+  it("no 60-minute warning: the pipeline deploys through CloudFormation, whose action waits up to 3 days (CodePipeline quotas)", () => {
+    // 9 waits x 10 min = 90 min of traffic steps alone, which the ECS deploy action (60 min at most) could not wait for.
+    expect(warned({ strategy: 'linear', linearStepBakeTime: 10 })).toEqual([]);
   });
 });
 

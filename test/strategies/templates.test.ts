@@ -12,7 +12,7 @@ const HOOK = 'arn:aws:lambda:eu-west-1:123456789012:function:check-green';
 const CUSTOM = {
   'rollback-alarms': true, 'validation-hook': HOOK, 'bake-time': '15', 'canary-percent': '2.5', 'canary-bake-time': '20',
   'linear-step-percent': '25', 'linear-step-bake-time': '4', 'code-deploy-config': 'CodeDeployDefault.ECSCanary10Percent15Minutes',
-  'desired-count': '2', port: '8080', 'container-name': 'web', service: 'orders-svc',
+  'desired-count': '2', port: '8080', 'container-name': 'web', service: 'orders-svc', region: 'eu-west-1',
 };
 const STRATEGIES = ['rolling', 'blue-green', 'canary', 'linear', 'codedeploy'] as const;
 const CASES = STRATEGIES.flatMap((strategy) => [
@@ -31,8 +31,8 @@ const camelCase = (value: unknown): unknown =>
   Array.isArray(value) ? value.map(camelCase)
     : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k[0].toLowerCase() + k.slice(1), camelCase(v)]))
       : value;
-const deployAction = (r: Rendered) =>
-  (only(r.pipeline, 'AWS::CodePipeline::Pipeline').Properties.Stages as any[]).find((stage) => stage.Name === 'Deploy').Actions[0];
+const deployActions = (r: Rendered) =>
+  (only(r.pipeline, 'AWS::CodePipeline::Pipeline').Properties.Stages as any[]).find((stage) => stage.Name === 'Deploy').Actions as any[];
 
 describe.each(CASES)('$name', ({ strategy, options }) => {
   let r: Rendered;
@@ -139,19 +139,23 @@ describe.each(CASES)('$name', ({ strategy, options }) => {
     );
   });
 
-  test('the pipeline deploys with the action of the strategy, and the build hands it the files it reads', () => {
-    const action = deployAction(r);
+  test('the pipeline deploys the service stack, then (codedeploy) shifts traffic, and the build hands them the files they read', () => {
+    const actions = deployActions(r);
+    expect(actions[0].ActionTypeId.Provider).toBe('CloudFormation');
+    expect(actions[0].Configuration).toMatchObject({ TemplatePath: 'BuildOutput::infra/service.yml', TemplateConfiguration: 'BuildOutput::service-config.json' });
     if (strategy === 'codedeploy') {
-      expect(action.ActionTypeId.Provider).toBe('CodeDeployToECS');
-      expect(action.Configuration).toMatchObject({
-        TaskDefinitionTemplatePath: 'taskdef.json', AppSpecTemplatePath: 'appspec.yaml', Image1ArtifactName: 'Image', Image1ContainerName: 'IMAGE1_NAME',
+      expect(actions.map((a) => a.ActionTypeId.Provider)).toEqual(['CloudFormation', 'CodeDeployToECS']);
+      expect(actions[1].Configuration).toMatchObject({
+        ApplicationName: { Ref: 'ServiceName' }, DeploymentGroupName: { Ref: 'ServiceName' },
+        TaskDefinitionTemplatePath: 'taskdef.json', AppSpecTemplatePath: 'appspec.yaml', Image1ArtifactName: 'BuildOutput', Image1ContainerName: 'IMAGE1_NAME',
       });
-      expect(r.buildspec.artifacts.files).toEqual(['imageDetail.json', 'taskdef.json', 'appspec.yaml']);
+      // The names the pipeline gives CodeDeploy are the ones the service stack creates.
+      expect(props(r.service, 'CodeDeployApplication').ApplicationName).toEqual({ Ref: 'ServiceName' });
+      expect(props(r.service, 'DeploymentGroup').DeploymentGroupName).toEqual({ Ref: 'ServiceName' });
+      expect(r.buildspec.artifacts.files).toEqual(['service-config.json', 'infra/service.yml', 'imageDetail.json', 'taskdef.json', 'appspec.yaml']);
     } else {
-      expect(action.ActionTypeId.Provider).toBe('ECS');
-      // Twice the estimated worst case, within the action's 1-60 minutes.
-      expect(Number(action.Configuration.DeploymentTimeout)).toBe(Math.min(60, Math.max(10, Math.ceil((2 * (r.derived.estimate as { worst: number }).worst) / 60))));
-      expect(r.buildspec.artifacts.files).toEqual(['imagedefinitions.json']);
+      expect(actions).toHaveLength(1);
+      expect(r.buildspec.artifacts.files).toEqual(['service-config.json', 'infra/service.yml']);
     }
     expect(existsSync(path.join(r.dir, 'appspec.yaml'))).toBe(strategy === 'codedeploy');
     expect(existsSync(path.join(r.dir, 'taskdef.json'))).toBe(strategy === 'codedeploy');
@@ -178,9 +182,12 @@ describe.each(CASES)('$name', ({ strategy, options }) => {
     });
     const appspec = parseYaml(readFileSync(path.join(r.dir, 'appspec.yaml'), 'utf8')) as Record<string, any>;
     expect(appspec.Resources[0].TargetService.Properties.LoadBalancerInfo).toEqual({ ContainerName: container.Name, ContainerPort: container.PortMappings[0].ContainerPort });
-    // The build fills in the roles the pipeline stack passes it.
+    // The build fills in the roles the pipeline stack creates and passes it.
     const variables = only(r.pipeline, 'AWS::CodeBuild::Project').Properties.Environment.EnvironmentVariables;
-    expect(variables).toEqual(expect.arrayContaining([{ Name: 'TASK_ROLE_ARN', Value: { Ref: 'TaskRoleArn' } }, { Name: 'EXECUTION_ROLE_ARN', Value: { Ref: 'ExecutionRoleArn' } }]));
+    expect(variables).toEqual(expect.arrayContaining([
+      { Name: 'STACK_PARAMETER_TaskRoleArn', Value: { 'Fn::GetAtt': ['TaskRole', 'Arn'] } },
+      { Name: 'STACK_PARAMETER_ExecutionRoleArn', Value: { 'Fn::GetAtt': ['ExecutionRole', 'Arn'] } },
+    ]));
   });
 
   test('the README shows the estimate of these settings with its arithmetic', () => {
