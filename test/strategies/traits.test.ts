@@ -1,5 +1,5 @@
 // The strategy table decides what each strategy renders: for every strategy, the parsed service.yml, pipeline.yml,
-// the file list and the README's deploy table hold exactly the resources its traits call for, and the traits
+// the file list and the README's deploy section hold exactly the resources its traits call for, and the traits
 // themselves obey AWS's rules (an ECS strategy only under the ECS controller, listener rules only for ECS shifting).
 import { describe, expect, it } from 'vitest';
 import { FILES } from '../../generators/app/files.js';
@@ -8,14 +8,13 @@ import { resolveSettings } from '../../generators/app/resolve.js';
 import { SETTINGS } from '../../generators/app/settings.js';
 import { STRATEGY_NAMES, STRATEGY_TABLE, traitsOf, type Strategy } from '../../generators/app/strategies.js';
 import { parseTemplate, type Template } from '../support/cfn/parse.js';
-import { parameterTable, section } from '../delivery/readme.js';
 
 const HOOK = 'arn:aws:lambda:eu-west-1:123456789012:function:check-green';
 
 function renderStrategy(strategy: Strategy) {
   // The hook and the alarms switch on every optional resource, so a resource a trait should rule out cannot hide.
   const settings = resolveSettings(
-    { flags: { strategy, validationHook: HOOK, rollbackAlarms: true }, stored: {} },
+    { flags: { strategy, validationHook: HOOK, rollbackAlarms: true, region: 'eu-west-1' }, stored: {} },
     { folderName: 'svc', gitRemote: 'acme/svc' },
   );
   const output = renderOutput(FILES, settings, '0.0.0');
@@ -57,10 +56,9 @@ describe.each(STRATEGY_NAMES)('%s renders what its traits say', (strategy) => {
     expect(ingress.some((rule) => JSON.stringify(rule.FromPort) === JSON.stringify({ Ref: 'TestListenerPort' }))).toBe(traits.testListener);
   });
 
-  it('the README deploy table lists the test listener parameters from the same trait', () => {
-    const rows = parameterTable(section(r.readme, '### 1. The service stack'));
-    expect(rows.has('TestListenerPort')).toBe(traits.testListener);
-    expect(rows.has('TestTrafficCidr')).toBe(traits.testListener);
+  it('the README says what a manual change of the listener rules does, and where CodeDeploy changes go, from the same traits', () => {
+    expect(r.readme.includes('**The listener rules**')).toBe(traits.ecsListenerRules);
+    expect(r.readme.includes('**With CodeDeploy**')).toBe(traits.codeDeploy);
   });
 
   it('listener rules, the traffic role and the advanced load balancer configuration exactly when ECS moves traffic', () => {
@@ -76,9 +74,17 @@ describe.each(STRATEGY_NAMES)('%s renders what its traits say', (strategy) => {
     for (const id of ['CodeDeployApplication', 'CodeDeployRole', 'DeploymentGroup']) expect(has(r.service, id), id).toBe(traits.codeDeploy);
     expect(r.files.includes('appspec.yaml')).toBe(traits.codeDeploy);
     expect(r.files.includes('taskdef.json')).toBe(traits.codeDeploy);
-    const deploy = (r.pipeline.Resources!.Pipeline.Properties!.Stages as any[]).find((s) => s.Name === 'Deploy').Actions[0];
-    expect(deploy.ActionTypeId.Provider).toBe(traits.codeDeploy ? 'CodeDeployToECS' : 'ECS');
-    expect('ClusterName' in r.pipeline.Parameters!).toBe(!traits.codeDeploy);
+    const actions = (r.pipeline.Resources!.Pipeline.Properties!.Stages as any[]).find((s) => s.Name === 'Deploy').Actions as any[];
+    expect(actions.map((a) => a.ActionTypeId.Provider)).toEqual(traits.codeDeploy ? ['CloudFormation', 'CodeDeployToECS'] : ['CloudFormation']);
+    // Only with CodeDeploy does the build read the service stack back (to keep its first image).
+    expect(JSON.stringify(r.pipeline.Resources!.BuildRole).includes('cloudformation:DescribeStacks')).toBe(traits.codeDeploy);
+  });
+
+  it("the deployment role may create and pass roles under the service stack's path exactly when that stack has roles", () => {
+    const roles = ['LoadBalancerRole', 'HookRole', 'CodeDeployRole'].filter((id) => has(r.service, id));
+    expect(roles.length > 0).toBe(traits.ecsListenerRules || traits.codeDeploy);
+    for (const id of roles) expect(r.service.Resources![id].Properties!.Path).toEqual({ 'Fn::Sub': '/${AWS::StackName}/' });
+    expect(JSON.stringify(r.pipeline.Resources!.DeploymentRole).includes('iam:CreateRole')).toBe(roles.length > 0);
   });
 });
 
