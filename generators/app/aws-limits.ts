@@ -49,11 +49,13 @@ export const LIMITS = {
   branchNameLength: { min: 1, max: 255, unit: 'characters' },
   // Not an AWS limit we found documented for CodeConnections' FullRepositoryId: our cap against runaway input.
   repositoryIdLength: { min: 3, max: 255, unit: 'characters' },
-  // https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_CreateApplication.html (applicationName: 1-100; deployment group names alike)
-  codeDeployNameLength: { min: 1, max: 100, unit: 'characters' },
   // https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-ECS.html (DeploymentTimeout: 1-60 minutes)
   ecsDeployActionTimeout: { min: 1, max: 60, unit: 'minutes' },
 } as const satisfies Record<string, Range>;
+
+/** CodeDeploy application and deployment group names (the service's name with codedeploy): at most 100 characters,
+ * https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_CreateApplication.html */
+export const CODEDEPLOY_NAME_MAX = 100;
 
 /** https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html (Name: at most 32 characters) */
 export const TARGET_GROUP_NAME_MAX = 32;

@@ -5,6 +5,7 @@ import {
   AWS_REGIONS,
   CFN_MAX_BAKE_MINUTES,
   CODEDEPLOY_CONFIGS,
+  CODEDEPLOY_NAME_MAX,
   FARGATE_SIZES,
   LIMITS,
   TARGET_GROUP_NAME_MAX,
@@ -191,7 +192,7 @@ export const validateLambdaArn: Validator<string> = (v, s) => {
 
 /** With CodeDeploy the service names the CodeDeploy application and deployment group, which are shorter than ECS names. */
 export const validateCodeDeployNames: Validator<string> = (v, s) => {
-  const max = LIMITS.codeDeployNameLength.max;
+  const max = CODEDEPLOY_NAME_MAX;
   if (traitsOf(v).codeDeploy && s.service !== undefined && s.service.length > max) {
     return `needs a service name of at most ${max} characters (it names the CodeDeploy application and deployment group); service "${s.service}" has ${s.service.length}`;
   }
