@@ -1,20 +1,22 @@
 #!/usr/bin/env node
-// create-bluegreen-ecs [dir] [flags]: runs the generator in dir without a global yo.
-// Flags are parsed here, from the settings declaration, and handed to the generator as strings
-// (yeoman-environment's own parsing would turn numeric options into booleans).
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+// create-bluegreen-ecs [dir] [flags]: the bin adapter. It runs the generator's core (dist/generators/app/session.js)
+// directly, without Yeoman: --help loads only the settings table, and the prompt library is loaded only to ask.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const generatorPath = path.join(root, 'dist', 'generators', 'app', 'index.js');
-if (!existsSync(generatorPath)) {
-  console.error(`create-bluegreen-ecs: ${generatorPath} is missing; run "npm run build" first.`);
+const NAME = 'create-bluegreen-ecs';
+const app = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'generators', 'app');
+if (!existsSync(path.join(app, 'session.js'))) {
+  console.error(`${NAME}: ${app} is missing; run "npm run build" first.`);
   process.exit(1);
 }
-const { SETTINGS, flagOf } = await import(path.join(root, 'dist', 'generators', 'app', 'settings.js'));
-const { COMMAND_FLAGS, usage } = await import(path.join(root, 'dist', 'generators', 'app', 'cli.js'));
+// Ctrl-C: 130, as shells report an interrupted command (writes are synchronous: a run is never cut inside one).
+process.on('SIGINT', () => process.exit(130));
+
+const { SETTINGS, flagOf } = await import(path.join(app, 'settings.js'));
+const { COMMAND_FLAGS, usage } = await import(path.join(app, 'cli.js'));
 
 const options = Object.fromEntries([
   ...SETTINGS.map((decl) => [flagOf(decl.name), { type: decl.kind === 'boolean' ? 'boolean' : 'string' }]),
@@ -26,7 +28,7 @@ let parsed;
 try {
   parsed = parseArgs({ args: process.argv.slice(2), options, allowPositionals: true, strict: true });
 } catch (error) {
-  console.error(`create-bluegreen-ecs: ${error.message}\nRun create-bluegreen-ecs --help for the flags.`);
+  console.error(`${NAME}: ${error.message}\nRun ${NAME} --help for the flags.`);
   process.exit(2);
 }
 const { values, positionals } = parsed;
@@ -35,37 +37,61 @@ if (values.help) {
   process.exit(0);
 }
 if (values.version) {
-  const { VERSION } = await import(path.join(root, 'dist', 'generators', 'app', 'paths.js'));
+  const { VERSION } = await import(path.join(app, 'paths.js'));
   console.log(VERSION);
   process.exit(0);
 }
 if (positionals.length > 1) {
-  console.error(`create-bluegreen-ecs: expected at most one folder, got ${positionals.join(' ')}`);
+  console.error(`${NAME}: expected at most one folder, got ${positionals.join(' ')}`);
   process.exit(2);
 }
 
-const destination = path.resolve(positionals[0] ?? '.');
-const existedBefore = existsSync(destination);
-const generatorOptions = {};
-for (const [flag, value] of Object.entries(values)) {
-  if (flag.startsWith('no-') && value) generatorOptions[flag.slice(3)] = false;
-  else generatorOptions[flag] = value;
+const flags = {};
+for (const decl of SETTINGS) {
+  const flag = flagOf(decl.name);
+  if (values[`no-${flag}`]) flags[decl.name] = false;
+  else if (values[flag] !== undefined) flags[decl.name] = values[flag];
 }
 
-const { createEnv } = await import('yeoman-environment');
-const env = createEnv({ cwd: destination, skipInstall: Boolean(values['skip-install']) });
-env.register(generatorPath, { namespace: 'bluegreen-ecs:app', packagePath: root });
-// A rejected run or a dry run leaves nothing behind, not even the folder this command created.
-const removeCreatedEmptyFolder = () => {
-  if (!existedBefore && existsSync(destination) && readdirSync(destination).length === 0) {
-    rmSync(destination, { recursive: true });
-  }
-};
+const { Run } = await import(path.join(app, 'session.js'));
 try {
-  await env.run(['bluegreen-ecs:app'], { ...generatorOptions, skipInstall: Boolean(values['skip-install']) });
-  if (values['dry-run']) removeCreatedEmptyFolder();
+  const run = new Run({
+    destination: path.resolve(positionals[0] ?? '.'),
+    folderArgument: positionals[0],
+    flags,
+    yes: values.yes,
+    dryRun: values['dry-run'],
+    force: values.force,
+    skipInstall: values['skip-install'],
+    command: NAME,
+    log: (text) => console.log(text),
+  });
+  const pending = run.pending();
+  if (pending.length > 0) {
+    if (!process.stdin.isTTY) {
+      throw Object.assign(new Error(`No terminal to ask ${pending.length} question(s) (${pending.join(', ')}). Run again with --yes to take stored values and defaults, or pass the settings as flags.`), { ours: true });
+    }
+    await run.ask(await terminalPrompt());
+  }
+  run.decide();
+  run.write();
+  const code = await run.install();
+  run.finish();
+  process.exitCode = code;
 } catch (error) {
-  removeCreatedEmptyFolder();
-  console.error(`\ncreate-bluegreen-ecs: ${error.message}`);
+  if (error?.name === 'ExitPromptError') process.exit(130);
+  const ours = error?.ours || ['SettingsError', 'UserError', 'ConflictError'].includes(error?.name);
+  console.error(`\n${NAME}: ${ours ? error.message : error?.stack ?? error}`);
   process.exit(1);
+}
+
+/** Asks with @inquirer/prompts, loaded only now: a run with --yes never loads it. */
+async function terminalPrompt() {
+  const { confirm, input, select } = await import('@inquirer/prompts');
+  return async (question) => {
+    const fallback = question.default();
+    if (question.type === 'confirm') return confirm({ message: question.message, default: fallback });
+    if (question.type === 'select') return select({ message: question.message, choices: question.choices, default: fallback });
+    return input({ message: question.message, default: fallback, validate: question.validate });
+  };
 }

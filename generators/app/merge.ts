@@ -15,16 +15,19 @@ export function mergeThreeWay(ours: string, base: string, theirs: string): Merge
   return { clean: !merged.conflict, text: merged.result.join('\n') };
 }
 
-// Only the opening and closing markers: a line of seven '=' is a valid Markdown heading underline.
-const MARKER_LINE = /^(?:<{7}|>{7})(?: |$)/m;
+// Any of the four marker lines, alone or with a label (no template writes such a line: a test checks it).
+const MARKER_LINE = /^(?:<{7}|\|{7}|={7}|>{7})(?: .*)?\r?$/m;
 
-/** True while a text still holds a conflict marker line. */
+/** True while a text still holds a conflict marker line of any kind. */
 export function hasConflictMarkers(text: string): boolean {
   return MARKER_LINE.test(text);
 }
 
-/** `text` with the line endings of `like`: CRLF when every line break of `like` is CRLF (a Windows checkout). */
+/**
+ * `text` with the line endings of `like`: CRLF when most line breaks of `like` are CRLF (a Windows checkout), so that a
+ * few LF lines in a CRLF file are line-level differences, not a whole-file one.
+ */
 export function withLineEndingsOf(like: string, text: string): string {
-  const crlf = like.includes('\r\n') && !/(?<!\r)\n/.test(like);
+  const crlf = (like.match(/\r\n/g)?.length ?? 0) > (like.match(/(?<!\r)\n/g)?.length ?? 0);
   return crlf ? text.replace(/(?<!\r)\n/g, '\r\n') : text;
 }

@@ -1,21 +1,19 @@
 // Questions derived from the settings declaration; each answer is checked by the same validator as flags and .yo-rc.json.
-import { check, declarationOf, type Sources } from './resolve.js';
-import { SETTINGS } from './settings.js';
+import { check, declarationOf } from './resolve.js';
 import type { Context, SettingName, Settings } from './types.js';
 
-/** Settings as known so far (flags, stored values, answers, defaults), for prompt defaults and cross-field checks. */
-export function knownSettings(sources: Sources, answers: Sources['answers'], context: Context): Partial<Settings> {
-  const known: Partial<Settings> = {};
-  for (const decl of SETTINGS) {
-    const raw = sources.flags[decl.name] ?? sources.stored[decl.name] ?? answers?.[decl.name] ?? decl.default(known, context);
-    const result = check(decl.name, raw, known);
-    if (!('error' in result)) (known as Record<string, unknown>)[decl.name] = result.value;
-  }
-  return known;
+/** An inquirer-style question: Yeoman's prompt takes it as it is, the bin maps it onto @inquirer/prompts. */
+export interface Question {
+  type: 'confirm' | 'select' | 'input';
+  name: SettingName;
+  message: string;
+  choices?: { value: string; name: string }[];
+  default: () => unknown;
+  validate: (input: unknown) => true | string;
 }
 
-/** The inquirer question of one setting; `known` gives the other settings as they stand when it is asked. */
-export function questionFor(name: SettingName, known: () => Partial<Settings>, context: Context) {
+/** The question of one setting; `known` gives the other settings as they stand when it is asked. */
+export function questionFor(name: SettingName, known: () => Partial<Settings>, context: Context): Question {
   const decl = declarationOf(name);
   return {
     type: decl.kind === 'boolean' ? 'confirm' : decl.kind === 'choice' ? 'select' : 'input',
@@ -31,10 +29,4 @@ export function questionFor(name: SettingName, known: () => Partial<Settings>, c
       return 'error' in result ? `${name}: ${JSON.stringify(input)} ${result.error}` : true;
     },
   };
-}
-
-/** True when prompts would go to a terminal adapter but there is no terminal on stdin. */
-export function isNonInteractiveTerminal(adapter: unknown): boolean {
-  const actual = (adapter as { actualAdapter?: unknown })?.actualAdapter ?? adapter;
-  return (actual as object | undefined)?.constructor?.name === 'TerminalAdapter' && !process.stdin.isTTY;
 }

@@ -1,48 +1,50 @@
-// Renders the generator's output for given settings into memory, without touching the destination:
+// Renders the generator's output for given settings into memory with ejs, without touching the destination:
 // the same FILES, templates and template data serve a first run, the new output and the base of a regeneration.
-import type { Stats } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { create as createMemFs } from 'mem-fs';
-import { create as createEditor, type VinylMemFsEditorFile } from 'mem-fs-editor';
-import { derive } from './derive.js';
+import ejs from 'ejs';
+import { derive, type Derived } from './derive.js';
 import type { FileEntry } from './files.js';
 import { TEMPLATES_DIR } from './paths.js';
 import type { Settings } from './types.js';
 
-/** One output file: its text and the stat of its template (mode), keyed by destination path. */
+/** One output file's text, keyed by destination path. */
 export interface RenderedFile {
   contents: string;
-  stat?: Stats;
 }
 
 export type Output = Map<string, RenderedFile>;
 
-/** Template data: every setting, everything derived from them, the settings object and the generator version. */
-export function templateData(settings: Settings, generatorVersion: string): Record<string, unknown> {
-  return { ...settings, ...derive(settings), settings, generatorVersion };
+// derive() runs once per settings object, however many times a run asks for it (templates, end message, estimate).
+const derivedOnce = new WeakMap<Settings, Derived>();
+
+export function derivedOf(settings: Settings): Derived {
+  let derived = derivedOnce.get(settings);
+  if (!derived) derivedOnce.set(settings, (derived = derive(settings)));
+  return derived;
 }
 
-// Rendered under a root no file lives in: the private store never reads the destination, and is never committed.
-const RENDER_ROOT = path.resolve('/', '.bluegreen-ecs-render');
+/** Template data: every setting, everything derived from them, the settings object and the generator version. */
+export function templateData(settings: Settings, generatorVersion: string): Record<string, unknown> {
+  return { ...settings, ...derivedOf(settings), settings, generatorVersion };
+}
 
-/**
- * Every file the settings produce, rendered by mem-fs-editor's copyTpl exactly as Yeoman's renderTemplate
- * does (same EJS options, `this` = context), into a private in-memory store.
- */
-export function renderOutput(files: readonly FileEntry[], settings: Settings, generatorVersion: string, context?: unknown): Output {
-  const editor = createEditor(createMemFs<VinylMemFsEditorFile>());
+const templates = new Map<string, string>();
+const templateText = (file: string) => {
+  let text = templates.get(file);
+  if (text === undefined) templates.set(file, (text = readFileSync(file, 'utf8')));
+  return text;
+};
+
+/** Every file the settings produce, rendered with ejs (the options mem-fs-editor's copyTpl used: filename for partials). */
+export function renderOutput(files: readonly FileEntry[], settings: Settings, generatorVersion: string): Output {
   const data = templateData(settings, generatorVersion);
   const output: Output = new Map();
   for (const file of files) {
     if (file.when && !file.when(settings)) continue;
-    const destination = file.destination ?? file.source;
-    const target = path.join(RENDER_ROOT, destination);
-    editor.copyTpl(path.join(TEMPLATES_DIR, file.source), target, data, {
-      fromBasePath: TEMPLATES_DIR,
-      transformOptions: { context },
-    });
-    const rendered = editor.store.get(target);
-    output.set(destination, { contents: rendered.contents?.toString() ?? '', stat: (rendered.stat as Stats | null) ?? undefined });
+    const source = path.join(TEMPLATES_DIR, file.source);
+    // cache: each template (and partial) is compiled once per process, keyed by its file name.
+    output.set(file.destination ?? file.source, { contents: ejs.render(templateText(source), data, { filename: source, cache: true }) });
   }
   return output;
 }

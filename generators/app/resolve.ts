@@ -1,4 +1,4 @@
-// Turns raw values from flags, .yo-rc.json and prompts into validated Settings. Pure: no Yeoman, no I/O.
+// The one resolver: turns raw values from flags, .yo-rc.json and prompts into validated Settings. Pure: no Yeoman, no I/O.
 import { SETTINGS, flagOf, type SettingDeclaration } from './settings.js';
 import type { Context, SettingName, Settings } from './types.js';
 
@@ -82,10 +82,13 @@ export interface Sources {
 }
 
 /**
- * Resolves every setting in declaration order (flag, then stored value, then prompt answer, then default),
- * validates each against the ones before it, and throws SettingsError listing every problem.
+ * Resolves every setting in declaration order (flag, then stored value, then prompt answer, then default) and validates
+ * each against the ones before it. Strict (the default): throws SettingsError listing every problem. Lenient (while
+ * prompting): leaves an invalid value out and returns the settings known so far, for prompt defaults and cross-field checks.
  */
-export function resolveSettings(sources: Sources, context: Context): Settings {
+export function resolveSettings(sources: Sources, context: Context): Settings;
+export function resolveSettings(sources: Sources, context: Context, mode: { lenient: true }): Partial<Settings>;
+export function resolveSettings(sources: Sources, context: Context, mode: { lenient?: boolean } = {}): Partial<Settings> {
   const settings: Partial<Settings> = {};
   const problems: Problem[] = [];
   for (const decl of SETTINGS) {
@@ -101,8 +104,8 @@ export function resolveSettings(sources: Sources, context: Context): Settings {
     }
     (settings as Record<string, unknown>)[decl.name] = result.value;
   }
-  if (problems.length > 0) throw new SettingsError(problems);
-  return settings as Settings;
+  if (problems.length > 0 && !mode.lenient) throw new SettingsError(problems);
+  return settings;
 }
 
 function pick(name: SettingName, { flags, stored, answers = {} }: Sources): [Origin, unknown] {

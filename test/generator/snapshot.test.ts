@@ -1,11 +1,11 @@
 // Full-output snapshots: every file the generator writes, for the defaults and for custom settings.
 import { describe, expect, it } from 'vitest';
-import { generate } from '../support/generate.js';
+import { generate, treeSnapshot } from '../support/generate.js';
 
 describe('full output', () => {
   it('defaults', async () => {
     const result = await generate({ 'app-name': 'demo' });
-    expect(result.getSnapshot()).toMatchSnapshot();
+    expect(treeSnapshot(result.cwd)).toMatchSnapshot();
   });
 
   it('custom settings', async () => {
@@ -34,6 +34,6 @@ describe('full output', () => {
       branch: 'release',
       'manual-approval': true,
     });
-    expect(result.getSnapshot()).toMatchSnapshot();
+    expect(treeSnapshot(result.cwd)).toMatchSnapshot();
   });
 });

@@ -1,6 +1,6 @@
 // Shared test helpers: run the compiled generator (what ships) with yeoman-test, or spawn the bin.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,4 +25,13 @@ export function tempDir(prefix = 'bluegreen-'): string {
 export function runBin(args: string[], cwd = ROOT) {
   const out = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
   return { status: out.status, stdout: out.stdout, stderr: out.stderr };
+}
+
+/** Every file of a generated folder (relative path -> contents), as yeoman-test's getSnapshot() showed the files it wrote. */
+export function treeSnapshot(dir: string): Record<string, { contents: string; stateCleared: 'modified' }> {
+  const files = readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'))
+    .sort();
+  return Object.fromEntries(files.map((file) => [file, { contents: readFileSync(path.join(dir, file), 'utf8'), stateCleared: 'modified' as const }]));
 }

@@ -1,0 +1,247 @@
+// One run of the generator, for both adapters (the Yeoman generator and the create-bluegreen-ecs bin): read the folder,
+// resolve and validate the settings, ask what is missing (through the adapter's prompt), plan, apply, install, report.
+// Imports nothing from Yeoman: the adapters feed it flags and a prompt function, and print what it says.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { applyOperations, cleanTemporaryFiles, operationsOf, takeLock, UserError } from './apply.js';
+import { readContext } from './context.js';
+import { describeEstimate } from './estimate.js';
+import { FILES, type FileEntry } from './files.js';
+import { VERSION } from './paths.js';
+import { conflictsOf, planRegeneration, settingsDigest, type Plan } from './plan.js';
+import { questionFor, type Question } from './prompts.js';
+import { derivedOf, renderOutput } from './render.js';
+import { ConflictError, cut, runReport } from './report.js';
+import { declarationOf, resolveSettings, SettingsError, unansweredSettings, type Sources } from './resolve.js';
+import { GROUP_TITLES, SETTING_NAMES, type Group } from './settings.js';
+import { parseJsonFile, readFolder, yoRcText, type FolderState } from './state.js';
+import type { Context, SettingName, Settings } from './types.js';
+
+export interface RunOptions {
+  /** Absolute path of the project folder (created when the run writes). */
+  destination: string;
+  /** Setting values given as flags, keyed by setting name, raw (strings from a command line). */
+  flags: Sources['flags'];
+  yes?: boolean;
+  dryRun?: boolean;
+  force?: boolean;
+  skipInstall?: boolean;
+  /** The command as the user ran it, without the folder, for "Next steps" (`create-bluegreen-ecs` or `yo bluegreen-ecs`). */
+  command: string;
+  /** The folder as the user named it, for `cd` in "Next steps" when the run creates it. */
+  folderArgument?: string;
+  /** Prints a line for the user. */
+  log: (text: string) => void;
+  /** Files the generator produces; a seam for tests that need a file only some settings produce. */
+  files?: readonly FileEntry[];
+}
+
+/** Asks one question; the adapter decides how (Yeoman's adapter, @inquirer/prompts, a test's answers). */
+export type Ask = (question: Question) => Promise<unknown>;
+
+export class Run {
+  readonly context: Context;
+  private readonly folder: FolderState;
+  private readonly sources: Sources;
+  private readonly existedBefore: boolean;
+  private settings?: Settings;
+  private plan?: Plan;
+  private newYoRc?: string;
+
+  /** Reads the folder and checks flags and stored values; throws (SettingsError, UserError) before anything is written. */
+  constructor(readonly options: RunOptions) {
+    this.existedBefore = existsSync(options.destination);
+    this.folder = readFolder(options.destination);
+    this.context = readContext(options.destination);
+    this.sources = { flags: options.flags, stored: this.folder.stored, answers: {} };
+    try {
+      resolveSettings(this.sources, this.context);
+    } catch (error) {
+      if (!(error instanceof SettingsError)) throw error;
+      const fromUser = error.problems.filter((p) => p.origin !== 'default');
+      if (fromUser.length > 0) throw new SettingsError(fromUser);
+    }
+    const unknown = Object.keys(this.folder.stored).filter((key) => !SETTING_NAMES.includes(key as SettingName));
+    if (unknown.length > 0) options.log(`Warning: .yo-rc.json has keys that are not settings and are ignored: ${unknown.map((k) => cut(k, 40)).join(', ')}`);
+  }
+
+  /** Settings that would be asked: none with --yes. */
+  pending(): SettingName[] {
+    return this.options.yes ? [] : unansweredSettings(this.sources);
+  }
+
+  /** Asks every pending setting that applies, group by group, validating each answer as flags are. */
+  async ask(ask: Ask): Promise<void> {
+    const pending = this.pending();
+    const answers = this.sources.answers ?? {};
+    const known = () => resolveSettings(this.sources, this.context, { lenient: true });
+    for (const group of Object.keys(GROUP_TITLES) as Group[]) {
+      const names = pending.filter((name) => declarationOf(name).group === group);
+      if (names.length === 0) continue;
+      this.options.log(`\n${GROUP_TITLES[group]}`);
+      for (const name of names) {
+        const decl = declarationOf(name);
+        if (decl.applies && !decl.applies(known())) continue;
+        answers[name] = await ask(questionFor(name, known, this.context));
+      }
+    }
+    this.sources.answers = answers;
+  }
+
+  /** Resolves the settings and decides every file; writes nothing. */
+  decide(): Plan {
+    const settings = (this.settings = resolveSettings(this.sources, this.context));
+    const files = this.options.files ?? FILES;
+    const { record } = this.folder;
+    const previous = record ? { settings: record.settings as unknown as Settings, version: record.version } : this.legacyGeneration();
+    const read = diskReader(this.options.destination);
+    const plan = planRegeneration({
+      base: previous && renderOutput(files, previous.settings, previous.version),
+      theirs: renderOutput(files, settings, VERSION),
+      read,
+      recorded: record?.files,
+      settingsDigest: settingsDigest(settings),
+      force: this.options.force,
+    });
+    this.checkPackageJson(plan, read);
+    // Unknown keys of the user's stay; settings that no longer apply (after a strategy change, say) leave.
+    const kept = Object.fromEntries(Object.entries(this.folder.stored).filter(([key]) => !SETTING_NAMES.includes(key as SettingName)));
+    const next = yoRcText(this.folder.yoRc, { ...kept, ...settings }, VERSION, { version: VERSION, settings: { ...settings }, files: plan.digests });
+    const current = readFileOrUndefined(path.join(this.options.destination, '.yo-rc.json'));
+    this.newYoRc = next === current ? undefined : next;
+    return (this.plan = plan);
+  }
+
+  /** A package.json that is not JSON is named, with its line; --force replaces it with the generated one. */
+  private checkPackageJson(plan: Plan, read: (file: string) => string | undefined): void {
+    const file = plan.files.find((f) => f.path === 'package.json');
+    const text = read('package.json');
+    if (!file || text === undefined || file.action === 'unchanged') return;
+    try {
+      parseJsonFile('package.json', text, 'Fix it, or run again with --force to replace it with the generated one.');
+    } catch (error) {
+      if (!this.options.force) throw error;
+      Object.assign(file, { action: 'overwrite', contents: renderOutput(this.options.files ?? FILES, this.settings!, VERSION).get('package.json')?.contents });
+    }
+  }
+
+  /** The settings of a generation made before digests were recorded: the stored ones, invalid ones at their default. */
+  private legacyGeneration(): { settings: Settings; version: string } | undefined {
+    const version = this.folder.generatorVersion;
+    if (version === undefined) return undefined;
+    const kept = { ...this.folder.stored };
+    try {
+      return { settings: resolveSettings({ flags: {}, stored: kept }, this.context), version };
+    } catch (error) {
+      if (!(error instanceof SettingsError)) throw error;
+      for (const problem of error.problems) delete kept[problem.setting];
+      return { settings: resolveSettings({ flags: {}, stored: kept }, this.context), version };
+    }
+  }
+
+  /** Applies the plan under the folder's lock; a dry run writes nothing. */
+  write(): void {
+    const plan = this.plan ?? this.decide();
+    if (this.options.dryRun) return;
+    const operations = operationsOf(plan);
+    const conflicted = conflictsOf(plan).length > 0;
+    if (operations.length === 0 && (conflicted || this.newYoRc === undefined)) return;
+    const release = takeLock(this.options.destination);
+    try {
+      cleanTemporaryFiles(this.options.destination, plan.files.map((f) => f.path));
+      // .yo-rc.json changes only with a run that completes, so a conflicting run can simply be run again.
+      applyOperations(this.options.destination, operations, conflicted ? undefined : this.newYoRc);
+    } finally {
+      release();
+    }
+  }
+
+  /** Why npm install should run now, or undefined: package.json changed, or the lockfile or node_modules is missing. */
+  installReason(): string | undefined {
+    const plan = this.plan!;
+    if (this.options.dryRun || conflictsOf(plan).length > 0) return undefined;
+    const changed = plan.files.some((f) => f.path === 'package.json' && f.action !== 'unchanged' && f.action !== 'keep-removed');
+    if (changed) return 'package.json changed';
+    const at = (file: string) => existsSync(path.join(this.options.destination, file));
+    if (!at('package.json')) return undefined;
+    if (!at('package-lock.json')) return 'package-lock.json is missing (the buildspec runs npm ci)';
+    if (!at('node_modules')) return 'node_modules is missing';
+    return undefined;
+  }
+
+  /** Runs npm install in the project when needed and not skipped; resolves with its exit code (0 when not run). */
+  async install(): Promise<number> {
+    const reason = this.installReason();
+    if (!reason || this.options.skipInstall) return 0;
+    this.options.log(`\nnpm install (${reason})...`);
+    const child = spawn('npm', ['install', '--no-audit', '--no-fund'], { cwd: this.options.destination, stdio: 'inherit' });
+    return new Promise((resolve) => child.on('close', (code, signal) => resolve(signal ? 130 : (code ?? 1))));
+  }
+
+  /** The report of the run; throws ConflictError (after the report) when the run stopped on conflicts. */
+  finish(): string {
+    const plan = this.plan!;
+    const settings = this.settings!;
+    const { record } = this.folder;
+    const before = record?.version ?? this.folder.generatorVersion;
+    const estimate = describeEstimate(derivedOf(settings).estimate);
+    const conflicts = conflictsOf(plan);
+    const wroteFiles = plan.files.some((f) => f.action !== 'unchanged');
+    const firstRun = plan.firstRun && conflicts.length === 0 && !this.options.dryRun;
+    const lines = firstRun
+      ? [this.firstRunMessage(plan), estimate]
+      : [
+          runReport(plan, {
+            dryRun: Boolean(this.options.dryRun),
+            stored: this.newYoRc !== undefined,
+            upgradedFrom: before !== undefined && before !== VERSION && wroteFiles ? before : undefined,
+            version: VERSION,
+          }),
+          estimate,
+        ];
+    const skippedInstall = this.options.skipInstall ? this.installReason() : undefined;
+    if (!firstRun && skippedInstall && conflicts.length === 0 && !this.options.dryRun) {
+      lines.push(`Run npm install in the project: ${skippedInstall}.`);
+    }
+    this.options.log(lines.join('\n'));
+    if (conflicts.length > 0 && !this.options.dryRun) throw new ConflictError(conflicts);
+    return lines.join('\n');
+  }
+
+  private firstRunMessage(plan: Plan): string {
+    const s = this.settings!;
+    const o = this.options;
+    const cd = !this.existedBefore && o.folderArgument ? [`  cd ${o.folderArgument}`] : [];
+    const written = plan.files.filter((f) => f.action !== 'unchanged').map((f) => f.path);
+    return [
+      '',
+      `Generated ${s.appName}: an Express service on ECS (${s.strategy} deployment) with its CodePipeline.`,
+      `Files: ${written.join(', ')}.`,
+      '',
+      'Next steps:',
+      ...cd,
+      ...(o.skipInstall ? ['  npm install                    create package-lock.json (the buildspec runs npm ci)'] : []),
+      "  npm test                       run the app's lint, build and tests",
+      '  git init && git add -A && git commit -m "Initial commit" and push it to your repository',
+      '  then follow README.md "Deploy": the service stack first, then the pipeline stack.',
+      '',
+      `Change a setting later by running the generator again in the project folder, for example: ${o.command}${o.command.startsWith('yo') ? '' : ' .'} --port 8080`,
+    ].join('\n');
+  }
+}
+
+function readFileOrUndefined(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads project files as text from disk; a missing path (or a folder) reads as undefined. */
+export function diskReader(root: string): (relativePath: string) => string | undefined {
+  return (file) => readFileOrUndefined(path.join(root, file));
+}
+
+export { ConflictError, SettingsError, UserError };
