@@ -47,7 +47,7 @@ export interface Plan {
   files: FilePlan[];
   /** Side files left from an earlier run for files that no longer conflict. */
   staleConflictFiles: string[];
-  /** Digest of every output file as the tree will hold it once the plan is applied (the record of this generation). */
+  /** Digest of every output file as the generator writes it for these settings (the record of this generation). */
   digests: Record<string, string>;
 }
 
@@ -78,10 +78,11 @@ export function planRegeneration(input: PlanInput): Plan {
   const digests: Record<string, string> = {};
   for (const file of new Set([...theirs.keys(), ...(base?.keys() ?? [])])) {
     const ours = read(file);
-    const plan = planFile(file, ours, theirs.get(file)?.contents, input);
+    const rendered = theirs.get(file)?.contents;
+    const plan = planFile(file, ours, rendered, input);
     if (plan) files.push(plan);
-    const after = plan && ['create', 'update', 'merge', 'resolve', 'overwrite'].includes(plan.action) ? plan.contents : ours;
-    if (theirs.has(file) && after !== undefined) digests[file] = digest(after);
+    // The generator's own output (in the file's line endings), never the user's edits: an edit stays an edit next time.
+    if (rendered !== undefined) digests[file] = digest(ours === undefined ? rendered : withLineEndingsOf(ours, rendered));
     if (plan?.action !== 'conflict' && plan?.action !== 'resolve' && read(file + CONFLICT_SUFFIX) !== undefined) {
       staleConflictFiles.push(file + CONFLICT_SUFFIX);
     }

@@ -107,7 +107,7 @@ describe('.yo-rc.json storage', () => {
     const stored = readYoRc(first.cwd);
     const rerun = await helpers
       .run(GENERATOR)
-      .withYoRcConfig(KEY, stored)
+      .inTmpDir((dir) => writeFileSync(path.join(dir, '.yo-rc.json'), JSON.stringify({ [KEY]: stored })))
       .withOptions({ skipInstall: true, port: '9090' });
     expect(rerun.askedQuestions).toEqual([]);
     const after = readYoRc(rerun.cwd);

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import Generator from '../../dist/generators/app/index.js';
 import { FILES } from '../../dist/generators/app/files.js';
 import { runBin, tempDir } from '../support/generate.js';
-import { KEY, generatedFolder, read, readYoRc, rerun, snapshot } from './support.js';
+import { KEY, RECORD_KEY, generatedFolder, read, readYoRc, rerun, snapshot } from './support.js';
 
 const APP = { 'app-name': 'svc' };
 const USER_LINE = 'USER EDIT: keep me';
@@ -67,7 +67,7 @@ describe('regenerating with a changed setting', () => {
     const after = snapshot(dir);
     expect(written(before, after)).toEqual([`${clash}.conflict`]);
     const side = read(dir, `${clash}.conflict`);
-    expect(side).toMatch(/^bluegreen-ecs conflict, yours sha256:[0-9a-f]{12} \(keep this line\)/);
+    expect(side).toMatch(/^bluegreen-ecs conflict, yours sha256:[0-9a-f]{12}, settings sha256:[0-9a-f]{12} \(keep this line\)/);
     expect(side).toContain(`<<<<<<< yours\n${clashLine}\n||||||| previous settings\n`);
     expect(side).toMatch(/\n=======\n[^\n]*8080[^\n]*\n>>>>>>> new settings\n/);
 
@@ -109,6 +109,8 @@ describe('regenerating with a changed setting', () => {
     const expected = await generatedFolder({ ...APP, port: '8080' });
     const yoRc = JSON.parse(read(dir, '.yo-rc.json'));
     const current = yoRc[KEY].generatorVersion;
+    // A folder of a version that recorded no digests: only the settings and the version.
+    delete yoRc[RECORD_KEY];
     yoRc[KEY].generatorVersion = '0.0.1';
     writeFileSync(path.join(dir, '.yo-rc.json'), JSON.stringify(yoRc, null, 2));
     // What version 0.0.1 wrote: its version in the README, and an older template without the README's last line.

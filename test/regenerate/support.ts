@@ -5,6 +5,7 @@ import helpers from 'yeoman-test';
 import { GENERATOR, tempDir } from '../support/generate.js';
 
 export const KEY = 'generator-bluegreen-ecs';
+export const RECORD_KEY = 'generator-bluegreen-ecs:generated';
 
 export interface FileState {
   contents: string;
