@@ -6,6 +6,7 @@ const INTEGRATION = ['test/service/generated-service.test.ts'];
 
 export default defineConfig({
   test: {
+    globalSetup: ['./test/support/temp-root.ts'],
     reporters: ['default', ['./test/support/summary-reporter.ts', { label: 'tests' }]],
     projects: [
       {

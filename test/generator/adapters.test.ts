@@ -1,0 +1,71 @@
+// The two adapters over one core: the bin and the Yeoman generator write byte-identical trees, and the core (everything
+// the bin loads) imports nothing from Yeoman or a prompt library.
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { STRATEGIES } from '../../generators/app/settings.js';
+import { BIN, ROOT, generate, runBin, tempDir, treeSnapshot } from '../support/generate.js';
+
+describe('create-bluegreen-ecs and yo bluegreen-ecs', () => {
+  for (const { value: strategy } of STRATEGIES) {
+    it(`write byte-identical trees, .yo-rc.json included: ${strategy}`, async () => {
+      const flags = { 'app-name': 'svc', strategy, port: '8080' };
+      const byBin = path.join(tempDir(), 'svc');
+      const out = runBin([byBin, '--yes', '--skip-install', ...Object.entries(flags).flat().map((v, i) => (i % 2 ? v : `--${v}`))]);
+      expect(out.status, out.stderr).toBe(0);
+      const byYo = (await generate(flags)).cwd;
+      const bin = treeSnapshot(byBin);
+      expect(Object.keys(bin).length).toBeGreaterThan(20);
+      expect(treeSnapshot(byYo)).toEqual(bin);
+    });
+  }
+});
+
+/** Bare module specifiers a compiled module imports, statically or dynamically. */
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)['"]([^'"]+)['"]/g)].map((m) => m[1]);
+}
+
+/** Every package the module loads, following its relative imports. */
+function packagesLoadedBy(entry: string): Set<string> {
+  const seen = new Set<string>();
+  const packages = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const spec of importsOf(file)) {
+      if (spec.startsWith('.')) {
+        if (spec.endsWith('.js')) visit(path.resolve(path.dirname(file), spec));
+      } else if (!spec.startsWith('node:')) packages.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
+    }
+  };
+  visit(entry);
+  return packages;
+}
+
+describe('the core', () => {
+  const app = path.join(ROOT, 'dist', 'generators', 'app');
+  const YEOMAN = ['yeoman-generator', 'yeoman-environment', 'mem-fs', 'mem-fs-editor', 'inquirer', '@inquirer/prompts', '@yeoman/adapter'];
+
+  it('imports only ejs and node-diff3, nothing of Yeoman', () => {
+    const core = readdirSync(app).filter((f) => f.endsWith('.js') && f !== 'index.js');
+    expect(core).toContain('session.js');
+    for (const file of core) {
+      const loaded = [...packagesLoadedBy(path.join(app, file))];
+      expect(loaded.filter((p) => YEOMAN.includes(p)), file).toEqual([]);
+    }
+    expect([...packagesLoadedBy(path.join(app, 'session.js'))].sort()).toEqual(['ejs', 'node-diff3']);
+  });
+
+  it('the Yeoman adapter is the one module that imports yeoman-generator', () => {
+    expect(packagesLoadedBy(path.join(app, 'index.js')).has('yeoman-generator')).toBe(true);
+  });
+
+  it('the bin loads the prompt library only when it asks, and never yeoman-environment', () => {
+    const bin = readFileSync(BIN, 'utf8');
+    expect(bin).not.toMatch(/yeoman/);
+    expect(importsOf(BIN).filter((s) => !s.startsWith('node:'))).toEqual(['@inquirer/prompts']);
+    expect(bin).toMatch(/async function terminalPrompt\(\) \{\n\s+const \{ confirm, input, select \} = await import\('@inquirer\/prompts'\);/);
+  });
+});
