@@ -24,9 +24,24 @@ const options = Object.fromEntries([
   ...Object.entries(COMMAND_FLAGS).map(([flag, { short }]) => [flag, short ? { type: 'boolean', short } : { type: 'boolean' }]),
 ]);
 
+// `--manual-approval true` and `--manual-approval=false`, as --help's "true or false" suggests, mean --[no-]manual-approval.
+const booleanFlags = new Set(SETTINGS.filter((decl) => decl.kind === 'boolean').map((decl) => `--${flagOf(decl.name)}`));
+const raw = process.argv.slice(2);
+const args = [];
+for (let i = 0; i < raw.length; i++) {
+  const eq = raw[i].indexOf('=');
+  const flag = eq === -1 ? raw[i] : raw[i].slice(0, eq);
+  if (!booleanFlags.has(flag)) {
+    args.push(raw[i]);
+    continue;
+  }
+  const value = eq !== -1 ? raw[i].slice(eq + 1) : /^(true|false)$/.test(raw[i + 1] ?? '') ? raw[++i] : 'true';
+  args.push(value === 'true' ? flag : value === 'false' ? `--no-${flag.slice(2)}` : raw[i]);
+}
+
 let parsed;
 try {
-  parsed = parseArgs({ args: process.argv.slice(2), options, allowPositionals: true, strict: true });
+  parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
 } catch (error) {
   console.error(`${NAME}: ${error.message}\nRun ${NAME} --help for the flags.`);
   process.exit(2);

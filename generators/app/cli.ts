@@ -22,8 +22,9 @@ export function describeDefault(decl: SettingDeclaration): string {
       return '`<appName>-cluster`';
     case 'service':
     case 'containerName':
-    case 'ecrRepository':
       return '`<appName>`';
+    case 'ecrRepository':
+      return '`<appName>` (`<appName>-app` for a one-letter name)';
     case 'repository':
       return "destination's `git remote origin`, else empty";
     case 'connectionArn':

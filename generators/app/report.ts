@@ -23,8 +23,7 @@ const NOTES: Partial<Record<Action, (file: string) => string>> = {
   'keep-removed': () => 'warning: removed by you; the new settings change it; not recreated',
 };
 
-/** Cuts a long value for a one-line message. */
-export const cut = (text: string, max = 80) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+export { cut } from './resolve.js';
 
 /** One line per file that a run changes or warns about, then the side files left from an earlier run. */
 export function describePlan(plan: Plan): string[] {

@@ -29,8 +29,11 @@ const ORIGIN_TEXT: Record<Origin, (name: string) => string> = {
   default: () => 'default',
 };
 
+/** Cuts a long value for a one-line message. */
+export const cut = (text: string, max = 80) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
 export function describeProblem(p: Problem): string {
-  return `${p.setting} = ${JSON.stringify(p.value)} (${ORIGIN_TEXT[p.origin](p.setting)}): ${p.message}`;
+  return `${p.setting} = ${cut(JSON.stringify(p.value) ?? String(p.value))} (${ORIGIN_TEXT[p.origin](p.setting)}): ${p.message}`;
 }
 
 /** Parses a raw value (a CLI string, a JSON value, a prompt answer) into the setting's type. */

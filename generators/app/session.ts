@@ -12,9 +12,9 @@ import { VERSION } from './paths.js';
 import { conflictsOf, planRegeneration, settingsDigest, type Plan } from './plan.js';
 import { questionFor, type Question } from './prompts.js';
 import { derivedOf, renderOutput } from './render.js';
-import { ConflictError, cut, runReport } from './report.js';
-import { declarationOf, resolveSettings, SettingsError, unansweredSettings, type Sources } from './resolve.js';
-import { GROUP_TITLES, SETTING_NAMES, type Group } from './settings.js';
+import { ConflictError, runReport } from './report.js';
+import { check, cut, declarationOf, resolveSettings, SettingsError, unansweredSettings, type Problem, type Sources } from './resolve.js';
+import { GROUP_TITLES, SETTING_NAMES, flagOf, type Group } from './settings.js';
 import { parseJsonFile, readFolder, yoRcText, type FolderState } from './state.js';
 import type { Context, SettingName, Settings } from './types.js';
 
@@ -62,13 +62,33 @@ export class Run {
       const fromUser = error.problems.filter((p) => p.origin !== 'default');
       if (fromUser.length > 0) throw new SettingsError(fromUser);
     }
+    this.warnAboutFlagsWithoutEffect();
     const unknown = Object.keys(this.folder.stored).filter((key) => !SETTING_NAMES.includes(key as SettingName));
     if (unknown.length > 0) options.log(`Warning: .yo-rc.json has keys that are not settings and are ignored: ${unknown.map((k) => cut(k, 40)).join(', ')}`);
   }
 
-  /** Settings that would be asked: none with --yes. */
+  /** Settings that would be asked: none with --yes, and none that the other settings make irrelevant. */
   pending(): SettingName[] {
-    return this.options.yes ? [] : unansweredSettings(this.sources);
+    if (this.options.yes) return [];
+    const known = resolveSettings(this.sources, this.context, { lenient: true });
+    return unansweredSettings(this.sources).filter((name) => {
+      const decl = declarationOf(name);
+      return !decl.applies || decl.applies(known);
+    });
+  }
+
+  /** A flag for a setting the chosen strategy or source does not use is validated all the same, and named in a warning. */
+  private warnAboutFlagsWithoutEffect(): void {
+    const known = resolveSettings(this.sources, this.context, { lenient: true });
+    const problems: Problem[] = [];
+    for (const [name, raw] of Object.entries(this.sources.flags) as [SettingName, unknown][]) {
+      const decl = declarationOf(name);
+      if (raw === undefined || !decl.applies || decl.applies(known)) continue;
+      const result = check(name, raw, known);
+      if ('error' in result) problems.push({ setting: name, origin: 'flag', value: raw, message: result.error });
+      else this.options.log(`Warning: --${flagOf(name)} has no effect with strategy ${known.strategy} and source ${known.source}; it is not stored.`);
+    }
+    if (problems.length > 0) throw new SettingsError(problems);
   }
 
   /** Asks every pending setting that applies, group by group, validating each answer as flags are. */

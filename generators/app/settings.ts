@@ -133,7 +133,8 @@ export const SETTINGS: readonly SettingDeclaration[] = [
     message: 'ECR repository name',
     description: 'ECR repository the build pushes images to (created by the pipeline stack).',
     rule: `${rangeRule(LIMITS.ecrRepositoryLength)}: lowercase letters, digits, . _ - and / namespaces`,
-    default: (s) => `${s.appName}`,
+    // ECR names need 2 characters; a one-letter appName (a folder named "a") gets a suffix.
+    default: (s) => (`${s.appName}`.length >= 2 ? `${s.appName}` : `${s.appName}-app`),
     validate: v.validateEcrRepository,
   },
   {

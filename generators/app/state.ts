@@ -3,7 +3,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from './apply.js';
-import { cut } from './report.js';
+import { cut } from './resolve.js';
 
 /** Key of the settings in .yo-rc.json: the package name, as Yeoman's `this.config` uses it. */
 export const STORE_KEY = 'generator-bluegreen-ecs';

@@ -221,6 +221,8 @@ export const validateBranch: Validator<string> = (v) => {
     v.length > max ||
     /[\x00-\x20~^:?*[\\\x7f]/.test(v) ||
     v.startsWith('-') ||
+    // A leading "!" is an exclusion in the CI workflow's branch filter (https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-syntax, filter patterns).
+    v.startsWith('!') ||
     v.startsWith('/') ||
     v.endsWith('/') ||
     v.endsWith('.') ||
@@ -230,7 +232,7 @@ export const validateBranch: Validator<string> = (v) => {
     v.includes('@{') ||
     v === '@' ||
     v.split('/').some((part) => part.startsWith('.'));
-  return bad ? 'must be a valid git branch name (no spaces, ~ ^ : ? * [ \\, "..", "@{", or a leading "-" or ".")' : true;
+  return bad ? 'must be a valid git branch name (no spaces, ~ ^ : ? * [ \\, "..", "@{", or a leading "-", "." or "!")' : true;
 };
 
 const CODECOMMIT_NAME = new RegExp(`^[\\w.-]{${LIMITS.codeCommitRepositoryLength.min},${LIMITS.codeCommitRepositoryLength.max}}$`);
