@@ -152,9 +152,16 @@ export function applyOperations(root: string, operations: Operation[], yoRc?: st
     for (const temp of temps) rmSync(temp, { force: true });
     throw error;
   }
-  for (const [index, { target }] of files.entries()) {
-    faultAt(++step);
-    renameSync(temps[index], target);
+  let renamed = 0;
+  try {
+    for (const { target } of files) {
+      faultAt(++step);
+      renameSync(temps[renamed], target);
+      renamed++;
+    }
+  } catch (error) {
+    for (const temp of temps.slice(renamed)) rmSync(temp, { force: true });
+    throw error;
   }
   for (const { op, target } of targets) if ('remove' in op) rmSync(target, { force: true });
   if (last) {

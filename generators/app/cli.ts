@@ -6,6 +6,7 @@ import type { Context } from './types.js';
 export const COMMAND_FLAGS: Record<string, { short?: string; description: string }> = {
   yes: { short: 'y', description: 'Ask nothing: take stored values from .yo-rc.json, then defaults.' },
   'skip-install': { description: 'Do not run npm install in the generated repository.' },
+  force: { description: 'Replace files of yours that are in the way (or broken, or deleted) with the generated ones, instead of a conflict.' },
   'dry-run': { description: 'Print which files a run would create, update, merge, remove or find in conflict; write nothing.' },
   help: { short: 'h', description: 'Print this help.' },
   version: { description: 'Print the generator version.' },

@@ -104,8 +104,9 @@ function planFile(file: string, ours: string | undefined, rendered: string | und
     return { path: file, action: untouched ? 'remove' : 'keep' };
   }
   if (ours === undefined) {
-    // Recorded and gone: the user deleted it. Never written (a first run that stopped, a file a newer version adds): created.
-    if (recorded && file in recorded) return { path: file, action: base === theirs ? 'unchanged' : 'keep-removed' };
+    // Never written (a first run that stopped, a file a newer version adds): created.
+    // Recorded and gone: the user deleted it; it stays deleted (and is named each run), unless --force brings it back.
+    if (recorded && file in recorded) return force ? { path: file, action: 'create', contents: theirs, reason: 'removed by you; back because of --force' } : { path: file, action: 'keep-removed' };
     return { path: file, action: 'create', contents: theirs, reason: input.base && !recorded && base !== undefined ? 'missing' : undefined };
   }
   if (ours === theirs) return { path: file, action: 'unchanged' };

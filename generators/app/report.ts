@@ -20,8 +20,11 @@ const NOTES: Partial<Record<Action, (file: string) => string>> = {
   conflict: (file) => `your file is untouched; the merge with conflict markers is in ${file}${CONFLICT_SUFFIX}`,
   overwrite: () => 'a file of yours was in the way; replaced because of --force',
   keep: () => 'warning: edited by you and no longer produced by these settings; kept (delete it if unneeded)',
-  'keep-removed': () => 'warning: removed by you; the new settings change it; not recreated',
+  'keep-removed': () => 'warning: removed by you; not recreated (--force brings it back)',
 };
+
+/** Actions that write or remove a file. */
+const WRITES: Action[] = ['create', 'update', 'merge', 'resolve', 'remove', 'overwrite'];
 
 export { cut } from './resolve.js';
 
@@ -61,7 +64,12 @@ export function runReport(plan: Plan, facts: ReportFacts): string {
   if (conflicts > 0) {
     return ['', 'Stopped on conflicts: only the .conflict files were written. Once they are resolved, the run will:', ...lines].join('\n');
   }
-  if (lines.length === 0 && !facts.stored) return '\nNothing to change: the files already match these settings; nothing was written.';
+  const writes = plan.files.some((file) => WRITES.includes(file.action));
+  if (!writes && !facts.stored) {
+    return lines.length === 0
+      ? '\nNothing to change: the files already match these settings; nothing was written.'
+      : ['', 'Nothing was written; the files match these settings, except:', ...lines].join('\n');
+  }
   return ['', ...upgrade, 'Regenerated for the new settings:', ...(lines.length > 0 ? lines : ['  no file changes']), facts.stored ? 'Stored the settings in .yo-rc.json.' : '']
     .join('\n')
     .trimEnd();

@@ -2,9 +2,9 @@
 // resolve and validate the settings, ask what is missing (through the adapter's prompt), plan, apply, install, report.
 // Imports nothing from Yeoman: the adapters feed it flags and a prompt function, and print what it says.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
-import { applyOperations, cleanTemporaryFiles, operationsOf, takeLock, UserError } from './apply.js';
+import { applyOperations, cleanTemporaryFiles, containedTarget, operationsOf, takeLock, UserError } from './apply.js';
 import { readContext } from './context.js';
 import { describeEstimate } from './estimate.js';
 import { FILES, type FileEntry } from './files.js';
@@ -116,9 +116,16 @@ export class Run {
     const { record } = this.folder;
     const previous = record ? { settings: record.settings as unknown as Settings, version: record.version } : this.legacyGeneration();
     const read = diskReader(this.options.destination);
+    const base = previous && renderOutput(files, previous.settings, previous.version);
+    const theirs = renderOutput(files, settings, VERSION);
+    // Nothing is read or written through a symlink that leads out of the project, whatever the plan.
+    if (existsSync(this.options.destination)) {
+      const realRoot = realpathSync(this.options.destination);
+      for (const file of new Set([...theirs.keys(), ...(base?.keys() ?? [])])) containedTarget(realRoot, file);
+    }
     const plan = planRegeneration({
-      base: previous && renderOutput(files, previous.settings, previous.version),
-      theirs: renderOutput(files, settings, VERSION),
+      base,
+      theirs,
       read,
       recorded: record?.files,
       settingsDigest: settingsDigest(settings),
@@ -137,7 +144,7 @@ export class Run {
   private checkPackageJson(plan: Plan, read: (file: string) => string | undefined): void {
     const file = plan.files.find((f) => f.path === 'package.json');
     const text = read('package.json');
-    if (!file || text === undefined || file.action === 'unchanged') return;
+    if (!file || text === undefined) return;
     try {
       parseJsonFile('package.json', text, 'Fix it, or run again with --force to replace it with the generated one.');
     } catch (error) {

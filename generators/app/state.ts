@@ -2,6 +2,7 @@
 // and the record of the last generation beside them (its settings, generator version and a digest per file).
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { parseTree, type ParseError } from 'jsonc-parser';
 import { UserError } from './apply.js';
 import { cut } from './resolve.js';
 
@@ -34,13 +35,11 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 
 const kindOf = (value: unknown) => (Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`);
 
-/** The 1-based line of a JSON.parse error's position in `text`, when the message gives one. */
-export function jsonErrorLine(text: string, error: unknown): number | undefined {
-  const message = String((error as Error).message);
-  const line = /line (\d+)/.exec(message);
-  if (line) return Number(line[1]);
-  const position = /position (\d+)/.exec(message);
-  return position ? text.slice(0, Number(position[1])).split('\n').length : undefined;
+/** The 1-based line of the first syntax error in `text` (JSON.parse does not say where on every Node version). */
+export function jsonErrorLine(text: string): number | undefined {
+  const errors: ParseError[] = [];
+  parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
+  return errors.length > 0 ? text.slice(0, errors[0].offset).split('\n').length : undefined;
 }
 
 /** Parses a JSON file of the user's, or throws a UserError naming the file, the line and what to do. */
@@ -48,7 +47,7 @@ export function parseJsonFile(file: string, text: string, advice: string): unkno
   try {
     return JSON.parse(text);
   } catch (error) {
-    const line = jsonErrorLine(text, error);
+    const line = jsonErrorLine(text);
     throw new UserError(`${file} is not valid JSON${line ? ` (line ${line})` : ''}: ${cut((error as Error).message)}. ${advice}`);
   }
 }

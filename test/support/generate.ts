@@ -22,9 +22,11 @@ export function tempDir(prefix = 'bluegreen-'): string {
 }
 
 /** Runs the bin as a user would, with no terminal. */
-export function runBin(args: string[], cwd = ROOT) {
-  const out = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
-  return { status: out.status, stdout: out.stdout, stderr: out.stderr };
+export function runBin(args: string[], cwd = ROOT, env: Record<string, string> = {}) {
+  const out = spawnSync(process.execPath, [BIN, ...args], {
+    cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000, env: { ...process.env, ...env },
+  });
+  return { status: out.status, signal: out.signal, stdout: out.stdout, stderr: out.stderr };
 }
 
 /** Every file of a generated folder (relative path -> contents), as yeoman-test's getSnapshot() showed the files it wrote. */
