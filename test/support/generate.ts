@@ -37,3 +37,22 @@ export function treeSnapshot(dir: string): Record<string, { contents: string; st
     .sort();
   return Object.fromEntries(files.map((file) => [file, { contents: readFileSync(path.join(dir, file), 'utf8'), stateCleared: 'modified' as const }]));
 }
+
+/** Runs the core in-process, as the bin does with --yes --skip-install; status 1 with the error when the run stops. */
+export async function runCore(
+  destination: string,
+  flags: Record<string, unknown> = {},
+  options: { dryRun?: boolean; force?: boolean } = {},
+): Promise<{ status: 0 | 1; error?: Error; log: string }> {
+  const { Run } = await import('../../generators/app/session.js');
+  let log = '';
+  try {
+    const run = new Run({ destination, flags, yes: true, skipInstall: true, command: 'create-bluegreen-ecs', log: (text) => (log += `${text}\n`), ...options });
+    run.decide();
+    run.write();
+    run.finish();
+    return { status: 0, log };
+  } catch (error) {
+    return { status: 1, error: error as Error, log };
+  }
+}
