@@ -4,7 +4,14 @@ import path from 'node:path';
 import type { Context } from './types.js';
 
 export function readContext(destination: string): Context {
-  return { folderName: path.basename(destination), gitRemote: readGitRemote(destination) };
+  let gitRemote: string | undefined;
+  // Asked of git only when a default needs it (a re-run has the repository stored): a process less per run.
+  return {
+    folderName: path.basename(destination),
+    get gitRemote() {
+      return (gitRemote ??= readGitRemote(destination));
+    },
+  };
 }
 
 /** `owner/name` of the destination's origin remote, or '' when there is none. */
