@@ -17,6 +17,8 @@ export default class BluegreenEcsGenerator extends Generator {
 
   constructor(args: string[], options: Options) {
     super(args, options as never);
+    // The core installs (session.ts); Yeoman's own install task would only print about package.json.
+    this.setFeatures({ customInstallTask: true });
     for (const decl of SETTINGS) {
       this.option(flagOf(decl.name), {
         type: decl.kind === 'boolean' ? Boolean : String,
@@ -30,6 +32,13 @@ export default class BluegreenEcsGenerator extends Generator {
   initializing() {
     const options = this.options as Options;
     this._guard(() => {
+      const unknown = this._unknownOptions();
+      if (unknown.length > 0) {
+        throw new UserError(
+          `Unknown option ${unknown.map((o) => `--${o}`).join(', ')}: yo passes it on, and bluegreen-ecs does not know it; nothing was written. ` +
+            'Run yo bluegreen-ecs --help for the flags.',
+        );
+      }
       this.session = new Run({
         destination: this.destinationRoot(),
         flags: this._flagValues(),
@@ -95,6 +104,16 @@ export default class BluegreenEcsGenerator extends Generator {
     }
   }
 
+  /** Options given to yo that neither this generator nor yo and its environment declare (only under yo: tests pass their own). */
+  private _unknownOptions(): string[] {
+    if (!isTerminal(this.env.adapter)) return [];
+    const declared = Object.keys((this as unknown as { _options: Record<string, { alias?: string }> })._options);
+    const known = new Set([...declared, ...YO_OPTIONS, ...declared.map((o) => (this as unknown as { _options: Record<string, { alias?: string }> })._options[o].alias ?? o)]);
+    const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    // yo hands each option over as given and camelCased: both name the same flag.
+    return [...new Set(Object.keys(this.options as Options).filter((key) => !key.startsWith('_')).map(kebab))].filter((key) => !known.has(key));
+  }
+
   /** Values of the setting flags given on the command line, keyed by setting name. */
   private _flagValues(): Sources['flags'] {
     const flags: Sources['flags'] = {};
@@ -107,6 +126,13 @@ export default class BluegreenEcsGenerator extends Generator {
     return flags;
   }
 }
+
+/** Options of yo and yeoman-environment themselves, and what they hand every generator (kebab-case). */
+const YO_OPTIONS = [
+  'insight', 'help', 'version', 'force', 'dry-run', 'whitespace', 'bail', 'skip-yo-resolve', 'skip-local-cache', 'local-config-only',
+  'experimental', 'skip-cache', 'skip-install', 'force-install', 'ask-answered', 'shared-data', 'forward-error-to-environment',
+  'resolved', 'namespace', 'env', 'generators', 'y', 'h',
+];
 
 const isTerminal = (adapter: unknown) =>
   (((adapter as { actualAdapter?: unknown })?.actualAdapter ?? adapter) as object | undefined)?.constructor?.name === 'TerminalAdapter';

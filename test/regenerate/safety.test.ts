@@ -1,11 +1,11 @@
 // The write step, case by case (issue 12): containment, all or nothing, the lock, trusting the tree, folders that are
 // not empty, conflicts, upgrades, the lockfile, and a clear error for each bad input. Each case runs the bin, as a user.
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { digest } from '../../generators/app/plan.js';
-import { runBin, tempDir } from '../support/generate.js';
+import { runBin, runYo, tempDir } from '../support/generate.js';
 import { KEY, RECORD_KEY, read, readYoRc, snapshot } from './support.js';
 
 const VERSION = JSON.parse(readFileSync(path.resolve('package.json'), 'utf8')).version;
@@ -292,5 +292,25 @@ describe('output', () => {
     const out = runBin(['.', '--port', '8080', '--skip-install'], dir);
     expect(out.status, out.stderr).toBe(0);
     expect(readYoRc(dir).port).toBe(8080);
+  });
+});
+
+describe('yo bluegreen-ecs', () => {
+  it('is quiet: our own messages only, with Next steps naming yo', () => {
+    const out = runYo(['--yes', '--skip-install']);
+    expect(out.status, out.output).toBe(0);
+    expect(out.output).toContain('for example: yo bluegreen-ecs --port 8080');
+    expect(out.output).not.toMatch(/An error occured|package manager|No change to package\.json|force \.yo-rc\.json|conflict /i);
+  });
+
+  it('refuses an unknown flag, and prints a rejected setting without a Yeoman preamble', () => {
+    const unknown = runYo(['--yes', '--skip-install', '--prot', '8080']);
+    expect(unknown.status).toBe(1);
+    expect(unknown.output).toContain('Unknown option --prot: yo passes it on, and bluegreen-ecs does not know it; nothing was written.');
+    const bad = runYo(['--yes', '--skip-install', '--port', '80']);
+    expect(bad.status).toBe(1);
+    expect(bad.output).toContain('port = "80" (from --port): must be a whole number from 1024 to 65535');
+    expect(bad.output).not.toMatch(/An error occured/);
+    expect(readdirSync(bad.dir)).toEqual([]);
   });
 });

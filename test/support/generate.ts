@@ -1,6 +1,6 @@
 // Shared test helpers: run the compiled generator (what ships) with yeoman-test, or spawn the bin.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,4 +55,23 @@ export async function runCore(
   } catch (error) {
     return { status: 1, error: error as Error, log };
   }
+}
+
+/**
+ * Runs `yo bluegreen-ecs` as a user would after `npm link`, without a terminal, in a new folder `out` of a workspace
+ * whose node_modules holds this package (yo drops root privileges, so the folders are world-writable).
+ */
+export function runYo(args: string[]) {
+  const workspace = tempDir('bluegreen-yo-');
+  for (const dir of ['node_modules', 'home', 'out']) mkdirSync(path.join(workspace, dir));
+  symlinkSync(ROOT, path.join(workspace, 'node_modules', 'generator-bluegreen-ecs'));
+  for (const dir of ['', 'home', 'out']) chmodSync(path.join(workspace, dir), 0o777);
+  const out = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'yo'), ['bluegreen-ecs', '--no-insight', ...args], {
+    cwd: path.join(workspace, 'out'),
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 120_000,
+    env: { ...process.env, HOME: path.join(workspace, 'home'), NO_UPDATE_NOTIFIER: '1' },
+  });
+  return { status: out.status, output: out.stdout + out.stderr, dir: path.join(workspace, 'out') };
 }
