@@ -3,11 +3,11 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { STRATEGIES } from '../../generators/app/settings.js';
+import { STRATEGY_NAMES } from '../../generators/app/strategies.js';
 import { BIN, ROOT, generate, runBin, tempDir, treeSnapshot } from '../support/generate.js';
 
 describe('create-bluegreen-ecs and yo bluegreen-ecs', () => {
-  for (const { value: strategy } of STRATEGIES) {
+  for (const strategy of STRATEGY_NAMES) {
     it(`write byte-identical trees, .yo-rc.json included: ${strategy}`, async () => {
       const flags = { 'app-name': 'svc', strategy, port: '8080' };
       const byBin = path.join(tempDir(), 'svc');

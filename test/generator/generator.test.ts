@@ -108,7 +108,7 @@ describe('.yo-rc.json storage', () => {
     const rerun = await helpers
       .run(GENERATOR)
       .inTmpDir((dir) => writeFileSync(path.join(dir, '.yo-rc.json'), JSON.stringify({ [KEY]: stored })))
-      .withOptions({ skipInstall: true, port: '9090' });
+      .withOptions({ skipInstall: true, port: '9090' } as never);
     expect(rerun.askedQuestions).toEqual([]);
     const after = readYoRc(rerun.cwd);
     expect(after.port).toBe(9090);
@@ -124,7 +124,7 @@ describe('interactive', () => {
     const result = await helpers
       .run(GENERATOR)
       .cd(path.join(dir, 'Billing API'))
-      .withOptions({ skipInstall: true, region: 'eu-west-1' })
+      .withOptions({ skipInstall: true, region: 'eu-west-1' } as never)
       .withAnswers({ port: '8081', healthyThreshold: '3', manualApproval: true });
     const asked = result.askedQuestions.map((q) => q.name);
     expect(asked).not.toContain('region');

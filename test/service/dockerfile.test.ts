@@ -1,11 +1,14 @@
 // The generated Dockerfile, read by a Dockerfile parser and linter: no warnings, the right stages, user, port and commands.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import dockerignore from '@balena/dockerignore';
+import dockerignoreModule from '@balena/dockerignore';
 import type { Healthcheck } from 'dockerfile-ast';
 import { describe, expect, it } from 'vitest';
 import { generate } from '../support/generate.js';
 import { copySourceProblems, execForm, instructionsOf, lint, projectPathOfImageFile, stagesOf } from './dockerfile.js';
+
+// Its types declare an ES default export, but the package is CommonJS (module.exports = the factory).
+const dockerignore = dockerignoreModule as unknown as typeof dockerignoreModule.default;
 
 const VARIANTS = [
   { name: 'defaults', options: {}, port: '3000', path: '/status', node: '24', health: { interval: '30s', timeout: '5s', 'start-period': '60s', retries: '2' } },

@@ -1,9 +1,12 @@
 // Reads a Dockerfile through dockerfile-ast and answers what the service tests ask of it: stages, copies, commands.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import dockerignore from '@balena/dockerignore';
+import dockerignoreModule from '@balena/dockerignore';
 import { DockerfileParser, type Copy, type From, type Instruction, type JSONInstruction } from 'dockerfile-ast';
 import { ValidationSeverity, validate, type ValidatorSettings } from 'dockerfile-utils';
+
+// Its types declare an ES default export, but the package is CommonJS (module.exports = the factory).
+const dockerignore = dockerignoreModule as unknown as typeof dockerignoreModule.default;
 
 export interface Stage {
   name: string;

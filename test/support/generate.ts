@@ -12,9 +12,10 @@ export const BIN = path.join(ROOT, 'bin', 'create-bluegreen-ecs.js');
 
 /** Generates into a fresh temporary folder with --yes and --skip-install; options are setting flags (kebab-case). */
 export async function generate(options: Record<string, unknown> = {}): Promise<RunResult> {
+  // yeoman-test types only Yeoman's own options; ours are declared by the generator at run time.
   return helpers
     .run(GENERATOR)
-    .withOptions({ yes: true, skipInstall: true, ...options });
+    .withOptions({ yes: true, skipInstall: true, ...options } as never);
 }
 
 export function tempDir(prefix = 'bluegreen-'): string {
