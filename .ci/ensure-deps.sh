@@ -12,7 +12,7 @@ build_demo() {
 }
 complete() { [ -f node_modules/.package-lock.json ] && [ ! package-lock.json -nt node_modules/.package-lock.json ]; }
 if [ "$1" = demo ]; then
-  if complete; then npx tsc -p tsconfig.json; exit 0; fi
+  if complete; then rm -rf dist/node_modules; npx tsc -p tsconfig.json; exit 0; fi
   if [ -f dist/node_modules/.demo-deps ]; then build_demo; exit 0; fi
   packages=$(node -e '
     const lock = require("./package-lock.json").packages;
@@ -28,3 +28,5 @@ if ! complete; then
   echo "Installing the generator's dependencies (npm ci)..."
   npm ci --no-audit --no-fund
 fi
+# A demo's partial install would shadow the full one for the compiled code.
+rm -rf dist/node_modules

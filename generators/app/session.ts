@@ -93,7 +93,8 @@ export class Run {
 
   /** Asks every pending setting that applies, group by group, validating each answer as flags are. */
   async ask(ask: Ask): Promise<void> {
-    const pending = this.pending();
+    // Every unanswered setting, each asked only if it applies once the answers before it are in (a chosen strategy's own).
+    const pending = this.options.yes ? [] : unansweredSettings(this.sources);
     const answers = this.sources.answers ?? {};
     const known = () => resolveSettings(this.sources, this.context, { lenient: true });
     for (const group of Object.keys(GROUP_TITLES) as Group[]) {

@@ -1,7 +1,7 @@
 // The generated repository for real: npm install, lint, build and its own tests, then the built server
 // started on loopback, its health endpoint and its shutdown on SIGTERM and SIGINT.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -80,6 +80,13 @@ const PROJECTS = [
   { name: 'port 8080 and /healthz', options: { port: '8080', 'health-check-path': '/healthz' }, port: 8080, healthPath: '/healthz' },
 ];
 
+/** The first project's folder, installed once: the second, with the same dependencies, shares its node_modules. */
+let installed: string | undefined;
+const dependenciesOf = (dir: string) => {
+  const { dependencies, devDependencies } = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
+  return { dependencies, devDependencies };
+};
+
 describe.each(PROJECTS)('generated service ($name), installed and run for real', { timeout: 10 * MINUTE }, (project) => {
   let dir: string;
   let settings: Settings;
@@ -88,8 +95,18 @@ describe.each(PROJECTS)('generated service ($name), installed and run for real',
     const result = await generate(project.options);
     dir = result.cwd;
     settings = JSON.parse(readFileSync(path.join(dir, '.yo-rc.json'), 'utf8'))['generator-bluegreen-ecs'];
+    if (installed) {
+      // Settings change no dependency (checked here), so one install proves the same for both projects.
+      expect(dependenciesOf(dir)).toEqual(dependenciesOf(installed));
+      symlinkSync(path.join(installed, 'node_modules'), path.join(dir, 'node_modules'));
+      copyFileSync(path.join(installed, 'package-lock.json'), path.join(dir, 'package-lock.json'));
+      console.log(`integration (${project.name}): sharing the first project's node_modules; lint, build, test, then the server for real`);
+      return;
+    }
+    console.log(`integration (${project.name}): npm install of the generated project (about 20 s), then lint, build, test, the server for real`);
     const install = await run('npm', ['install', '--no-audit', '--no-fund'], dir);
     expect(install.code, install.output).toBe(0);
+    installed = dir;
   }, 10 * MINUTE);
 
   it('writes a lockfile on install, as the buildspec\'s npm ci needs', () => {
