@@ -109,7 +109,7 @@ printTable(
       `\`${name}\``,
       median(cpu[name]).toFixed(0),
       median(wall[name]).toFixed(0),
-      target ? `${x(median(cpu[name]), median(cpu[target[0]]))} of \`${target[0].split(' ')[0]}\`` : 'baseline',
+      target ? `${x(median(cpu[name]), median(cpu[target[0]]))} of \`${target[0].split(' ').slice(0, 2).join(' ')}\`` : 'baseline',
       target ? `<= ${target[1]}x` : '',
       ratio === undefined ? '' : ratio <= target![1] ? 'yes' : 'NO',
     ];
