@@ -204,7 +204,15 @@ export class Run {
     if (!reason || this.options.skipInstall) return 0;
     this.options.log(`\nnpm install (${reason})...`);
     const child = spawn('npm', ['install', '--no-audit', '--no-fund'], { cwd: this.options.destination, stdio: 'inherit' });
-    return new Promise((resolve) => child.on('close', (code, signal) => resolve(signal ? 130 : (code ?? 1))));
+    // Ctrl-C or any exit of ours ends the install too (a terminal signals both; a kill of ours alone would orphan it).
+    const stop = () => child.kill('SIGINT');
+    process.once('exit', stop);
+    return new Promise((resolve) =>
+      child.on('close', (code, signal) => {
+        process.off('exit', stop);
+        resolve(signal ? 130 : (code ?? 1));
+      }),
+    );
   }
 
   /** The report of the run; throws ConflictError (after the report) when the run stopped on conflicts. */

@@ -57,13 +57,18 @@ function expectOldOrNew(dir: string, old: Map<string, string>, next: Map<string,
   }
 }
 
-describe.each(Object.entries(SCENARIOS))('%s', (_name, { prepare, flags }) => {
+/** The prepared folder, and its files before the run and after a run that never failed. */
+async function beforeAndAfter({ prepare, flags }: Scenario) {
+  const source = await prepare();
+  const reference = copy(source);
+  expect((await runCore(reference, flags)).status).toBe(0);
+  return { source, old: contents(copy(source)), next: contents(reference) };
+}
+
+describe.each(Object.entries(SCENARIOS))('%s', (_name, scenario) => {
+  const { flags } = scenario;
   it('a write failing at step N, for every N: old or new files, and a plain re-run finishes', async () => {
-    const source = await prepare();
-    const reference = copy(source);
-    expect((await runCore(reference, flags)).status).toBe(0);
-    const next = contents(reference);
-    const old = contents(copy(source));
+    const { source, old, next } = await beforeAndAfter(scenario);
     let steps = 0;
     for (let n = 1; ; n++) {
       const dir = copy(source);
@@ -83,11 +88,7 @@ describe.each(Object.entries(SCENARIOS))('%s', (_name, { prepare, flags }) => {
   });
 
   it('a process killed at points of the write phase: old or new files, and a plain re-run finishes', async () => {
-    const source = await prepare();
-    const reference = copy(source);
-    expect((await runCore(reference, flags)).status).toBe(0);
-    const next = contents(reference);
-    const old = contents(copy(source));
+    const { source, old, next } = await beforeAndAfter(scenario);
     const args = Object.entries(flags).flatMap(([name, value]) => [`--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, value]);
     for (const n of [1, 2, 5, 9, 13, 25, 37, 49]) {
       const dir = copy(source);

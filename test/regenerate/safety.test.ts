@@ -1,11 +1,14 @@
 // The write step, case by case (issue 12): containment, all or nothing, the lock, trusting the tree, folders that are
 // not empty, conflicts, upgrades, the lockfile, and a clear error for each bad input. Each case runs the bin, as a user.
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { digest } from '../../generators/app/plan.js';
-import { runBin, runYo, tempDir } from '../support/generate.js';
+import { BIN, runBin, runYo, tempDir } from '../support/generate.js';
 import { KEY, RECORD_KEY, read, readYoRc, snapshot } from './support.js';
 
 const VERSION = JSON.parse(readFileSync(path.resolve('package.json'), 'utf8')).version;
@@ -312,5 +315,23 @@ describe('yo bluegreen-ecs', () => {
     expect(bad.output).toContain('port = "80" (from --port): must be a whole number from 1024 to 65535');
     expect(bad.output).not.toMatch(/An error occured/);
     expect(readdirSync(bad.dir)).toEqual([]);
+  });
+});
+
+describe('Ctrl-C', () => {
+  it('during npm install: exit 130, the install stopped with it, and the next run still sees the missing lockfile', async () => {
+    const { dir } = project();
+    const fake = tempDir();
+    writeFileSync(path.join(fake, 'npm'), `#!/bin/sh\necho started > "${path.join(fake, 'ran')}"\nexec sleep 30\n`);
+    chmodSync(path.join(fake, 'npm'), 0o755);
+    const child = spawn(process.execPath, [BIN, dir, '--yes'], { env: { ...process.env, PATH: `${fake}:${process.env.PATH}` }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    for (const started = Date.now(); !existsSync(path.join(fake, 'ran')) && Date.now() - started < 20_000; ) await sleep(50);
+    child.kill('SIGINT');
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(130);
+    expect(output).toContain('npm install (package-lock.json is missing');
+    expect(bin(dir).stdout).toContain('Run npm install in the project: package-lock.json is missing');
   });
 });
