@@ -64,7 +64,7 @@ const inside = (root: string, target: string) => target === root || target.start
  * The real path a relative path of the project writes to. Follows symlinks that stay inside the real destination;
  * throws a UserError naming the path when one leads out, or when a file stands where a folder is needed.
  */
-export function containedTarget(realRoot: string, relative: string): string {
+export function containedTarget(realRoot: string, relative: string, kind: 'file' | 'folder' = 'file'): string {
   let current = realRoot;
   const parts = relative.split('/');
   for (const [index, part] of parts.entries()) {
@@ -86,11 +86,11 @@ export function containedTarget(realRoot: string, relative: string): string {
     } else {
       current = next;
     }
-    const isLast = index === parts.length - 1;
-    if (!isLast && !statSync(current).isDirectory()) {
+    const isFile = index === parts.length - 1 && kind === 'file';
+    if (!isFile && !statSync(current).isDirectory()) {
       throw new UserError(`${shown} is a file where the generator needs a folder (for ${relative}); nothing was written. Move it away and run again.`);
     }
-    if (isLast && statSync(current).isDirectory()) {
+    if (isFile && statSync(current).isDirectory()) {
       throw new UserError(`${shown} is a folder where the generator writes a file; nothing was written. Move it away and run again.`);
     }
   }
@@ -132,7 +132,13 @@ export function applyOperations(root: string, operations: Operation[], yoRc?: st
   mkdirSync(root, { recursive: true });
   const realRoot = realpathSync(root);
   const all = yoRc === undefined ? operations : [...operations, { path: '.yo-rc.json', contents: yoRc }];
-  const targets = all.map((op) => ({ op, target: containedTarget(realRoot, op.path) }));
+  // A removal deletes the name itself (a symlink inside is the user's, not its target): only its folder is resolved.
+  const targets = all.map((op) => ({
+    op,
+    target: 'remove' in op && op.path.includes('/')
+      ? path.join(containedTarget(realRoot, op.path.slice(0, op.path.lastIndexOf('/')), 'folder'), path.basename(op.path))
+      : 'remove' in op ? path.join(realRoot, op.path) : containedTarget(realRoot, op.path),
+  }));
   for (const { op, target } of targets) assertWritable(target, op.path);
 
   const writes = targets.filter((t): t is { op: { path: string; contents: string }; target: string } => 'contents' in t.op);

@@ -1,5 +1,5 @@
 // The per-file decisions of a regeneration, and the operations they write, on small texts.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { applyOperations, operationsOf } from '../../generators/app/apply.js';
@@ -174,6 +174,17 @@ describe('operationsOf and applyOperations', () => {
     expect(read('.github/old.yml')).toBeUndefined();
     expect(read('far')).toBe(`# mine\n${THEIRS}`);
     expect(read('untouched')).toBe(THEIRS);
+  });
+
+  it('removes a symlink that stays inside, not its target; writes through it to its target', () => {
+    const { dir, read } = project({ 'docs/real.txt': 'real', 'docs/other.txt': 'other' });
+    symlinkSync('docs/real.txt', path.join(dir, 'gone'));
+    symlinkSync('docs/other.txt', path.join(dir, 'kept'));
+    applyOperations(dir, [{ path: 'gone', remove: true }, { path: 'kept', contents: 'new' }]);
+    expect(existsSync(path.join(dir, 'gone'))).toBe(false);
+    expect(read('docs/real.txt')).toBe('real');
+    expect(lstatSync(path.join(dir, 'kept')).isSymbolicLink()).toBe(true);
+    expect(read('docs/other.txt')).toBe('new');
   });
 
   it('on a conflict writes the side file and nothing else', () => {
