@@ -6,7 +6,7 @@
 //   or at worst some finished files and the old .yo-rc.json, never a truncated file;
 // - a lock file stops a second run in the same folder; a lock left by a dead process is taken over.
 import {
-  accessSync, constants, closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, statSync,
+  accessSync, chmodSync, constants, closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, statSync,
   unlinkSync, writeFileSync,
 } from 'node:fs';
 import os from 'node:os';
@@ -22,7 +22,7 @@ export class UserError extends Error {
 }
 
 /** One write or removal, relative to the destination. */
-export type Operation = { path: string; contents: string } | { path: string; remove: true };
+export type Operation = { path: string; contents: string; mode?: number } | { path: string; remove: true };
 
 /** The writes and removals of a plan; with a conflict only the side files. */
 export function operationsOf(plan: Plan): Operation[] {
@@ -38,7 +38,7 @@ export function operationsOf(plan: Plan): Operation[] {
       case 'update':
       case 'merge':
       case 'overwrite':
-        out.push({ path: file.path, contents: file.contents ?? '' });
+        out.push({ path: file.path, contents: file.contents ?? '', mode: file.mode });
         break;
       case 'resolve':
         out.push({ path: file.path, contents: file.contents ?? '' }, { path: file.path + CONFLICT_SUFFIX, remove: true });
@@ -141,7 +141,7 @@ export function applyOperations(root: string, operations: Operation[], yoRc?: st
   }));
   for (const { op, target } of targets) assertWritable(target, op.path);
 
-  const writes = targets.filter((t): t is { op: { path: string; contents: string }; target: string } => 'contents' in t.op);
+  const writes = targets.filter((t): t is { op: { path: string; contents: string; mode?: number }; target: string } => 'contents' in t.op);
   const last = writes.find((w) => w.op.path === '.yo-rc.json');
   const files = writes.filter((w) => w !== last);
   const temps: string[] = [];
@@ -152,7 +152,10 @@ export function applyOperations(root: string, operations: Operation[], yoRc?: st
       mkdirSync(path.dirname(target), { recursive: true });
       const temp = tempPathOf(target);
       temps.push(temp);
-      writeFileSync(temp, op.contents);
+      // A file that exists keeps its permissions (the user's chmod); a new one gets its template's.
+      const mode = statSync(target, { throwIfNoEntry: false })?.mode ?? op.mode;
+      writeFileSync(temp, op.contents, mode === undefined ? undefined : { mode: mode & 0o7777 });
+      if (mode !== undefined) chmodSync(temp, mode & 0o7777);
     }
   } catch (error) {
     for (const temp of temps) rmSync(temp, { force: true });

@@ -35,6 +35,8 @@ export interface FilePlan {
   action: Action;
   /** What to write: to the file itself, or for a conflict to its side file. */
   contents?: string;
+  /** Permission bits of a file that does not exist yet (its template's). */
+  mode?: number;
   /** For a conflict: false when a side file is already there (it may hold the user's work). */
   writeConflictFile?: boolean;
   /** For a conflict or a create: why, when it is not the usual case. */
@@ -106,8 +108,13 @@ function planFile(file: string, ours: string | undefined, rendered: string | und
   if (ours === undefined) {
     // Never written (a first run that stopped, a file a newer version adds): created.
     // Recorded and gone: the user deleted it; it stays deleted (and is named each run), unless --force brings it back.
-    if (recorded && file in recorded) return force ? { path: file, action: 'create', contents: theirs, reason: 'removed by you; back because of --force' } : { path: file, action: 'keep-removed' };
-    return { path: file, action: 'create', contents: theirs, reason: input.base && !recorded && base !== undefined ? 'missing' : undefined };
+    if (recorded && file in recorded) {
+      return force
+        ? { path: file, action: 'create', contents: theirs, mode: input.theirs.get(file)?.mode, reason: 'removed by you; back because of --force' }
+        : { path: file, action: 'keep-removed' };
+    }
+    const mode = input.theirs.get(file)?.mode;
+    return { path: file, action: 'create', contents: theirs, mode, reason: input.base && !recorded && base !== undefined ? 'missing' : undefined };
   }
   if (ours === theirs) return { path: file, action: 'unchanged' };
   if (untouched) return { path: file, action: 'update', contents: theirs };

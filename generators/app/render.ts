@@ -1,6 +1,6 @@
 // Renders the generator's output for given settings into memory with ejs, without touching the destination:
 // the same FILES, templates and template data serve a first run, the new output and the base of a regeneration.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import ejs from 'ejs';
 import { derive, type Derived } from './derive.js';
@@ -8,9 +8,10 @@ import type { FileEntry } from './files.js';
 import { TEMPLATES_DIR } from './paths.js';
 import type { Settings } from './types.js';
 
-/** One output file's text, keyed by destination path. */
+/** One output file's text, and the permission bits of its template (executable scripts stay executable). */
 export interface RenderedFile {
   contents: string;
+  mode?: number;
 }
 
 export type Output = Map<string, RenderedFile>;
@@ -29,11 +30,11 @@ export function templateData(settings: Settings, generatorVersion: string): Reco
   return { ...settings, ...derivedOf(settings), settings, generatorVersion };
 }
 
-const templates = new Map<string, string>();
-const templateText = (file: string) => {
-  let text = templates.get(file);
-  if (text === undefined) templates.set(file, (text = readFileSync(file, 'utf8')));
-  return text;
+const templates = new Map<string, { text: string; mode: number }>();
+const template = (file: string) => {
+  let found = templates.get(file);
+  if (found === undefined) templates.set(file, (found = { text: readFileSync(file, 'utf8'), mode: statSync(file).mode & 0o777 }));
+  return found;
 };
 
 /** Every file the settings produce, rendered with ejs (the options mem-fs-editor's copyTpl used: filename for partials). */
@@ -44,7 +45,8 @@ export function renderOutput(files: readonly FileEntry[], settings: Settings, ge
     if (file.when && !file.when(settings)) continue;
     const source = path.join(TEMPLATES_DIR, file.source);
     // cache: each template (and partial) is compiled once per process, keyed by its file name.
-    output.set(file.destination ?? file.source, { contents: ejs.render(templateText(source), data, { filename: source, cache: true }) });
+    const { text, mode } = template(source);
+    output.set(file.destination ?? file.source, { contents: ejs.render(text, data, { filename: source, cache: true }), mode });
   }
   return output;
 }

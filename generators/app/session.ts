@@ -260,7 +260,7 @@ export class Run {
       ...(o.skipInstall ? ['  npm install                    create package-lock.json (the buildspec runs npm ci)'] : []),
       "  npm test                       run the app's lint, build and tests",
       '  git init && git add -A && git commit -m "Initial commit" and push it to your repository',
-      '  then follow README.md "Deploy": the service stack first, then the pipeline stack.',
+      '  npm run deploy                 deploy the pipeline; its first run creates the service and prints its URL (README "Deploy")',
       '',
       `Change a setting later by running the generator again in the project folder, for example: ${o.command}${o.command.startsWith('yo') ? '' : ' .'} --port 8080`,
     ].join('\n');

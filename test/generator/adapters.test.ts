@@ -1,6 +1,6 @@
 // The two adapters over one core: the bin and the Yeoman generator write byte-identical trees, and the core (everything
 // the bin loads) imports nothing from Yeoman or a prompt library.
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { STRATEGY_NAMES } from '../../generators/app/strategies.js';
@@ -17,6 +17,9 @@ describe('create-bluegreen-ecs and yo bluegreen-ecs', () => {
       const bin = treeSnapshot(byBin);
       expect(Object.keys(bin).length).toBeGreaterThan(20);
       expect(treeSnapshot(byYo)).toEqual(bin);
+      // Permissions too: the template's executable scripts stay executable.
+      for (const file of Object.keys(bin)) expect(statSync(path.join(byYo, file)).mode, file).toBe(statSync(path.join(byBin, file)).mode);
+      expect(statSync(path.join(byBin, 'scripts/deploy.sh')).mode & 0o111).not.toBe(0);
     });
   }
 });
