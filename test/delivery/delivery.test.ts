@@ -192,8 +192,9 @@ describe.each(Object.entries(SCENARIOS))('%s', (_name, options) => {
         RoleArn: getAtt('DeploymentRole', 'Arn'),
       });
       expect(action.InputArtifacts).toEqual([{ Name: 'BuildOutput' }]);
-      expect(r.pipeline.Resources!.DeploymentRole.Properties!.AssumeRolePolicyDocument.Statement[0].Principal).toEqual({ Service: 'cloudformation.amazonaws.com' });
-      const p = r.pipeline.Parameters!;
+      const trust = r.pipeline.Resources!.DeploymentRole.Properties!.AssumeRolePolicyDocument as { Statement: { Principal: unknown }[] };
+      expect(trust.Statement[0].Principal).toEqual({ Service: 'cloudformation.amazonaws.com' });
+      const p = r.pipeline.Parameters as Record<string, { Default?: unknown }>;
       expect(p.ServiceStackName.Default).toBe(`${String(r.settings.appName)}-service`);
       expect(p.ClusterName.Default).toBe(r.settings.cluster);
       expect(p.ServiceName.Default).toBe(r.settings.service);
