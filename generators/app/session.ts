@@ -115,7 +115,7 @@ export class Run {
     const settings = (this.settings = resolveSettings(this.sources, this.context));
     const files = this.options.files ?? FILES;
     const { record } = this.folder;
-    const previous = record ? { settings: record.settings as unknown as Settings, version: record.version } : this.legacyGeneration();
+    const previous = record ? this.previousGeneration(record.settings, record.version) : this.previousGeneration(this.folder.stored, this.folder.generatorVersion);
     const read = diskReader(this.options.destination);
     const base = previous && renderOutput(files, previous.settings, previous.version);
     const theirs = renderOutput(files, settings, VERSION);
@@ -154,11 +154,13 @@ export class Run {
     }
   }
 
-  /** The settings of a generation made before digests were recorded: the stored ones, invalid ones at their default. */
-  private legacyGeneration(): { settings: Settings; version: string } | undefined {
-    const version = this.folder.generatorVersion;
+  /**
+   * The settings of the last generation, resolved as this version resolves them: a setting added since takes its
+   * default, a value this version refuses takes its default too (it only serves as the base of the merge).
+   */
+  private previousGeneration(stored: Record<string, unknown>, version: string | undefined): { settings: Settings; version: string } | undefined {
     if (version === undefined) return undefined;
-    const kept = { ...this.folder.stored };
+    const kept = { ...stored };
     try {
       return { settings: resolveSettings({ flags: {}, stored: kept }, this.context), version };
     } catch (error) {

@@ -186,6 +186,9 @@ describe('upgrades', () => {
     rc[RECORD_KEY].files['README.md'] = digest(oldReadme);
     rc[RECORD_KEY].version = '0.0.1';
     rc[KEY].generatorVersion = '0.0.1';
+    // A setting 0.0.1 did not have: absent from the record and from the stored settings; it takes its default.
+    delete rc[RECORD_KEY].settings.rollbackAlarms;
+    delete rc[KEY].rollbackAlarms;
     writeJson(path.join(dir, '.yo-rc.json'), rc);
 
     const out = bin(dir);
@@ -194,6 +197,7 @@ describe('upgrades', () => {
     expect(out.stdout).toContain('  create   src/checks.ts');
     expect(out.stdout).toContain('  update   README.md');
     expect(contents(dir)).toEqual(expected);
+    expect(readYoRc(dir).rollbackAlarms).toBe(false);
   });
 });
 
