@@ -9,7 +9,7 @@ import { readContext } from './context.js';
 import { describeEstimate } from './estimate.js';
 import { FILES, type FileEntry } from './files.js';
 import { VERSION } from './paths.js';
-import { conflictsOf, planRegeneration, settingsDigest, type Plan } from './plan.js';
+import { CONFLICT_SUFFIX, conflictsOf, planRegeneration, settingsDigest, type Plan } from './plan.js';
 import { questionFor, type Question } from './prompts.js';
 import { derivedOf, renderOutput } from './render.js';
 import { ConflictError, runReport } from './report.js';
@@ -179,7 +179,7 @@ export class Run {
     if (operations.length === 0 && (conflicted || this.newYoRc === undefined)) return;
     const release = takeLock(this.options.destination);
     try {
-      cleanTemporaryFiles(this.options.destination, plan.files.map((f) => f.path));
+      cleanTemporaryFiles(this.options.destination, plan.files.flatMap((f) => [f.path, f.path + CONFLICT_SUFFIX]));
       // .yo-rc.json changes only with a run that completes, so a conflicting run can simply be run again.
       applyOperations(this.options.destination, operations, conflicted ? undefined : this.newYoRc);
     } finally {
