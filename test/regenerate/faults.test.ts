@@ -3,9 +3,12 @@
 // re-run of the same command finishes the job: the tree then equals that of a run that never failed.
 import { cpSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runBin, runCore, tempDir } from '../support/generate.js';
 import { read, snapshot } from './support.js';
+
+// A long suite says what it runs when it starts.
+beforeAll(() => console.log(`fault injection: a failing write at every step and kills at 8 points, for a first run and a regeneration`));
 
 const contents = (dir: string) => new Map(existsSync(dir) ? [...snapshot(dir)].map(([file, { contents: text }]) => [file, text]) : []);
 const leftovers = (dir: string) =>

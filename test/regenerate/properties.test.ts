@@ -6,13 +6,16 @@
 import { readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { FILES } from '../../generators/app/files.js';
 import { VERSION } from '../../generators/app/paths.js';
 import { renderOutput } from '../../generators/app/render.js';
 import type { Settings } from '../../generators/app/types.js';
 import { runCore, tempDir } from '../support/generate.js';
 import { KEY } from './support.js';
+
+// A long suite says what it runs when it starts.
+beforeAll(() => console.log(`regeneration, property-based: ${RUNS} seeded cases (fast-check), about 10 to 40 s`));
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 200);
 

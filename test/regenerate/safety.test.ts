@@ -6,10 +6,13 @@ import { once } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { digest } from '../../generators/app/plan.js';
 import { BIN, runBin, runYo, tempDir } from '../support/generate.js';
 import { KEY, RECORD_KEY, read, readYoRc, snapshot } from './support.js';
+
+// A long suite says what it runs when it starts.
+beforeAll(() => console.log(`write step cases (issue 12): about 60 runs of the bin and 3 of yo`));
 
 const VERSION = JSON.parse(readFileSync(path.resolve('package.json'), 'utf8')).version;
 
