@@ -111,7 +111,11 @@ export default class BluegreenEcsGenerator extends Generator {
     const known = new Set([...declared, ...YO_OPTIONS, ...declared.map((o) => (this as unknown as { _options: Record<string, { alias?: string }> })._options[o].alias ?? o)]);
     const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
     // yo hands each option over as given and camelCased: both name the same flag.
-    return [...new Set(Object.keys(this.options as Options).filter((key) => !key.startsWith('_')).map(kebab))].filter((key) => !known.has(key));
+    // Only what the user typed counts: yo and the environment hand generators internal options of their own too.
+    const typed = new Set(process.argv.filter((arg) => arg.startsWith('--')).map((arg) => arg.slice(2).split('=')[0].replace(/^no-/, '')));
+    return [...new Set(Object.keys(this.options as Options).filter((key) => !key.startsWith('_')).map(kebab))].filter(
+      (key) => !known.has(key) && typed.has(key),
+    );
   }
 
   /** Values of the setting flags given on the command line, keyed by setting name. */
