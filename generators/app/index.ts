@@ -107,13 +107,12 @@ export default class BluegreenEcsGenerator extends Generator {
   /** Options given to yo that neither this generator nor yo and its environment declare (only under yo: tests pass their own). */
   private _unknownOptions(): string[] {
     if (!isTerminal(this.env.adapter)) return [];
-    const declared = Object.keys((this as unknown as { _options: Record<string, { alias?: string }> })._options);
-    const known = new Set([...declared, ...YO_OPTIONS, ...declared.map((o) => (this as unknown as { _options: Record<string, { alias?: string }> })._options[o].alias ?? o)]);
-    const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-    // yo hands each option over as given and camelCased: both name the same flag.
-    // Only what the user typed counts: yo and the environment hand generators internal options of their own too.
+    const declared = (this as unknown as { _options: Record<string, { alias?: string }> })._options;
+    const known = new Set([...Object.keys(declared), ...Object.values(declared).flatMap((o) => o.alias ?? []), ...YO_OPTIONS]);
+    // yo hands each option over as given and camelCased: both name the same flag. Only what the user typed counts:
+    // yo and the environment hand generators internal options of their own too.
     const typed = new Set(process.argv.filter((arg) => arg.startsWith('--')).map((arg) => arg.slice(2).split('=')[0].replace(/^no-/, '')));
-    return [...new Set(Object.keys(this.options as Options).filter((key) => !key.startsWith('_')).map(kebab))].filter(
+    return [...new Set(Object.keys(this.options as Options).filter((key) => !key.startsWith('_')).map(flagOf))].filter(
       (key) => !known.has(key) && typed.has(key),
     );
   }
