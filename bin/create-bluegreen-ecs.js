@@ -15,17 +15,20 @@ if (!existsSync(path.join(app, 'session.js'))) {
 // Ctrl-C: 130, as shells report an interrupted command (writes are synchronous: a run is never cut inside one).
 process.on('SIGINT', () => process.exit(130));
 
-const { SETTINGS, flagOf } = await import(path.join(app, 'settings.js'));
+const { SETTINGS, cliFlagOf } = await import(path.join(app, 'settings.js'));
 const { COMMAND_FLAGS, usage } = await import(path.join(app, 'cli.js'));
 
 const options = Object.fromEntries([
-  ...SETTINGS.map((decl) => [flagOf(decl.name), { type: decl.kind === 'boolean' ? 'boolean' : 'string' }]),
-  ...SETTINGS.filter((decl) => decl.kind === 'boolean').map((decl) => [`no-${flagOf(decl.name)}`, { type: 'boolean' }]),
+  ...SETTINGS.map((decl) => [
+    cliFlagOf(decl),
+    decl.kind === 'boolean' ? { type: 'boolean' } : decl.kind === 'pairs' ? { type: 'string', multiple: true } : { type: 'string' },
+  ]),
+  ...SETTINGS.filter((decl) => decl.kind === 'boolean').map((decl) => [`no-${cliFlagOf(decl)}`, { type: 'boolean' }]),
   ...Object.entries(COMMAND_FLAGS).map(([flag, { short }]) => [flag, short ? { type: 'boolean', short } : { type: 'boolean' }]),
 ]);
 
 // `--manual-approval true` and `--manual-approval=false`, as --help's "true or false" suggests, mean --[no-]manual-approval.
-const booleanFlags = new Set(SETTINGS.filter((decl) => decl.kind === 'boolean').map((decl) => `--${flagOf(decl.name)}`));
+const booleanFlags = new Set(SETTINGS.filter((decl) => decl.kind === 'boolean').map((decl) => `--${cliFlagOf(decl)}`));
 const raw = process.argv.slice(2);
 const args = [];
 for (let i = 0; i < raw.length; i++) {
@@ -63,7 +66,7 @@ if (positionals.length > 1) {
 
 const flags = {};
 for (const decl of SETTINGS) {
-  const flag = flagOf(decl.name);
+  const flag = cliFlagOf(decl);
   if (values[`no-${flag}`]) flags[decl.name] = false;
   else if (values[flag] !== undefined) flags[decl.name] = values[flag];
 }

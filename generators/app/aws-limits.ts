@@ -51,6 +51,14 @@ export const LIMITS = {
   repositoryIdLength: { min: 3, max: 255, unit: 'characters' },
   // https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-ECS.html (DeploymentTimeout: 1-60 minutes)
   ecsDeployActionTimeout: { min: 1, max: 60, unit: 'minutes' },
+  // Not an AWS limit (Service Quotas takes any increase AWS grants): our cap against a typo; AWS's default is below.
+  fargateVcpuQuota: { min: 1, max: 1_000_000, unit: 'vCPUs' },
+  // Average CPU utilization cannot pass 100 % (ECSServiceAverageCPUUtilization,
+  // https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PredefinedMetricSpecification.html).
+  cpuScalingTarget: { min: 1, max: 100, unit: 'percent' },
+  // Not an AWS limit (TargetValue takes any positive number): our cap against a typo, in requests per task per minute.
+  requestScalingTarget: { min: 1, max: 1_000_000, unit: 'requests per task per minute' },
+
 } as const satisfies Record<string, Range>;
 
 /** CodeDeploy application and deployment group names (the service's name with codedeploy): at most 100 characters,
@@ -74,6 +82,23 @@ export const FARGATE_MAX_STOP_TIMEOUT = 120;
 /** Application Load Balancer idle timeout (its default), which the app's keep-alive must outlast:
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-load-balancer-attributes.html#connection-idle-timeout */
 export const ALB_IDLE_TIMEOUT = 60;
+
+/** https://docs.aws.amazon.com/acm/latest/APIReference/API_RequestCertificate.html (the first domain name of a
+ * certificate: at most 64 characters) */
+export const CERTIFICATE_DOMAIN_MAX = 64;
+
+/** AWS's default "Fargate On-Demand vCPU resource count" quota per region (new accounts may start lower):
+ * https://docs.aws.amazon.com/general/latest/gr/ecs-service.html#service-quotas-fargate */
+export const DEFAULT_FARGATE_VCPU_QUOTA = 6;
+
+/** ELB's recommended TLS policy (TLS 1.3 and 1.2, hybrid post-quantum key exchange); without one, CloudFormation gives a
+ * listener ELBSecurityPolicy-2016-08: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html */
+export const TLS_POLICY = 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09';
+
+/** One NAT gateway in us-east-1: 0.045 USD an hour plus 0.045 USD per GB it processes, and its public IPv4 address
+ * 0.005 USD an hour, for a 730-hour month: https://aws.amazon.com/vpc/pricing/ */
+export const NAT_GATEWAY_MONTHLY_USD = Math.round(730 * (0.045 + 0.005));
+export const NAT_GATEWAY_PER_GB_USD = 0.045;
 
 /** Regions where ECS, Fargate, CodePipeline and CodeBuild are offered (commercial, GovCloud, China), kept by hand:
  * https://docs.aws.amazon.com/general/latest/gr/ecs-service.html */

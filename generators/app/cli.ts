@@ -1,5 +1,5 @@
 // Command-line surface derived from the settings declaration: flags, --help text and the README option table.
-import { GROUP_TITLES, SETTINGS, flagOf, type SettingDeclaration } from './settings.js';
+import { GROUP_TITLES, SETTINGS, cliFlagOf, flagOf, type SettingDeclaration } from './settings.js';
 import type { Context } from './types.js';
 
 /** Flags of the command itself, beside one flag per setting. */
@@ -30,7 +30,14 @@ export function describeDefault(decl: SettingDeclaration): string {
       return "destination's `git remote origin`, else empty";
     case 'connectionArn':
       return 'empty: the pipeline stack creates a connection';
+    case 'minCount':
+      return '`desiredCount`';
+    case 'maxCount':
+      return '`2 x desiredCount`';
+    case 'scalingTarget':
+      return '`1000` requests, `60` % CPU';
     default: {
+      if (decl.kind === 'pairs') return 'none';
       const value = String(decl.default({}, EXAMPLE_CONTEXT));
       return value === '' ? 'empty' : `\`${value}\``;
     }
@@ -47,7 +54,7 @@ export function usage(): string {
   for (const [group, title] of Object.entries(GROUP_TITLES)) {
     lines.push('', `${title}:`);
     for (const decl of SETTINGS.filter((d) => d.group === group)) {
-      const flag = decl.kind === 'boolean' ? `--[no-]${flagOf(decl.name)}` : `--${flagOf(decl.name)} <value>`;
+      const flag = decl.kind === 'boolean' ? `--[no-]${flagOf(decl.name)}` : decl.kind === 'pairs' ? `--${cliFlagOf(decl)} <KEY=VALUE> (repeatable)` : `--${flagOf(decl.name)} <value>`;
       lines.push(`  ${flag.padEnd(36)} ${decl.description}`);
       lines.push(`  ${''.padEnd(36)} allowed: ${decl.rule}; default: ${describeDefault(decl).replaceAll('`', '')}`);
     }
@@ -62,7 +69,7 @@ export function usage(): string {
 /** Markdown table of every setting, for the generator's README. */
 export function optionTable(): string {
   const rows = SETTINGS.map(
-    (d) => `| \`${d.name}\` | \`--${flagOf(d.name)}\` | ${describeDefault(d)} | ${d.rule.replaceAll('|', '\\|')} | ${d.description} |`,
+    (d) => `| \`${d.name}\` | \`--${cliFlagOf(d)}\` | ${describeDefault(d)} | ${d.rule.replaceAll('|', '\\|')} | ${d.description} |`,
   );
   return ['| setting | flag | default | allowed | what it is |', '|---|---|---|---|---|', ...rows].join('\n');
 }

@@ -3,6 +3,8 @@ import type { Settings } from './types.js';
 import { ALB_IDLE_TIMEOUT, FARGATE_MAX_STOP_TIMEOUT, LIMITS } from './aws-limits.js';
 import { estimateDeployment, type Estimate } from './estimate.js';
 import { traitsOf, type Traits } from './strategies.js';
+import { NAT_GATEWAY_MONTHLY_USD, NAT_GATEWAY_PER_GB_USD, TLS_POLICY } from './aws-limits.js';
+import { secretResource } from './validators.js';
 import dependencyVersions from './dependency-versions/package.json' with { type: 'json' };
 
 /** Seconds kept between the end of the drain and the stop timeout, for closing connections and exiting. */
@@ -31,6 +33,60 @@ export interface Derived {
   estimate: Estimate;
   /** Minutes CodePipeline's ECS deploy action waits: a healthy deployment, doubled, within the action's limit. */
   deployTimeoutMinutes: number;
+  /** The production edge, decided once for every template and the README. */
+  edge: Edge;
+}
+
+export interface Edge {
+  /** HTTPS on 443 with port 80 redirecting, at `domain`. */
+  https: boolean;
+  /** The stack requests an ACM certificate validated in the hosted zone (no certificateArn given). */
+  createCertificate: boolean;
+  /** The stack adds an alias record for the domain in the hosted zone. */
+  aliasRecord: boolean;
+  tlsPolicy: string;
+  /** Port of the production listener: 443 with HTTPS, 80 otherwise. */
+  listenerPort: number;
+  /** Tasks in private subnets behind a NAT gateway (network new with privateSubnets). */
+  privateTasks: boolean;
+  /** Whether the tasks get a public IP (they need a route to ECR and CloudWatch Logs). */
+  assignPublicIp: 'ENABLED' | 'DISABLED';
+  /** Monthly cost of the NAT gateway, when there is one. */
+  natMonthlyUsd: number;
+  natPerGbUsd: number;
+  /** Application Auto Scaling manages the task count. */
+  scaling: boolean;
+  /** Target tracking on requests per task across both target groups (strategies that move traffic between two). */
+  requestsAcrossTargetGroups: boolean;
+  /** Names of the secrets the app refuses to start without. */
+  secretNames: string[];
+  /** IAM resources the execution role reads the secrets from, by service. */
+  secretResources: { ssm: string[]; secretsmanager: string[] };
+}
+
+function edgeOf(s: Settings): Edge {
+  const https = s.domain !== '';
+  const privateTasks = s.network === 'new' && s.privateSubnets === true;
+  const scaling = s.autoscaling !== 'off';
+  const valueFroms = Object.values(s.secrets);
+  return {
+    https,
+    createCertificate: https && !s.certificateArn,
+    aliasRecord: https && Boolean(s.hostedZoneId),
+    tlsPolicy: TLS_POLICY,
+    listenerPort: https ? 443 : 80,
+    privateTasks,
+    assignPublicIp: privateTasks ? 'DISABLED' : 'ENABLED',
+    natMonthlyUsd: NAT_GATEWAY_MONTHLY_USD,
+    natPerGbUsd: NAT_GATEWAY_PER_GB_USD,
+    scaling,
+    requestsAcrossTargetGroups: scaling && s.autoscaling === 'requests' && traitsOf(s.strategy).shiftsTraffic,
+    secretNames: Object.keys(s.secrets),
+    secretResources: {
+      ssm: [...new Set(valueFroms.filter((a) => a.split(':')[2] === 'ssm'))],
+      secretsmanager: [...new Set(valueFroms.filter((a) => a.split(':')[2] === 'secretsmanager').map(secretResource))],
+    },
+  };
 }
 
 /**
@@ -41,7 +97,9 @@ export function derive(s: Settings): Derived {
   const drainSeconds = Math.min(s.healthCheckInterval * s.unhealthyThreshold, FARGATE_MAX_STOP_TIMEOUT - SHUTDOWN_MARGIN);
   const stopTimeout = drainSeconds + SHUTDOWN_MARGIN;
   const keepAliveTimeoutMs = (ALB_IDLE_TIMEOUT + 5) * 1000;
-  const estimate = estimateDeployment(s, { drainSeconds, stopTimeout });
+  // Under autoscaling a deployment may have to replace up to maxCount tasks: the estimate counts that many.
+  const counted = s.autoscaling !== 'off' && s.maxCount !== undefined ? { ...s, desiredCount: s.maxCount } : s;
+  const estimate = estimateDeployment(counted, { drainSeconds, stopTimeout });
   return {
     traits: traitsOf(s.strategy),
     drainSeconds,
@@ -54,6 +112,7 @@ export function derive(s: Settings): Derived {
     versions: { ...dependencyVersions.dependencies, ...dependencyVersions.devDependencies },
     estimate,
     deployTimeoutMinutes: deployTimeoutMinutes(estimate),
+    edge: edgeOf(s),
   };
 }
 

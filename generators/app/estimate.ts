@@ -42,6 +42,8 @@ export interface Warning {
 
 export interface Estimate {
   strategy: Strategy;
+  /** Tasks the deployment replaces: desiredCount, or maxCount under autoscaling (the most it may have to replace). */
+  tasks: number;
   /** Rolling: waves of tasks replaced one after another; other strategies start every new task at once. */
   waves: number;
   /** Tasks replaced per wave. */
@@ -145,6 +147,7 @@ export function estimateDeployment(s: Settings, shutdown: ShutdownTiming, platfo
   const dominant = steps.reduce((top, x) => (x.worst > top.worst ? x : top));
   return {
     strategy: s.strategy,
+    tasks: s.desiredCount,
     waves: times,
     perWave,
     maxRunning,
@@ -245,7 +248,7 @@ export function formatDuration(seconds: number): string {
 /** Lines for the end of a run: the range, the dominant step and every warning. */
 export function describeEstimate(e: Estimate): string {
   const lines = [
-    `Estimated deployment time (${e.strategy}${e.waves > 1 ? `, ${e.waves} waves of ${e.perWave} task(s)` : ''}): ` +
+    `Estimated deployment time (${e.strategy}, ${e.tasks} task(s)${e.waves > 1 ? ` in ${e.waves} waves of ${e.perWave}` : ''}): ` +
       `${formatDuration(e.best)} to ${formatDuration(e.worst)}; the longest step is "${e.dominant.label}" ` +
       `(up to ${formatDuration(e.dominant.worst)}). README.md "Deployment time" shows the arithmetic.`,
     ...e.warnings.map((w) => `  Warning (${w.kind}, ${w.setting}): ${w.message}.`),

@@ -39,6 +39,7 @@ export const FILES: readonly FileEntry[] = [
   { source: 'buildspec.yml' },
   { source: 'infra/pipeline.yml' },
   { source: 'infra/service.yml' },
+  { source: 'infra/network.yml', when: (s) => s.network === 'new' },
   // npm run deploy and npm run teardown (AWS CLI v2), with what they share.
   { source: 'scripts/deploy.sh' },
   { source: 'scripts/teardown.sh' },

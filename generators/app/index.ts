@@ -5,10 +5,13 @@ import Generator from 'yeoman-generator';
 import { COMMAND_FLAGS } from './cli.js';
 import { FILES, type FileEntry } from './files.js';
 import { Run, ConflictError, SettingsError, UserError } from './session.js';
-import { SETTINGS, flagOf } from './settings.js';
+import { SETTINGS, flagOf, yeomanOptionOf } from './settings.js';
 import type { Sources } from './resolve.js';
 
 type Options = Record<string, unknown>;
+
+/** Option type of repeatable flags: one value or the array of repeated values, unchanged. */
+const keepAsGiven = (value: unknown): unknown => value;
 
 export default class BluegreenEcsGenerator extends Generator {
   private session!: Run;
@@ -20,8 +23,9 @@ export default class BluegreenEcsGenerator extends Generator {
     // The core installs (session.ts); Yeoman's own install task would only print about package.json.
     this.setFeatures({ customInstallTask: true });
     for (const decl of SETTINGS) {
-      this.option(flagOf(decl.name), {
-        type: decl.kind === 'boolean' ? Boolean : String,
+      this.option(yeomanOptionOf(decl), {
+        // A repeated flag arrives as an array, which String() would join: pairs keep what the parser gives.
+        type: decl.kind === 'boolean' ? Boolean : decl.kind === 'pairs' ? keepAsGiven : String,
         description: `${decl.description} Allowed: ${decl.rule}.`,
       });
     }
@@ -122,7 +126,8 @@ export default class BluegreenEcsGenerator extends Generator {
     const flags: Sources['flags'] = {};
     const options = this.options as Options;
     for (const decl of SETTINGS) {
-      const flag = flagOf(decl.name);
+      // The option Yeoman registered (a flag Yeoman owns itself, such as --env, under the setting's name); yeoman-test passes setting names too.
+      const flag = yeomanOptionOf(decl);
       const value = options[flag] ?? (flag === decl.name ? undefined : options[decl.name]);
       if (value !== undefined) flags[decl.name] = value;
     }

@@ -1,5 +1,5 @@
 // The one resolver: turns raw values from flags, .yo-rc.json and prompts into validated Settings. Pure: no Yeoman, no I/O.
-import { SETTINGS, flagOf, type SettingDeclaration } from './settings.js';
+import { SETTINGS, cliFlagOf, type SettingDeclaration } from './settings.js';
 import type { Context, SettingName, Settings } from './types.js';
 
 export type Origin = 'flag' | 'stored' | 'prompt' | 'default';
@@ -23,7 +23,7 @@ export class SettingsError extends Error {
 }
 
 const ORIGIN_TEXT: Record<Origin, (name: string) => string> = {
-  flag: (name) => `from --${flagOf(name)}`,
+  flag: (name) => `from --${cliFlagOf(declarationOf(name as SettingName))}`,
   stored: () => 'from .yo-rc.json',
   prompt: () => 'from the prompt',
   default: () => 'default',
@@ -54,11 +54,37 @@ export function coerce(decl: SettingDeclaration, raw: unknown): { value: unknown
       if (raw === 'false' || raw === 'no') return { value: false };
       return { error: 'must be true or false' };
     }
+    case 'pairs':
+      return parsePairs(raw);
     default:
       if (typeof raw === 'string') return { value: raw.trim() };
       if (typeof raw === 'number') return { value: String(raw) };
       return { error: 'must be text' };
   }
+}
+
+/**
+ * KEY=VALUE entries: repeated flags (an array), one flag or a prompt answer (a string, entries separated by commas),
+ * or the object .yo-rc.json stores. An empty string is no entry, so `--env ""` clears the list.
+ */
+export function parsePairs(raw: unknown): { value: Record<string, string> } | { error: string } {
+  if (raw && typeof raw === 'object' && !Array.isArray(raw)) {
+    const entries = Object.entries(raw);
+    return entries.every(([, value]) => typeof value === 'string')
+      ? { value: Object.fromEntries(entries) as Record<string, string> }
+      : { error: 'must map each name to a text value' };
+  }
+  const items = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',') : undefined;
+  if (!items || !items.every((item) => typeof item === 'string')) return { error: 'must be KEY=VALUE entries' };
+  const value: Record<string, string> = {};
+  for (const item of (items as string[]).map((i) => i.trim()).filter((i) => i !== '')) {
+    const at = item.indexOf('=');
+    if (at <= 0) return { error: `entry ${JSON.stringify(item)} must be KEY=VALUE` };
+    const key = item.slice(0, at).trim();
+    if (key in value) return { error: `${key} is given twice` };
+    value[key] = item.slice(at + 1);
+  }
+  return { value };
 }
 
 const declarations = new Map(SETTINGS.map((d) => [d.name, d]));

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { applyOperations, cleanTemporaryFiles, containedTarget, operationsOf, takeLock, UserError } from './apply.js';
 import { readContext } from './context.js';
 import { describeEstimate } from './estimate.js';
+import { NAT_GATEWAY_MONTHLY_USD, NAT_GATEWAY_PER_GB_USD } from './aws-limits.js';
 import { FILES, type FileEntry } from './files.js';
 import { VERSION } from './paths.js';
 import { CONFLICT_SUFFIX, conflictsOf, planRegeneration, settingsDigest, type Plan } from './plan.js';
@@ -14,7 +15,7 @@ import { questionFor, type Question } from './prompts.js';
 import { derivedOf, renderOutput } from './render.js';
 import { ConflictError, runReport } from './report.js';
 import { check, cut, declarationOf, resolveSettings, SettingsError, unansweredSettings, type Problem, type Sources } from './resolve.js';
-import { GROUP_TITLES, SETTING_NAMES, flagOf, type Group } from './settings.js';
+import { GROUP_TITLES, SETTING_NAMES, cliFlagOf, type Group } from './settings.js';
 import { parseJsonFile, readFolder, yoRcText, type FolderState } from './state.js';
 import type { Context, SettingName, Settings } from './types.js';
 
@@ -86,7 +87,11 @@ export class Run {
       if (raw === undefined || !decl.applies || decl.applies(known)) continue;
       const result = check(name, raw, known);
       if ('error' in result) problems.push({ setting: name, origin: 'flag', value: raw, message: result.error });
-      else this.options.log(`Warning: --${flagOf(name)} has no effect with strategy ${known.strategy} and source ${known.source}; it is not stored.`);
+      else {
+        // Say which of the settings it depends on turn it off (strategy, source, network, domain, autoscaling, secrets).
+        const edge = [`network ${known.network}`, `domain ${known.domain || '(none)'}`, `autoscaling ${known.autoscaling}`, `${Object.keys(known.secrets ?? {}).length} secret(s)`];
+        this.options.log(`Warning: --${cliFlagOf(decl)} has no effect with strategy ${known.strategy} and source ${known.source} (${edge.join(', ')}); it is not stored.`);
+      }
     }
     if (problems.length > 0) throw new SettingsError(problems);
   }
@@ -223,7 +228,14 @@ export class Run {
     const settings = this.settings!;
     const { record } = this.folder;
     const before = record?.version ?? this.folder.generatorVersion;
-    const estimate = describeEstimate(derivedOf(settings).estimate);
+    const derived = derivedOf(settings);
+    const estimate = [
+      describeEstimate(derived.estimate),
+      // The one recurring cost a setting adds on its own (README "Network").
+      ...(derived.edge.privateTasks
+        ? [`Cost: the NAT gateway of the private subnets costs about ${NAT_GATEWAY_MONTHLY_USD} USD a month plus ${NAT_GATEWAY_PER_GB_USD} USD per GB (README.md "Network").`]
+        : []),
+    ].join('\n');
     const conflicts = conflictsOf(plan);
     const wroteFiles = plan.files.some((f) => f.action !== 'unchanged');
     const firstRun = plan.firstRun && conflicts.length === 0 && !this.options.dryRun;

@@ -1,18 +1,24 @@
 // The one declaration of every setting: flag, prompt, default, validator and storage key.
 // Prompts, CLI flags, --help, .yo-rc.json and the README's option table are all derived from SETTINGS.
-import { APP_NAME_MAX, CFN_MAX_BAKE_MINUTES, CODEDEPLOY_CONFIGS, FARGATE_SIZES, LIMITS, NODE_VERSIONS, rangeRule, tenthsRule } from './aws-limits.js';
+import {
+  APP_NAME_MAX, CERTIFICATE_DOMAIN_MAX, CFN_MAX_BAKE_MINUTES, CODEDEPLOY_CONFIGS, DEFAULT_FARGATE_VCPU_QUOTA, FARGATE_SIZES, LIMITS, NAT_GATEWAY_MONTHLY_USD,
+  NAT_GATEWAY_PER_GB_USD, NODE_VERSIONS, rangeRule, tenthsRule,
+} from './aws-limits.js';
 import { DEFAULT_STRATEGY, STRATEGY_CHOICES, isStrategy, ownedByStrategy } from './strategies.js';
 import type { Context, SettingName, Settings } from './types.js';
 import * as v from './validators.js';
 
-export type Group = 'app' | 'aws' | 'health' | 'deployment' | 'source';
+export type Group = 'app' | 'aws' | 'edge' | 'health' | 'deployment' | 'scaling' | 'source' | 'config';
 
 export const GROUP_TITLES: Record<Group, string> = {
   app: 'Application',
   aws: 'AWS target',
+  edge: 'Network and HTTPS',
   health: 'Load balancer health check',
   deployment: 'Deployment',
+  scaling: 'Autoscaling',
   source: 'Source and pipeline',
+  config: 'Configuration and secrets',
 };
 
 interface Common<K extends SettingName> {
@@ -26,6 +32,8 @@ interface Common<K extends SettingName> {
   rule: string;
   default: (settings: Partial<Settings>, context: Context) => NonNullable<Settings[K]>;
   validate: v.Validator<NonNullable<Settings[K]>>;
+  /** Command-line flag, when it is not the kebab-case name (repeatable flags name one entry: --secret, --env). */
+  flag?: string;
   /** Whether the setting applies to the other settings (for example, to the chosen strategy). */
   applies?: (settings: Partial<Settings>) => boolean;
 }
@@ -37,7 +45,29 @@ export type SettingDeclaration =
   | (Common<KeysOfType<number>> & { kind: 'integer' })
   | (Common<KeysOfType<number>> & { kind: 'number' })
   | (Common<KeysOfType<boolean>> & { kind: 'boolean' })
-  | (Common<KeysOfType<string>> & { kind: 'choice'; choices: readonly { value: string; name: string }[] });
+  | (Common<KeysOfType<string>> & { kind: 'choice'; choices: readonly { value: string; name: string }[] })
+  // Repeatable KEY=VALUE flags (--env A=1 --env B=2), stored in .yo-rc.json as an object.
+  | (Common<KeysOfType<Record<string, string>>> & { kind: 'pairs' });
+
+export const NETWORKS = [
+  { value: 'default', name: "default: the account's default VPC and its public subnets, found at deploy time" },
+  { value: 'existing', name: 'existing: a VPC and subnets you name at deploy time' },
+  { value: 'new', name: 'new: infra/network.yml creates a VPC across two Availability Zones' },
+] as const;
+
+export const AUTOSCALING = [
+  { value: 'off', name: 'off: the service keeps desiredCount tasks' },
+  { value: 'requests', name: 'requests: target tracking on requests per task (ALBRequestCountPerTarget)' },
+  { value: 'cpu', name: "cpu: target tracking on the service's average CPU" },
+] as const;
+
+/** Whether autoscaling is on (off when not chosen yet). */
+const scales = (s: Partial<Settings>): boolean => (s.autoscaling ?? 'off') !== 'off';
+
+const choiceOf =
+  (choices: readonly { value: string }[]) =>
+  (value: string): true | string =>
+    choices.some((c) => c.value === value) ? true : `must be one of ${choices.map((c) => c.value).join(', ')}`;
 
 export const SOURCES = [
   { value: 'connection', name: 'connection: GitHub, GitHub Enterprise, Bitbucket or GitLab through CodeConnections' },
@@ -152,6 +182,50 @@ export const SETTINGS: readonly SettingDeclaration[] = [
     rule: `a Fargate pair with cpu (${FARGATE_PAIRS}; ...)`,
     default: (s) => FARGATE_SIZES[s.cpu ?? 256]?.[0] ?? 512,
     validate: v.validateMemory,
+  },
+  {
+    name: 'network', kind: 'choice', group: 'edge',
+    message: 'Network of the load balancer and the tasks',
+    description: 'Where the service runs: the default VPC, a VPC you name, or a VPC of its own (infra/network.yml).',
+    rule: NETWORKS.map((n) => n.value).join(', '),
+    choices: NETWORKS,
+    default: () => 'default',
+    validate: choiceOf(NETWORKS),
+  },
+  {
+    name: 'privateSubnets', kind: 'boolean', group: 'edge',
+    message: `Run the tasks in private subnets behind one NAT gateway (about ${NAT_GATEWAY_MONTHLY_USD} USD a month more)?`,
+    description: `network new: private subnets for the tasks, one NAT gateway (about ${NAT_GATEWAY_MONTHLY_USD} USD a month plus ${NAT_GATEWAY_PER_GB_USD} USD per GB), no public IP on the tasks.`,
+    rule: 'true or false',
+    default: () => false,
+    validate: (value) => (typeof value === 'boolean' ? true : 'must be true or false'),
+    applies: (s) => s.network === 'new',
+  },
+  {
+    name: 'domain', kind: 'text', group: 'edge',
+    message: 'Domain name of the service, served over HTTPS (empty: HTTP on the load balancer name)',
+    description: 'Domain the service answers at over HTTPS; needs hostedZoneId or certificateArn. Empty: HTTP only.',
+    rule: `empty or a domain name such as api.example.com (no wildcard, at most ${CERTIFICATE_DOMAIN_MAX} characters)`,
+    default: () => '',
+    validate: v.validateDomain,
+  },
+  {
+    name: 'certificateArn', kind: 'text', group: 'edge',
+    message: 'ARN of an existing ACM certificate for the domain (empty: the stack requests one, validated in the hosted zone)',
+    description: 'Existing ACM certificate for the domain, in the same region; you then point the DNS name at the load balancer.',
+    rule: 'empty or an ACM certificate ARN in --region',
+    default: () => '',
+    validate: v.validateCertificateArn,
+    applies: (s) => Boolean(s.domain),
+  },
+  {
+    name: 'hostedZoneId', kind: 'text', group: 'edge',
+    message: 'Route 53 hosted zone id of the domain (the stack validates the certificate and adds the alias record there)',
+    description: 'Route 53 public hosted zone of the domain: DNS validation of a new certificate and the alias record.',
+    rule: 'a hosted zone id such as Z0123456789ABCDEFGHIJ; may be empty with certificateArn',
+    default: () => '',
+    validate: v.validateHostedZoneId,
+    applies: (s) => Boolean(s.domain),
   },
   {
     name: 'healthCheckPath', kind: 'text', group: 'health',
@@ -302,10 +376,11 @@ export const SETTINGS: readonly SettingDeclaration[] = [
   },
   {
     name: 'rollbackAlarms', kind: 'boolean', group: 'deployment',
-    message: 'Create CloudWatch alarms (target 5xx, unhealthy targets) that roll a deployment back?',
-    description: 'Creates CloudWatch alarms on target 5xx responses and unhealthy targets; a deployment that sets one off is rolled back.',
+    message: 'Create CloudWatch alarms (5xx rate of the tasks, unhealthy targets) that roll a deployment back?',
+    description: "Creates CloudWatch alarms on the tasks' 5xx rate and unhealthy targets; a deployment that sets one off is rolled back.",
     rule: 'true or false',
-    default: () => false,
+    // On: the circuit breaker only sees tasks that fail to start or to pass health checks, not a version that answers 5xx.
+    default: () => true,
     validate: (value) => (typeof value === 'boolean' ? true : 'must be true or false'),
   },
   {
@@ -316,6 +391,51 @@ export const SETTINGS: readonly SettingDeclaration[] = [
     default: () => '',
     validate: v.validateLambdaArn,
     applies: ownedByStrategy('validationHook'),
+  },
+  {
+    name: 'autoscaling', kind: 'choice', group: 'scaling',
+    message: 'Autoscaling',
+    description: 'Application Auto Scaling target tracking on requests per task or on CPU; off keeps desiredCount tasks.',
+    rule: AUTOSCALING.map((a) => a.value).join(', '),
+    choices: AUTOSCALING,
+    default: () => 'off',
+    validate: choiceOf(AUTOSCALING),
+  },
+  {
+    name: 'fargateVcpuQuota', kind: 'integer', group: 'scaling',
+    message: "Your account's Fargate On-Demand vCPU quota in this region",
+    description: 'The Fargate On-Demand vCPU quota maxCount must fit at the peak of a deployment (Service Quotas console).',
+    rule: `${rangeRule(LIMITS.fargateVcpuQuota)} (AWS default: ${DEFAULT_FARGATE_VCPU_QUOTA})`,
+    default: () => DEFAULT_FARGATE_VCPU_QUOTA,
+    validate: v.validateVcpuQuota,
+    applies: scales,
+  },
+  {
+    name: 'minCount', kind: 'integer', group: 'scaling',
+    message: 'Fewest tasks autoscaling keeps',
+    description: 'Lower bound of the task count under autoscaling.',
+    rule: `${rangeRule(LIMITS.desiredCount)}, at most desiredCount`,
+    default: (s) => s.desiredCount ?? 3,
+    validate: v.validateMinCount,
+    applies: scales,
+  },
+  {
+    name: 'maxCount', kind: 'integer', group: 'scaling',
+    message: 'Most tasks autoscaling may run',
+    description: 'Upper bound of the task count under autoscaling; a deployment may have to replace this many tasks.',
+    rule: `${rangeRule(LIMITS.desiredCount)}, at least desiredCount; its deployment peak (x maxPercent, or x 2 with two target groups) must fit fargateVcpuQuota`,
+    default: (s) => 2 * (s.desiredCount ?? 3),
+    validate: v.validateMaxCount,
+    applies: scales,
+  },
+  {
+    name: 'scalingTarget', kind: 'integer', group: 'scaling',
+    message: 'Scaling target (requests per task per minute, or average CPU percent)',
+    description: 'Value target tracking keeps the metric at: requests per task per minute, or CPU percent.',
+    rule: `requests: ${rangeRule(LIMITS.requestScalingTarget)}; cpu: ${rangeRule(LIMITS.cpuScalingTarget)}`,
+    default: (s) => (s.autoscaling === 'cpu' ? 60 : 1000),
+    validate: v.validateScalingTarget,
+    applies: scales,
   },
   {
     name: 'source', kind: 'choice', group: 'source',
@@ -359,11 +479,50 @@ export const SETTINGS: readonly SettingDeclaration[] = [
     default: () => false,
     validate: (value) => (typeof value === 'boolean' ? true : 'must be true or false'),
   },
+  {
+    name: 'environment', kind: 'pairs', group: 'config', flag: 'env',
+    message: 'Environment variables, KEY=VALUE separated by commas (plain text in the task definition; empty: none)',
+    description: 'Plain environment variables of the container; repeat the flag for each (--env LOG_LEVEL=info; yo: --environment).',
+    rule: 'KEY=VALUE; KEY a letter or _ then letters, digits, _; not AWS_*, ECS_* or a variable the app sets',
+    default: () => ({}),
+    validate: v.validateEnv,
+  },
+  {
+    name: 'secrets', kind: 'pairs', group: 'config', flag: 'secret',
+    message: 'Secrets, KEY=ARN separated by commas (SSM parameters or Secrets Manager secrets; empty: none)',
+    description: 'Secrets ECS injects as environment variables; repeat the flag for each (--secret DB_PASSWORD=arn:...).',
+    rule: 'KEY=ARN of an SSM parameter or a Secrets Manager secret in --region',
+    default: () => ({}),
+    validate: v.validateSecrets,
+  },
+  {
+    name: 'kmsKeyArn', kind: 'text', group: 'config',
+    message: 'KMS key the secrets are encrypted with, if a customer managed key (empty: AWS managed keys)',
+    description: 'Customer managed KMS key of the secrets; the execution role may decrypt with it. Empty: AWS managed keys.',
+    rule: 'empty or a KMS key ARN in --region',
+    default: () => '',
+    validate: v.validateKmsKeyArn,
+    applies: (s) => Object.keys(s.secrets ?? {}).length > 0,
+  },
 ];
 
 /** kebab-case CLI flag of a setting: healthCheckPath -> health-check-path. */
 export function flagOf(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/** The command-line flag of a setting. */
+export function cliFlagOf(decl: SettingDeclaration): string {
+  return decl.flag ?? flagOf(decl.name);
+}
+
+/** Options Yeoman gives every generator itself; a setting's flag of the same name is registered under its kebab-case name. */
+const YEOMAN_OWN_OPTIONS = ['env', 'resolved', 'namespace', 'help', 'skip-install', 'force'];
+
+/** The option name the Yeoman generator registers for a setting (yo users type --environment for --env). */
+export function yeomanOptionOf(decl: SettingDeclaration): string {
+  const flag = cliFlagOf(decl);
+  return YEOMAN_OWN_OPTIONS.includes(flag) ? flagOf(decl.name) : flag;
 }
 
 export const SETTING_NAMES: readonly SettingName[] = SETTINGS.map((s) => s.name);

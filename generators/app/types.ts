@@ -38,6 +38,22 @@ export interface Settings {
   codeDeployConfig?: string;
   rollbackAlarms: boolean;
   validationHook?: string;
+  // The production edge: network, HTTPS, autoscaling, configuration and secrets.
+  network: string;
+  privateSubnets?: boolean;
+  domain: string;
+  certificateArn?: string;
+  hostedZoneId?: string;
+  autoscaling: string;
+  fargateVcpuQuota?: number;
+  minCount?: number;
+  maxCount?: number;
+  scalingTarget?: number;
+  /** Plain environment variables of the container, by name. */
+  environment: Record<string, string>;
+  /** Secrets of the container: variable name -> ARN of an SSM parameter or a Secrets Manager secret. */
+  secrets: Record<string, string>;
+  kmsKeyArn?: string;
 }
 
 export type SettingName = keyof Settings;

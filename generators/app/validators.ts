@@ -3,9 +3,11 @@
 import {
   APP_NAME_MAX,
   AWS_REGIONS,
+  CERTIFICATE_DOMAIN_MAX,
   CFN_MAX_BAKE_MINUTES,
   CODEDEPLOY_CONFIGS,
   CODEDEPLOY_NAME_MAX,
+  DEFAULT_FARGATE_VCPU_QUOTA,
   FARGATE_SIZES,
   LIMITS,
   TARGET_GROUP_NAME_MAX,
@@ -256,4 +258,137 @@ export const validateConnectionArn: Validator<string> = (v, s) => {
     return 'must be empty or a connection ARN: arn:aws:codeconnections:REGION:ACCOUNT:connection/UUID (codestar-connections also accepted)';
   }
   return inTargetRegion(v, s);
+};
+
+// ---- Production edge: HTTPS, network, autoscaling, configuration and secrets ----
+
+/** An ARN of this service, in the stacks' region and partition (--region), or the stack cannot use it. */
+function sameRegionAndPartition(arn: string, service: string, s: Partial<Settings>): Validation {
+  const arnService = arn.split(':')[2];
+  return arnService === service ? inTargetRegion(arn, s) : `must be an ARN of ${service}, not ${arnService}`;
+}
+
+/**
+ * A name an ACM certificate can cover and an alias record can carry: at most 253 characters, labels of 1-63 letters,
+ * digits and hyphens, at least two labels, no wildcard (the service answers at this one name); ACM also refuses a first
+ * domain name over 64 characters (https://docs.aws.amazon.com/acm/latest/APIReference/API_RequestCertificate.html).
+ */
+export const validateDomain: Validator<string> = (v) => {
+  if (v === '') return true;
+  const name = v.toLowerCase();
+  if (name.length > CERTIFICATE_DOMAIN_MAX) return `must be at most ${CERTIFICATE_DOMAIN_MAX} characters (ACM limit for the domain name of a certificate)`;
+  if (name.startsWith('*.')) return 'must not be a wildcard: the service answers at one name (request a wildcard certificate yourself and pass --certificate-arn with the exact name)';
+  const labels = name.split('.');
+  if (labels.length < 2 || !labels.every((l) => /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(l)) || /^\d+$/.test(labels[labels.length - 1])) {
+    return 'must be a fully qualified domain name such as api.example.com (labels of letters, digits and hyphens, not starting or ending with a hyphen)';
+  }
+  return true;
+};
+
+/** Route 53 hosted zone ids: Z followed by up to 31 upper-case letters and digits (the form the console shows without /hostedzone/). */
+export const validateHostedZoneId: Validator<string> = (v, s) => {
+  if (v === '') {
+    return s.domain && !s.certificateArn
+      ? `is required with domain ${s.domain} unless certificateArn is given: the stack creates the certificate and validates it in this zone`
+      : true;
+  }
+  return /^Z[A-Z0-9]{1,31}$/.test(v) ? true : 'must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ (without "/hostedzone/")';
+};
+
+/** An ACM certificate ARN in the stacks' region and partition (a load balancer can only use a certificate of its own region). */
+export const validateCertificateArn: Validator<string> = (v, s) => {
+  if (v === '') return true;
+  if (!/^arn:aws(-[a-z]+)*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/.test(v)) {
+    return 'must be an ACM certificate ARN: arn:aws:acm:REGION:ACCOUNT:certificate/UUID';
+  }
+  return sameRegionAndPartition(v, 'acm', s);
+};
+
+/** Tasks running at the peak of a deployment of `count` tasks: rolling up to maxPercent, the others two full sets. */
+export function peakTasks(count: number, s: Partial<Settings>): number {
+  return traitsOf(s.strategy).replacesInWaves ? Math.floor((count * (s.maxPercent ?? 200)) / 100) : 2 * count;
+}
+
+export const validateMinCount: Validator<number> = all(integerBetween(LIMITS.desiredCount), (v, s) =>
+  s.desiredCount === undefined || v <= s.desiredCount ? true : `must not exceed desiredCount (${s.desiredCount}), the count the service starts from`,
+);
+
+export const validateVcpuQuota = integerBetween(LIMITS.fargateVcpuQuota);
+
+export const validateMaxCount: Validator<number> = all(integerBetween(LIMITS.desiredCount), (v, s) => {
+  if (s.desiredCount !== undefined && v < s.desiredCount) return `must be at least desiredCount (${s.desiredCount})`;
+  if (s.minCount !== undefined && v < s.minCount) return `must be at least minCount (${s.minCount})`;
+  // A rolling deployment that can move at desiredCount can move at any larger count (maxPercent's room only grows):
+  // the headroom maxPercent needs at maxCount is capacity, the vCPUs of its peak.
+  const quota = s.fargateVcpuQuota ?? DEFAULT_FARGATE_VCPU_QUOTA;
+  const peak = peakTasks(v, s);
+  const vcpus = (peak * (s.cpu ?? 256)) / 1024;
+  return vcpus <= quota
+    ? true
+    : `needs ${vcpus} vCPUs at the peak of a deployment (${peak} tasks of ${(s.cpu ?? 256) / 1024} vCPU), over the Fargate On-Demand vCPU quota of ${quota}; ` +
+        'lower maxCount, or raise the quota (Service Quotas console) and pass --fargate-vcpu-quota';
+});
+
+/** Target tracking targets: average CPU in percent, or requests per task per minute (ALBRequestCountPerTarget). */
+export const validateScalingTarget: Validator<number> = (v, s) =>
+  s.autoscaling === 'cpu'
+    ? integerBetween(LIMITS.cpuScalingTarget)(v, s)
+    : integerBetween(LIMITS.requestScalingTarget)(v, s);
+
+/** Names the app's own configuration sets from settings; an --env or --secret of the same name would fight it. */
+export const RESERVED_VARIABLES = ['PORT', 'DRAIN_SECONDS', 'STOP_TIMEOUT_SECONDS', 'KEEP_ALIVE_TIMEOUT_MS', 'HEADERS_TIMEOUT_MS', 'CHECK_TIMEOUT_MS', 'APP_VERSION', 'NODE_ENV'];
+
+/**
+ * A variable name every shell and Node can read: a letter or underscore, then letters, digits and underscores (ECS itself
+ * only requires a non-blank name); AWS_ and ECS_ are left to the variables ECS and Fargate set in every task
+ * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/taskdef-envfiles.html).
+ */
+export function variableNameProblem(name: string): string | undefined {
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,254}$/.test(name)) return `name ${JSON.stringify(name)} must be a letter or "_" followed by letters, digits and "_" (at most 255)`;
+  if (/^(AWS|ECS)_/i.test(name)) return `name ${name} starts with AWS_ or ECS_, which ECS and Fargate set in every task`;
+  if (RESERVED_VARIABLES.includes(name)) return `name ${name} is set by the generator from its own settings (${RESERVED_VARIABLES.join(', ')})`;
+  return undefined;
+}
+
+/** --env: names as above; values are plain text baked into the task definition (never a secret: use --secret). */
+export const validateEnv: Validator<Record<string, string>> = (v) => {
+  for (const [name, value] of Object.entries(v)) {
+    const problem = variableNameProblem(name);
+    if (problem) return problem;
+    if (typeof value !== 'string') return `value of ${name} must be text`;
+  }
+  return true;
+};
+
+const SSM_PARAMETER_ARN = /^arn:aws(-[a-z]+)*:ssm:[a-z0-9-]+:\d{12}:parameter\/[A-Za-z0-9_.\-/]{1,2048}$/;
+/** A complete Secrets Manager ARN (6-character suffix), optionally with ECS's :json-key:version-stage:version-id. */
+const SECRET_ARN = /^(arn:aws(-[a-z]+)*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]{1,512}-[A-Za-z0-9]{6})(:[^:]*:[^:]*:[^:]*)?$/;
+
+/** The resource an execution role must be granted to read a secret's ValueFrom (the secret itself, without ECS's json-key suffix). */
+export function secretResource(valueFrom: string): string {
+  return SECRET_ARN.exec(valueFrom)?.[1] ?? valueFrom;
+}
+
+/** --secret: SSM parameters or Secrets Manager secrets, by complete ARN, in the stacks' region and partition. */
+export const validateSecrets: Validator<Record<string, string>> = (v, s) => {
+  for (const [name, arn] of Object.entries(v)) {
+    const problem = variableNameProblem(name);
+    if (problem) return problem;
+    if (s.environment && name in s.environment) return `name ${name} is also given with --env; a variable is either plain or secret`;
+    if (typeof arn !== 'string' || !(SSM_PARAMETER_ARN.test(arn) || SECRET_ARN.test(arn))) {
+      return `${name}: ${JSON.stringify(arn)} must be the ARN of an SSM parameter (arn:aws:ssm:REGION:ACCOUNT:parameter/NAME) or of a Secrets Manager secret (arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME-AbCdEf, optionally :json-key:version-stage:version-id)`;
+    }
+    const place = sameRegionAndPartition(arn, arn.split(':')[2], s);
+    if (place !== true) return `${name}: ARN ${place}`;
+  }
+  return true;
+};
+
+/** The customer managed KMS key the secrets are encrypted with (AWS managed keys need no grant); empty: none. */
+export const validateKmsKeyArn: Validator<string> = (v, s) => {
+  if (v === '') return true;
+  if (!/^arn:aws(-[a-z]+)*:kms:[a-z0-9-]+:\d{12}:key\/([0-9a-f-]{36}|mrk-[0-9a-f]{32})$/.test(v)) {
+    return 'must be empty or a KMS key ARN: arn:aws:kms:REGION:ACCOUNT:key/KEY-ID (an alias cannot be granted in IAM)';
+  }
+  return sameRegionAndPartition(v, 'kms', s);
 };

@@ -49,9 +49,17 @@ if [[ -n "$EXISTING_CLUSTER" ]]; then
     fail "the existing cluster $EXISTING_CLUSTER (setting existingCluster) is not an active cluster in $REGION"
 fi
 
-# 2. The network: the default VPC and its public subnets, or the ones given; at least two Availability Zones.
+# 2. The network: a stack of its own (setting network: new), or the default VPC and its public subnets, or the ones
+# given; at least two Availability Zones.
 network=()
-if [[ -n "$vpc" || "$pipeline_status" == NONE ]]; then
+if [[ -n "$NETWORK_STACK" ]]; then
+  [[ -z "$vpc$subnets$task_subnets" ]] || fail "this service has a network of its own ($NETWORK_STACK, infra/network.yml): --vpc, --subnets and --task-subnets do not apply"
+  say "Deploying stack $NETWORK_STACK (infra/network.yml) in $REGION..."
+  awsr cloudformation deploy --stack-name "$NETWORK_STACK" --template-file infra/network.yml --no-fail-on-empty-changeset
+elif [[ -n "$vpc" || "$pipeline_status" == NONE ]]; then
+<% if (network === 'existing') { -%>
+  [[ -n "$vpc" && -n "$subnets" ]] || fail "this service runs in a VPC you name (setting network: existing): pass --vpc and --subnets"
+<% } -%>
   if [[ -z "$vpc" ]]; then
     vpc="$(awsr ec2 describe-vpcs --filters Name=is-default,Values=true --query 'Vpcs[0].VpcId' --output text)"
     [[ -n "$vpc" && "$vpc" != None ]] || fail "no default VPC in $REGION: pass --vpc and --subnets (public subnets in two Availability Zones)"
@@ -134,4 +142,4 @@ done
 
 # 6. The URL, from the service stack the pipeline deployed.
 say ""
-say "Service: $(stack_output "$SERVICE_STACK" LoadBalancerUrl)"
+say "Service: $(stack_output "$SERVICE_STACK" ServiceUrl)"

@@ -7,6 +7,8 @@ REGION=<%- sh(region) %>
 PIPELINE_STACK=<%- sh(`${appName}-pipeline`) %>
 # The pipeline stack's ServiceStackName default (infra/pipeline.yml): the stack its first run creates.
 SERVICE_STACK=<%- sh(`${appName}-service`) %>
+# The stack of infra/network.yml (setting network: new; the pipeline stack's NetworkStackName default), or empty.
+NETWORK_STACK=<%- network === 'new' ? sh(`${appName}-network`) : "''" %>
 # The AWS console of the region's partition (the China regions are refused by the generator).
 if [[ "$REGION" == us-gov-* ]]; then CONSOLE=https://console.amazonaws-us-gov.com; else CONSOLE=https://console.aws.amazon.com; fi
 # Seconds between two status checks (tests set 0).

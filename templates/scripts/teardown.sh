@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 [[ "${1:-}" == --yes ]] || {
-  read -r -p "Delete $SERVICE_STACK and $PIPELINE_STACK in $REGION, with their images and logs? [y/N] " answer
+  read -r -p "Delete $SERVICE_STACK, $PIPELINE_STACK${NETWORK_STACK:+ and $NETWORK_STACK} in $REGION, with their images and logs? [y/N] " answer
   [[ "$answer" == [yY]* ]] || fail "nothing deleted"
 }
 check_prerequisites >/dev/null
@@ -33,5 +33,11 @@ if [[ "$pipeline_status" != NONE ]]; then
   say "Deleting $PIPELINE_STACK..."
   awsr cloudformation delete-stack --stack-name "$PIPELINE_STACK"
   awsr cloudformation wait stack-delete-complete --stack-name "$PIPELINE_STACK"
+fi
+# The network goes last: the service stack imported its VPC and subnets.
+if [[ -n "$NETWORK_STACK" && "$(stack_status "$NETWORK_STACK")" != NONE ]]; then
+  say "Deleting $NETWORK_STACK..."
+  awsr cloudformation delete-stack --stack-name "$NETWORK_STACK"
+  awsr cloudformation wait stack-delete-complete --stack-name "$NETWORK_STACK"
 fi
 say "Deleted."

@@ -35,6 +35,25 @@ export interface Config {
 
 export class ConfigError extends Error {}
 
+/** Plain variables the task definition sets (--env); their generated values serve local runs. */
+export const ENVIRONMENT: Readonly<Record<string, string>> = <%- JSON.stringify(environment) %>;
+/** Secrets ECS sets from SSM Parameter Store or Secrets Manager (--secret); no value is in any file. */
+export const REQUIRED_SECRETS: readonly string[] = <%- JSON.stringify(edge.secretNames) %>;
+
+/** The --env and --secret values; throws, naming every missing secret, so the task stops at once instead of failing later. */
+export function loadSettings(env: NodeJS.ProcessEnv): Readonly<Record<string, string>> {
+  const missing = REQUIRED_SECRETS.filter((name) => env[name] === undefined || env[name] === '');
+  if (missing.length > 0) {
+    throw new ConfigError(
+      `missing secret(s) ${missing.join(', ')}: ECS sets them from the task definition's Secrets; to run locally, export them`,
+    );
+  }
+  const values: Record<string, string> = {};
+  for (const [name, value] of Object.entries(ENVIRONMENT)) values[name] = env[name] ?? value;
+  for (const name of REQUIRED_SECRETS) values[name] = env[name] ?? '';
+  return values;
+}
+
 /** Reads the configuration from environment variables, falling back to the generated values. */
 export function loadConfig(env: NodeJS.ProcessEnv, packageVersion = '0.0.0'): Config {
   const port = integer(env, 'PORT', GENERATED.port, 0, 65535);

@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import { dependencyChecks } from './checks.js';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { ConfigError, loadConfig, loadSettings, type Config } from './config.js';
 import { Health } from './health.js';
 import { createLogger } from './logger.js';
 import { gracefulShutdown } from './shutdown.js';
@@ -15,6 +15,7 @@ const { version } = JSON.parse(readFileSync(new URL('../../package.json', import
 let config: Config;
 try {
   config = loadConfig(process.env, version);
+  loadSettings(process.env);
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   logger.error('invalid configuration', { error: error.message });

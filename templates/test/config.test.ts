@@ -1,7 +1,7 @@
 // The configuration: generated defaults, environment overrides and clear errors for bad values.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, FORCED_EXIT_LEAD_SECONDS, GENERATED, loadConfig } from '../src/config.js';
+import { ConfigError, ENVIRONMENT, FORCED_EXIT_LEAD_SECONDS, GENERATED, REQUIRED_SECRETS, loadConfig, loadSettings } from '../src/config.js';
 
 describe('loadConfig', () => {
   it('uses the generated values when the environment sets nothing', () => {
@@ -27,6 +27,15 @@ describe('loadConfig', () => {
   it('rejects values that are not integers in range, naming the variable', () => {
     assert.throws(() => loadConfig({ PORT: 'http' }), (e: unknown) => e instanceof ConfigError && e.message.includes('PORT must be an integer'));
     assert.throws(() => loadConfig({ DRAIN_SECONDS: '-1' }), /DRAIN_SECONDS must be an integer from 0/);
+  });
+
+  it('reads --env values with their generated defaults and refuses to start without a secret, naming it', () => {
+    const secrets = Object.fromEntries(REQUIRED_SECRETS.map((name) => [name, 'test-value']));
+    assert.deepEqual(Object.keys(loadSettings(secrets)).sort(), [...Object.keys(ENVIRONMENT), ...REQUIRED_SECRETS].sort());
+    for (const name of REQUIRED_SECRETS) {
+      const withoutOne = Object.fromEntries(Object.entries(secrets).filter(([other]) => other !== name));
+      assert.throws(() => loadSettings(withoutOne), (e: unknown) => e instanceof ConfigError && e.message.includes(name));
+    }
   });
 
   it('rejects a stop timeout that leaves no time after the drain', () => {

@@ -5,6 +5,7 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Readable } from 'node:stream';
 import { createApp } from '../src/app.js';
+import { REQUIRED_SECRETS } from '../src/config.js';
 import { Health, type Check } from '../src/health.js';
 import { createLogger, type Fields } from '../src/logger.js';
 
@@ -53,7 +54,8 @@ export interface Spawned {
 /** Starts dist/src/server.js on a free port with extra environment variables; resolves once it listens. */
 export async function spawnServer(env: Record<string, string>): Promise<Spawned> {
   const child = spawn(process.execPath, [new URL('../src/server.js', import.meta.url).pathname], {
-    env: { ...process.env, PORT: '0', ...env },
+    // ECS would set the secrets; the test stands in for them.
+    env: { ...process.env, PORT: '0', ...Object.fromEntries(REQUIRED_SECRETS.map((name) => [name, 'test-value'])), ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));

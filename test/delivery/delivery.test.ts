@@ -164,7 +164,7 @@ describe.each(Object.entries(SCENARIOS))('%s', (_name, options) => {
     });
 
     test('outputs: the URL npm run deploy prints, the cluster and the service', () => {
-      expect(Object.keys(r.service.Outputs!).sort()).toEqual(['ClusterName', 'LoadBalancerUrl', 'ServiceName']);
+      expect(Object.keys(r.service.Outputs!).sort()).toEqual(['ClusterName', 'LoadBalancerDnsName', 'ServiceName', 'ServiceUrl']);
     });
 
     test('every parameter without a default is passed by the pipeline (or is the image), and every one passed exists', () => {

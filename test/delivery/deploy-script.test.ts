@@ -32,7 +32,7 @@ case "$1 $2" in
       *StackStatus*) cat "$STUB_STATE/stacks/$4" ;;
       *ConnectionArn*) echo "${CONNECTION}" ;;
       *PipelineName*) echo "$4-Pipeline-1A2B" ;;
-      *LoadBalancerUrl*) echo "${URL}" ;;
+      *ServiceUrl*) echo "${URL}" ;;
       *ArtifactBucketName*) echo "$4-artifactbucket-1a2b" ;;
       *) exit 98 ;;
     esac ;;
@@ -138,7 +138,7 @@ describe('npm run deploy (connection, no repository stored)', () => {
       describeStack(serviceStack, 'Stacks[0].StackStatus'),
       `codepipeline get-pipeline-execution --pipeline-name ${pipeline} --pipeline-execution-id exec-1 --query pipelineExecution.status --output text`,
       `codepipeline get-pipeline-execution --pipeline-name ${pipeline} --pipeline-execution-id exec-1 --query pipelineExecution.status --output text`,
-      output(serviceStack, 'LoadBalancerUrl'),
+      output(serviceStack, 'ServiceUrl'),
     ]);
     expect(result.stdout.trim().split('\n').at(-1)).toBe(`Service: ${URL}`);
     // Every parameter passed is declared by the pipeline template, and every one it requires is passed.

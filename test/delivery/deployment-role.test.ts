@@ -27,6 +27,12 @@ const NOT_NEEDED: Record<string, string> = {
   'iam:DeleteRolePermissionsBoundary': 'no permissions boundary',
   'elasticloadbalancing:SetIpAddressType': 'the load balancer keeps its default IP address type',
   'ec2:DescribeInstances': 'no EC2 instances in these security groups',
+  'application-autoscaling:PutScheduledAction': 'no scheduled scaling actions',
+  'application-autoscaling:DeleteScheduledAction': 'no scheduled scaling actions',
+  'lambda:GetProvisionedConcurrencyConfig': 'the scalable target is an ECS service, not a Lambda function',
+  'lambda:PutProvisionedConcurrencyConfig': 'the scalable target is an ECS service, not a Lambda function',
+  'lambda:DeleteProvisionedConcurrencyConfig': 'the scalable target is an ECS service, not a Lambda function',
+  'iam:PassRole': 'granted for the task roles only; the scalable target uses its service-linked role (no RoleARN)',
 };
 
 const VARIANTS = [
@@ -36,6 +42,9 @@ const VARIANTS = [
   { strategy: 'canary' },
   { strategy: 'linear' },
   { strategy: 'codedeploy', 'rollback-alarms': true, 'validation-hook': 'arn:aws:lambda:us-east-1:123456789012:function:check' },
+  // The production edge: autoscaling without the rollback alarms' CloudWatch grant, HTTPS, a network of its own.
+  { strategy: 'rolling', 'rollback-alarms': false, autoscaling: 'requests', network: 'new', 'private-subnets': true, domain: 'api.example.com', 'hosted-zone-id': 'Z0123456789ABCDEFGHIJ' },
+  { strategy: 'blue-green', autoscaling: 'cpu', domain: 'api.example.com', 'certificate-arn': 'arn:aws:acm:us-east-1:123456789012:certificate/0f8fad5b-d9cb-469f-a165-70867728950e' },
 ];
 
 describe.each(VARIANTS)('deployment role (%o)', (options) => {

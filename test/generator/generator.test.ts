@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from 'node:path';
 import helpers from 'yeoman-test';
 import { describe, expect, it } from 'vitest';
-import { SETTINGS, flagOf } from '../../generators/app/settings.js';
+import { SETTINGS, cliFlagOf } from '../../generators/app/settings.js';
 import { GENERATOR, generate, runBin, tempDir } from '../support/generate.js';
 
 const KEY = 'generator-bluegreen-ecs';
@@ -87,7 +87,7 @@ describe('--help', () => {
     const out = runBin(['--help']);
     expect(out.status).toBe(0);
     for (const decl of SETTINGS) {
-      expect(out.stdout).toContain(`--${decl.kind === 'boolean' ? '[no-]' : ''}${flagOf(decl.name)}`);
+      expect(out.stdout).toContain(`--${decl.kind === 'boolean' ? '[no-]' : ''}${cliFlagOf(decl)}`);
       expect(out.stdout).toContain(`allowed: ${decl.rule}`);
     }
   });

@@ -36,7 +36,11 @@ const USES: Record<LimitName, Use[]> = {
   ],
   healthCheckGracePeriod: [{ setting: 'healthCheckGracePeriod', kind: 'integer' }],
   deregistrationDelay: [{ setting: 'deregistrationDelay', kind: 'integer' }],
-  desiredCount: [{ setting: 'desiredCount', kind: 'integer' }],
+  desiredCount: [
+    { setting: 'desiredCount', kind: 'integer' },
+    { setting: 'minCount', kind: 'integer', known: { autoscaling: 'cpu', desiredCount: 5000 } },
+    { setting: 'maxCount', kind: 'integer', known: { autoscaling: 'cpu', desiredCount: 1, minCount: 1, fargateVcpuQuota: 1_000_000, cpu: 256, maxPercent: 200 } },
+  ],
   minHealthyPercent: [{ setting: 'minHealthyPercent', kind: 'integer' }],
   maxPercent: [{ setting: 'maxPercent', kind: 'integer', known: ROLLING }],
   ecsBakeTime: [
@@ -60,6 +64,9 @@ const USES: Record<LimitName, Use[]> = {
   ],
   lambdaFunctionNameLength: [{ setting: 'validationHook', kind: 'length', text: (n) => ARN('f'.repeat(n)), known: { strategy: 'blue-green' } }],
   branchNameLength: [{ setting: 'branch', kind: 'length', text: (n) => 'b'.repeat(n) }],
+  fargateVcpuQuota: [{ setting: 'fargateVcpuQuota', kind: 'integer', known: { autoscaling: 'cpu' } }],
+  cpuScalingTarget: [{ setting: 'scalingTarget', kind: 'integer', known: { autoscaling: 'cpu' } }],
+  requestScalingTarget: [{ setting: 'scalingTarget', kind: 'integer', known: { autoscaling: 'requests' } }],
   // Not a setting: it caps the deploy action's timeout (tested below).
   ecsDeployActionTimeout: [],
 };

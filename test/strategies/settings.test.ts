@@ -72,9 +72,9 @@ describe('applies: each strategy resolves (and so asks and stores) only its own 
     expect(keysFor(strategy)).toEqual(keys);
   });
 
-  it('rollbackAlarms applies to every strategy and is off by default', () => {
+  it('rollbackAlarms applies to every strategy and is on by default', () => {
     const settings = resolveSettings({ flags: {}, stored: {} }, { folderName: 'svc', gitRemote: '' });
-    expect(settings.rollbackAlarms).toBe(false);
+    expect(settings.rollbackAlarms).toBe(true);
   });
 
   it('rejects a bad strategy setting given as a flag, naming the setting and its origin', () => {

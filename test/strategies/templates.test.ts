@@ -10,7 +10,7 @@ import { only, render, type Rendered } from '../delivery/render.js';
 
 const HOOK = 'arn:aws:lambda:eu-west-1:123456789012:function:check-green';
 const CUSTOM = {
-  'rollback-alarms': true, 'validation-hook': HOOK, 'bake-time': '15', 'canary-percent': '2.5', 'canary-bake-time': '20',
+  'rollback-alarms': false, 'validation-hook': HOOK, 'bake-time': '15', 'canary-percent': '2.5', 'canary-bake-time': '20',
   'linear-step-percent': '25', 'linear-step-bake-time': '4', 'code-deploy-config': 'CodeDeployDefault.ECSCanary10Percent15Minutes',
   'desired-count': '2', port: '8080', 'container-name': 'web', service: 'orders-svc', region: 'eu-west-1',
 };
@@ -47,22 +47,25 @@ describe.each(CASES)('$name', ({ strategy, options }) => {
     }
   });
 
-  test('a failed deployment rolls back on its own, and on an alarm when asked', () => {
+  test('a failed deployment rolls back on its own, and on an alarm unless told not to', () => {
     const service = props(r.service, 'Service');
-    const alarms = ['TargetErrorsAlarm', 'LoadBalancerErrorsAlarm'];
+    const alarms = ['TargetErrorsAlarm', 'UnhealthyTargetsAlarm'];
+    // Alarms are on by default; the custom case turns them off.
+    const alarmed = !custom;
     if (strategy === 'codedeploy') {
       const group = only(r.service, 'AWS::CodeDeploy::DeploymentGroup').Properties;
       expect(group.AutoRollbackConfiguration).toEqual({
-        Enabled: true, Events: custom ? ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM'] : ['DEPLOYMENT_FAILURE'],
+        Enabled: true, Events: alarmed ? ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM'] : ['DEPLOYMENT_FAILURE'],
       });
-      expect(group.AlarmConfiguration?.Alarms).toEqual(custom ? alarms.map((a) => ({ Name: { Ref: a } })) : undefined);
+      expect(group.AlarmConfiguration?.Alarms).toEqual(alarmed ? alarms.map((a) => ({ Name: { Ref: a } })) : undefined);
     } else {
       expect(service.DeploymentConfiguration.DeploymentCircuitBreaker).toEqual({ Enable: true, Rollback: true });
       expect(service.DeploymentConfiguration.Alarms).toEqual(
-        custom ? { AlarmNames: alarms.map((a) => ({ Ref: a })), Enable: true, Rollback: true } : undefined,
+        alarmed ? { AlarmNames: alarms.map((a) => ({ Ref: a })), Enable: true, Rollback: true } : undefined,
       );
     }
-    expect(alarms.every((a) => a in (r.service.Resources ?? {}))).toBe(custom);
+    expect(alarms.every((a) => a in (r.service.Resources ?? {}))).toBe(alarmed);
+    expect(alarms.some((a) => a in (r.service.Resources ?? {}))).toBe(alarmed);
   });
 
   test('the deployment strategy and its timings are the settings', () => {

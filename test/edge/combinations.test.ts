@@ -1,0 +1,153 @@
+// Every template the production edge can emit passes the schema, reference and least-privilege checks and AWS's
+// cfn-lint with no error and no warning. The product strategy x source x network x HTTPS x scaling (360 cases) is
+// sampled so that every pair of values of any two axes occurs at least once (all-pairs), which covers every value.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { checkTemplate } from '../support/cfn/check.js';
+import { checkPolicies } from '../support/cfn/iam.js';
+import { parseTemplate, type Template } from '../support/cfn/parse.js';
+import { generate } from '../support/generate.js';
+import { TLS_POLICY } from '../../generators/app/aws-limits.js';
+import { CERTIFICATE, DOMAIN, ZONE } from './values.js';
+import { only } from '../delivery/render.js';
+
+
+/** Each axis: its values as the flags that choose them. */
+const AXES = {
+  strategy: ['rolling', 'blue-green', 'canary', 'linear', 'codedeploy'].map((strategy) => ({ strategy })),
+  source: [{ source: 'connection' }, { source: 'codecommit', 'manual-approval': true }],
+  network: [{ network: 'default' }, { network: 'existing' }, { network: 'new' }, { network: 'new', 'private-subnets': true }],
+  https: [{}, { domain: DOMAIN, 'hosted-zone-id': ZONE }, { domain: DOMAIN, 'certificate-arn': CERTIFICATE }],
+  scaling: [{ autoscaling: 'off' }, { autoscaling: 'requests' }, { autoscaling: 'cpu', 'scaling-target': '70' }],
+} satisfies Record<string, Record<string, unknown>[]>;
+
+type Axis = keyof typeof AXES;
+type Case = Record<Axis, number>;
+
+/** Greedy all-pairs: picks, from the whole product, the case covering most uncovered pairs until every pair is covered. */
+function allPairs(): Case[] {
+  const axes = Object.keys(AXES) as Axis[];
+  const product: Case[] = axes.reduce<Case[]>(
+    (cases, axis) => cases.flatMap((c) => AXES[axis].map((_, i) => ({ ...c, [axis]: i }))),
+    [{} as Case],
+  );
+  const pairsOf = (c: Case) => axes.flatMap((a, i) => axes.slice(i + 1).map((b) => `${a}=${c[a]},${b}=${c[b]}`));
+  const uncovered = new Set(product.flatMap(pairsOf));
+  const chosen: Case[] = [];
+  while (uncovered.size > 0) {
+    const best = product.reduce((top, c) => (pairsOf(c).filter((p) => uncovered.has(p)).length > pairsOf(top).filter((p) => uncovered.has(p)).length ? c : top));
+    for (const p of pairsOf(best)) uncovered.delete(p);
+    chosen.push(best);
+  }
+  return chosen;
+}
+
+const CASES = allPairs().map((c) => {
+  const options = Object.assign({ 'app-name': 'shop' }, ...(Object.keys(c) as Axis[]).map((axis) => AXES[axis][c[axis]]));
+  const name = (Object.keys(c) as Axis[]).map((axis) => `${axis}=${JSON.stringify(AXES[axis][c[axis]])}`).join(' ');
+  return { name, options: options as Record<string, unknown>, c };
+});
+
+/** cfn-lint's findings for these files (an empty string when there is none). */
+function cfnLint(files: string[]): string {
+  const out = spawnSync('cfn-lint', ['--format', 'parseable', '--', ...files], { encoding: 'utf8' });
+  if (out.error) throw out.error;
+  return `${out.stdout}${out.stderr}`.trim();
+}
+
+const props = (t: Template, id: string) => {
+  const r = t.Resources?.[id];
+  if (!r) throw new Error(`no resource ${id}`);
+  return r.Properties as Record<string, any>;
+};
+
+test('the sample covers every pair of values of any two axes, in fewer cases than the product', () => {
+  const axes = Object.keys(AXES) as Axis[];
+  const seen = new Set(CASES.flatMap(({ c }) => axes.flatMap((a) => axes.map((b) => `${a}=${c[a]},${b}=${c[b]}`))));
+  for (const a of axes) for (const b of axes) for (const i of AXES[a].keys()) for (const j of AXES[b].keys()) {
+    if (a !== b) expect(seen.has(`${a}=${i},${b}=${j}`), `${a}=${i} with ${b}=${j}`).toBe(true);
+  }
+  expect(CASES.length).toBeLessThan(Object.values(AXES).reduce((n, v) => n * v.length, 1));
+});
+
+describe.each(CASES)('$name', ({ options, c }) => {
+  test('every template passes the schema, reference, IAM and cfn-lint checks, and carries its edge', async () => {
+    const result = await generate(options);
+    const files = ['infra/service.yml', 'infra/pipeline.yml', 'infra/network.yml'].map((f) => path.join(result.cwd, f)).filter(existsSync);
+    const newNetwork = options.network === 'new';
+    expect(files.length).toBe(newNetwork ? 3 : 2);
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      expect([...(await checkTemplate(text)), ...(await checkPolicies(text))], file).toEqual([]);
+    }
+    expect(cfnLint(files)).toBe('');
+
+    const service = parseTemplate(readFileSync(files[0], 'utf8'));
+    // The pipeline passes every parameter the service stack requires but the image, and only parameters it has.
+    const pipeline = parseTemplate(readFileSync(files[1], 'utf8'));
+    const project = only(pipeline, 'AWS::CodeBuild::Project').Properties;
+    const passed = (project.Environment.EnvironmentVariables as { Name: string }[])
+      .map((v) => v.Name).filter((n) => n.startsWith('STACK_PARAMETER_')).map((n) => n.slice('STACK_PARAMETER_'.length));
+    for (const name of passed) expect(service.Parameters).toHaveProperty(name);
+    const required = Object.entries(service.Parameters ?? {}).filter(([, p]) => !('Default' in p)).map(([name]) => name);
+    expect([...passed, 'ImageUri']).toEqual(expect.arrayContaining(required));
+    expect(passed.includes('NetworkStackName')).toBe(options.network === 'new');
+    const listener = props(service, 'Listener');
+    const https = c.https !== 0;
+    // HTTPS: 443 with the current TLS policy, 80 redirects permanently, the URL output names the domain.
+    expect(listener.Protocol).toBe(https ? 'HTTPS' : 'HTTP');
+    expect(service.Parameters?.ListenerPort.Default).toBe(https ? 443 : 80);
+    expect(listener.SslPolicy).toBe(https ? TLS_POLICY : undefined);
+    expect(listener.Certificates).toEqual(https ? [{ CertificateArn: c.https === 1 ? { Ref: 'Certificate' } : CERTIFICATE }] : undefined);
+    expect('Certificate' in (service.Resources ?? {})).toBe(c.https === 1);
+    expect('AliasRecord' in (service.Resources ?? {})).toBe(c.https === 1);
+    expect(service.Resources?.HttpRedirectListener?.Properties?.DefaultActions).toEqual(
+      https ? [{ Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: { 'Fn::Sub': '${ListenerPort}' }, StatusCode: 'HTTP_301' } }] : undefined,
+    );
+    expect(service.Outputs?.ServiceUrl.Value).toEqual(https ? `https://${DOMAIN}` : { 'Fn::Sub': 'http://${LoadBalancer.DNSName}:${ListenerPort}' });
+    // The test listener keeps its protocol in step with production, and its reach: TestTrafficCidr only.
+    const ingress = props(service, 'LoadBalancerSecurityGroup').SecurityGroupIngress as Record<string, unknown>[];
+    const testRules = ingress.filter((r) => JSON.stringify(r.FromPort) === '{"Ref":"TestListenerPort"}');
+    if (c.strategy === 0) {
+      expect(testRules).toEqual([]);
+    } else {
+      expect(props(service, 'TestListener').Protocol).toBe(listener.Protocol);
+      expect(testRules).toEqual([{ IpProtocol: 'tcp', FromPort: { Ref: 'TestListenerPort' }, ToPort: { Ref: 'TestListenerPort' }, CidrIp: { Ref: 'TestTrafficCidr' } }]);
+    }
+    const openPorts = ingress.filter((r) => r.CidrIp === '0.0.0.0/0' || r.CidrIpv6 === '::/0').map((r) => JSON.stringify(r.FromPort));
+    expect(new Set(openPorts)).toEqual(new Set(https ? ['{"Ref":"ListenerPort"}', '80'] : ['{"Ref":"ListenerPort"}']));
+
+    // The network: imported from infra/network.yml, or parameters given at deploy time.
+    const awsvpc = props(service, 'Service').NetworkConfiguration.AwsvpcConfiguration;
+    if (newNetwork) {
+      expect(service.Parameters).not.toHaveProperty('VpcId');
+      const network = parseTemplate(readFileSync(files[2], 'utf8'));
+      const privateTasks = options['private-subnets'] === true;
+      expect('NatGateway' in (network.Resources ?? {})).toBe(privateTasks);
+      expect(awsvpc.AssignPublicIp).toBe(privateTasks ? 'DISABLED' : 'ENABLED');
+      expect(awsvpc.Subnets).toEqual({ 'Fn::Split': [',', { 'Fn::ImportValue': { 'Fn::Sub': `\${NetworkStackName}-${privateTasks ? 'Private' : 'Public'}SubnetIds` } }] });
+      // Every export the service stack imports exists.
+      const exports = Object.values(network.Outputs ?? {}).map((o: any) => o.Export.Name['Fn::Sub'].replace('${AWS::StackName}', '${NetworkStackName}'));
+      const imports = [...JSON.stringify(service).matchAll(/"Fn::ImportValue":\{"Fn::Sub":"([^"]+)"\}/g)].map((m) => m[1]);
+      expect(imports.length).toBeGreaterThan(0);
+      for (const name of imports) expect(exports).toContain(name);
+    } else {
+      expect(awsvpc).toEqual({ AssignPublicIp: { Ref: 'AssignPublicIp' }, Subnets: { Ref: 'TaskSubnetIds' }, SecurityGroups: [{ 'Fn::GetAtt': ['TaskSecurityGroup', 'GroupId'] }] });
+    }
+
+    // Scaling: a scalable target and a target tracking policy; the stack then leaves the task count alone.
+    const scaling = c.scaling !== 0;
+    expect('ScalableTarget' in (service.Resources ?? {})).toBe(scaling);
+    expect(props(service, 'Service').DesiredCount).toEqual(scaling ? undefined : { Ref: 'DesiredCount' });
+    expect('DesiredCount' in (service.Parameters ?? {})).toBe(!scaling);
+    if (scaling) {
+      expect(props(service, 'ScalableTarget')).toMatchObject({ MinCapacity: 3, MaxCapacity: 6, ScalableDimension: 'ecs:service:DesiredCount' });
+      const tracking = props(service, 'ScalingPolicy').TargetTrackingScalingPolicyConfiguration;
+      expect(tracking.TargetValue).toBe(c.scaling === 2 ? 70 : 1000);
+      const metric = tracking.PredefinedMetricSpecification?.PredefinedMetricType ?? 'both target groups';
+      expect(metric).toBe(c.scaling === 2 ? 'ECSServiceAverageCPUUtilization' : c.strategy === 0 ? 'ALBRequestCountPerTarget' : 'both target groups');
+    }
+  });
+});
