@@ -159,12 +159,12 @@ describe('the execution role and the task definition', () => {
     const container = (service.Resources?.TaskDefinition.Properties as any).ContainerDefinitions[0];
     expect(container.Secrets).toEqual([{ Name: 'DB', ValueFrom: `${SECRET}:password::` }, { Name: 'KEY', ValueFrom: PARAMETER }]);
     expect(container.Environment).toContainEqual({ Name: 'LOG_LEVEL', Value: 'info' });
+    const config = readFileSync(path.join(result.cwd, 'src/config.ts'), 'utf8');
+    expect(config).toContain('export const REQUIRED_SECRETS: readonly string[] = ["DB","KEY"];');
     // CodeDeploy registers taskdef.json for every deployment: it carries the same variables and secrets.
     const codeDeploy = await generate({ 'app-name': 'shop', strategy: 'codedeploy', secrets: [`DB=${SECRET}:password::`, `KEY=${PARAMETER}`], environment: ['LOG_LEVEL=info'] });
     const taskdef = JSON.parse(readFileSync(path.join(codeDeploy.cwd, 'taskdef.json'), 'utf8'));
     expect(taskdef.containerDefinitions[0].secrets).toEqual([{ name: 'DB', valueFrom: `${SECRET}:password::` }, { name: 'KEY', valueFrom: PARAMETER }]);
     expect(taskdef.containerDefinitions[0].environment).toEqual([{ name: 'PORT', value: '3000' }, { name: 'LOG_LEVEL', value: 'info' }]);
-    const config = readFileSync(path.join(result.cwd, 'src/config.ts'), 'utf8');
-    expect(config).toContain('export const REQUIRED_SECRETS: readonly string[] = ["DB","KEY"];');
   });
 });
