@@ -168,3 +168,23 @@ describe('the execution role and the task definition', () => {
     expect(taskdef.containerDefinitions[0].environment).toEqual([{ name: 'PORT', value: '3000' }, { name: 'LOG_LEVEL', value: 'info' }]);
   });
 });
+
+describe('interactive', () => {
+  it("asks each edge setting only when it applies, and stores the answers in the settings' types", async () => {
+    const plain = await helpers.run(GENERATOR).withOptions({ skipInstall: true }).withAnswers({});
+    const askedPlain = plain.askedQuestions.map((q) => q.name);
+    expect(askedPlain).toEqual(expect.arrayContaining(['network', 'domain', 'autoscaling', 'environment', 'secrets']));
+    for (const name of ['privateSubnets', 'hostedZoneId', 'certificateArn', 'minCount', 'maxCount', 'scalingTarget', 'kmsKeyArn']) expect(askedPlain).not.toContain(name);
+
+    const full = await helpers.run(GENERATOR).withOptions({ skipInstall: true }).withAnswers({
+      network: 'new', privateSubnets: true, domain: DOMAIN, hostedZoneId: ZONE, autoscaling: 'cpu', minCount: '2', maxCount: '4',
+      scalingTarget: '70', environment: 'LOG_LEVEL=info, MODE=fast', secrets: `DB=${SECRET}`,
+    });
+    const asked = full.askedQuestions.map((q) => q.name);
+    expect(asked).toEqual(expect.arrayContaining(['privateSubnets', 'hostedZoneId', 'certificateArn', 'minCount', 'maxCount', 'scalingTarget', 'kmsKeyArn']));
+    expect(JSON.parse(readFileSync(path.join(full.cwd, '.yo-rc.json'), 'utf8'))[KEY]).toMatchObject({
+      network: 'new', privateSubnets: true, domain: DOMAIN, hostedZoneId: ZONE, certificateArn: '', autoscaling: 'cpu', minCount: 2, maxCount: 4,
+      scalingTarget: 70, environment: { LOG_LEVEL: 'info', MODE: 'fast' }, secrets: { DB: SECRET }, kmsKeyArn: '',
+    });
+  });
+});
