@@ -310,7 +310,7 @@ export function peakTasks(count: number, s: Partial<Settings>): number {
 }
 
 export const validateMinCount: Validator<number> = all(integerBetween(LIMITS.desiredCount), (v, s) =>
-  s.desiredCount === undefined || v <= s.desiredCount ? true : `must not exceed desiredCount (${s.desiredCount}), the count the service starts from`,
+  s.desiredCount === undefined || v <= s.desiredCount ? true : `must not exceed desiredCount (${s.desiredCount}), which must lie between minCount and maxCount`,
 );
 
 export const validateVcpuQuota = integerBetween(LIMITS.fargateVcpuQuota);

@@ -252,3 +252,49 @@ describe.skipIf(spawnSync('shellcheck', ['--version']).status !== 0)('shellcheck
     expect(out.status).toBe(0);
   });
 });
+
+describe('npm run deploy and teardown with a network of its own (--network new)', () => {
+  let r: Rendered;
+  beforeAll(async () => {
+    r = await render({ 'app-name': 'shop', network: 'new', 'private-subnets': true, repository: 'acme/shop', 'connection-arn': CONNECTION });
+  });
+
+  test('deploys infra/network.yml first, looks up no VPC, passes no network parameter, prints the URL', () => {
+    const result = run(r, 'deploy.sh', [], { STUB_LAST_EXECUTION: 'exec-1 InProgress' }, { executions: ['Succeeded'] });
+    expect(result.status, result.stderr).toBe(0);
+    expect(mutating(result.calls)).toEqual([
+      'cloudformation deploy --stack-name shop-network --template-file infra/network.yml --no-fail-on-empty-changeset',
+      'cloudformation deploy --stack-name shop-pipeline --template-file infra/pipeline.yml --capabilities CAPABILITY_IAM --no-fail-on-empty-changeset',
+    ]);
+    expect(result.calls.filter((c) => c.startsWith('ec2 describe-vpcs') || c.startsWith('ec2 describe-subnets'))).toEqual([]);
+    // The pipeline template needs no parameter from the command: the network comes from the network stack's exports.
+    expect(Object.entries(r.pipeline.Parameters!).filter(([, p]) => !('Default' in p)).map(([name]) => name)).toEqual([]);
+    expect(r.pipeline.Parameters).toHaveProperty('NetworkStackName');
+    expect(result.stdout.trim().split('\n').at(-1)).toBe(`Service: ${URL}`);
+  });
+
+  test('refuses --vpc and --subnets, which do not apply, before anything is created', () => {
+    const result = run(r, 'deploy.sh', ['--vpc', 'vpc-1', '--subnets', 'subnet-a,subnet-b']);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/a network of its own \(shop-network, infra\/network\.yml\): --vpc, --subnets and --task-subnets do not apply/);
+    expect(mutating(result.calls)).toEqual([]);
+  });
+
+  test('teardown deletes the network stack last, once nothing imports its VPC', () => {
+    const result = run(r, 'teardown.sh', ['--yes'], {}, { stacks: { 'shop-pipeline': 'CREATE_COMPLETE', 'shop-service': 'CREATE_COMPLETE', 'shop-network': 'CREATE_COMPLETE' } });
+    expect(result.status, result.stderr).toBe(0);
+    const deletes = mutating(result.calls).filter((c) => c.startsWith('cloudformation delete-stack'));
+    expect(deletes).toEqual(['shop-service', 'shop-pipeline', 'shop-network'].map((s) => `cloudformation delete-stack --stack-name ${s}`));
+  });
+});
+
+describe('npm run deploy with a VPC you name (--network existing)', () => {
+  test('the first deploy requires --vpc and --subnets instead of taking the default VPC', async () => {
+    const r = await render({ 'app-name': 'shop', network: 'existing', repository: 'acme/shop', 'connection-arn': CONNECTION });
+    const result = run(r, 'deploy.sh', []);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/setting network: existing\): pass --vpc and --subnets/);
+    expect(mutating(result.calls)).toEqual([]);
+    expect(result.calls.filter((c) => c.startsWith('ec2 describe-vpcs'))).toEqual([]);
+  });
+});
