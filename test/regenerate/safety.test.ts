@@ -200,7 +200,7 @@ describe('upgrades', () => {
     expect(out.stdout).toContain('  create   src/checks.ts');
     expect(out.stdout).toContain('  update   README.md');
     expect(contents(dir)).toEqual(expected);
-    expect(readYoRc(dir).rollbackAlarms).toBe(false);
+    expect(readYoRc(dir).rollbackAlarms).toBe(true); // its default (on since the production edge)
   });
 });
 
