@@ -120,8 +120,29 @@ done
 pipeline="$(stack_output "$PIPELINE_STACK" PipelineName)"
 read -r execution execution_status < <(awsr codepipeline list-pipeline-executions --pipeline-name "$pipeline" --max-items 1 \
   --query 'pipelineExecutionSummaries[0].[pipelineExecutionId,status]' --output text | head -n 1)
+# The pipeline's CREATE_UPDATE action fails on a service stack in a failed state and never replaces it
+# (https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_codepipeline_actions.CloudFormationCreateUpdateStackAction.html,
+# https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-CloudFormation.html): a stack whose first
+# creation failed never served traffic, so it is deleted (with the deployment role it was created with) and created again.
 service_status="$(stack_status "$SERVICE_STACK")"
-if [[ "$connection_was_pending" == true || "$execution" == None || "$execution_status" == Failed || "$execution_status" == Stopped ||
+recreate=false
+case "$service_status" in
+  ROLLBACK_COMPLETE)
+    say "Stack $SERVICE_STACK failed to create (ROLLBACK_COMPLETE), so it never served traffic: $(stack_failure "$SERVICE_STACK")"
+    say "Deleting it so that a new pipeline run can create it again..."
+    awsr cloudformation delete-stack --stack-name "$SERVICE_STACK"
+    awsr cloudformation wait stack-delete-complete --stack-name "$SERVICE_STACK" ||
+      fail "stack $SERVICE_STACK could not be deleted: see $CONSOLE/cloudformation/home?region=$REGION"
+    recreate=true ;;
+  UPDATE_ROLLBACK_FAILED)
+    fail "stack $SERVICE_STACK is UPDATE_ROLLBACK_FAILED ($(stack_failure "$SERVICE_STACK")); it is not deleted, it served traffic: fix the cause, then aws cloudformation continue-update-rollback --region $REGION --stack-name $SERVICE_STACK, and run again" ;;
+  *_IN_PROGRESS)
+    [[ "$execution_status" == InProgress ]] ||
+      fail "stack $SERVICE_STACK is $service_status outside a pipeline run; wait for it to finish and run again" ;;
+  *_FAILED)
+    fail "stack $SERVICE_STACK is $service_status ($(stack_failure "$SERVICE_STACK")); it is not deleted: see $CONSOLE/cloudformation/home?region=$REGION" ;;
+esac
+if [[ "$recreate" == true || "$connection_was_pending" == true || "$execution" == None || "$execution_status" == Failed || "$execution_status" == Stopped ||
       ( "$execution_status" == Succeeded && "$service_status" == NONE ) ]]; then
   execution="$(awsr codepipeline start-pipeline-execution --name "$pipeline" --query pipelineExecutionId --output text)"
   say "Started pipeline $pipeline, execution $execution"
@@ -136,7 +157,18 @@ while :; do
   case "$status" in
     Succeeded) break ;;
     InProgress|Stopping) sleep "$POLL_SECONDS" ;;
-    *) fail "the pipeline run $execution ended $status: see $CONSOLE/codesuite/codepipeline/pipelines/$pipeline/view?region=$REGION" ;;
+    *)
+      # Which action failed; for the service stack's, CloudFormation's reason rather than only the run's status.
+      failed_action="$(awsr codepipeline list-action-executions --pipeline-name "$pipeline" --filter "pipelineExecutionId=$execution" \
+        --query "actionExecutionDetails[?status=='Failed'].[stageName,actionName] | [0]" --output text | tr '\t' /)" || failed_action=None
+      reason=''
+      [[ "$failed_action" == None || -z "$failed_action" ]] || reason=" at $failed_action"
+      if [[ "$failed_action" == Deploy/ServiceStack ]]; then
+        service_status="$(stack_status "$SERVICE_STACK")"
+        reason+=" (stack $SERVICE_STACK is $service_status, $(stack_failure "$SERVICE_STACK"))"
+        [[ "$service_status" != ROLLBACK_COMPLETE ]] || reason+="; fix the cause, push, and run npm run deploy again: it deletes the stack that never got created"
+      fi
+      fail "the pipeline run $execution ended $status$reason; see $CONSOLE/codesuite/codepipeline/pipelines/$pipeline/view?region=$REGION" ;;
   esac
 done
 

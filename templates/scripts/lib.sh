@@ -37,6 +37,17 @@ stack_output() {
   awsr cloudformation describe-stacks --stack-name "$1" --query "Stacks[0].Outputs[?OutputKey=='$2'].OutputValue | [0]" --output text
 }
 
+# The first resource that failed in the stack's latest operation and CloudFormation's reason. Events come newest first;
+# the ones before the stack's own CREATE_IN_PROGRESS or UPDATE_IN_PROGRESS belong to earlier operations.
+stack_failure() {
+  awsr cloudformation describe-stack-events --stack-name "$1" --max-items 500 \
+    --query 'StackEvents[].[ResourceType,ResourceStatus,LogicalResourceId,ResourceStatusReason]' --output text |
+    awk -F '\t' '
+      !older && $2 ~ /_FAILED$/ && $1 != "AWS::CloudFormation::Stack" { found = $3 ": " $4 }
+      $1 == "AWS::CloudFormation::Stack" && ($2 == "CREATE_IN_PROGRESS" || $2 == "UPDATE_IN_PROGRESS") { older = 1 }
+      END { print (found == "" ? "no failed resource in its events" : found) }'
+}
+
 # AWS CLI v2 and credentials for an account; prints the account id.
 check_prerequisites() {
   command -v aws >/dev/null 2>&1 || fail "the AWS CLI v2 is not installed: https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html"

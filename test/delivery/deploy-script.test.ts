@@ -39,13 +39,16 @@ case "$1 $2" in
   "cloudformation deploy") echo UPDATE_COMPLETE > "$STUB_STATE/stacks/$4" ;;
   "cloudformation delete-stack") rm -f "$STUB_STATE/stacks/$4" ;;
   "cloudformation wait") ;;
+  "cloudformation describe-stack-events") cat "$STUB_STATE/events" ;;
   "codeconnections get-connection"|"codestar-connections get-connection") pop connection AVAILABLE ;;
   "codepipeline list-pipeline-executions") echo "\${STUB_LAST_EXECUTION:-None}" | tr ' ' '\\t' ;;
   "codepipeline start-pipeline-execution") echo exec-2 ;;
   "codepipeline get-pipeline-execution")
     status="$(pop executions Succeeded)"
     [ "$status" != Succeeded ] || echo CREATE_COMPLETE > "$STUB_STATE/stacks/$STUB_SERVICE_STACK"
+    [ "$status" != Failed ] || [ -z "$STUB_FAILED_SERVICE_STATUS" ] || echo "$STUB_FAILED_SERVICE_STATUS" > "$STUB_STATE/stacks/$STUB_SERVICE_STACK"
     echo "$status" ;;
+  "codepipeline list-action-executions") echo "\${STUB_FAILED_ACTION:-None}" | tr ' ' '\\t' ;;
   "codepipeline disable-stage-transition"|"s3 rm") ;;
   *) echo "unexpected aws call: $*" >&2; exit 99 ;;
 esac
@@ -55,6 +58,8 @@ interface State {
   stacks?: Record<string, string>;
   connection?: string[];
   executions?: string[];
+  /** describe-stack-events rows, newest first: ResourceType, ResourceStatus, LogicalResourceId, ResourceStatusReason. */
+  events?: string[][];
 }
 
 interface Run {
@@ -75,6 +80,7 @@ function run(r: Rendered, script: string, args: string[], env: Record<string, st
   for (const [name, status] of Object.entries(state.stacks ?? {})) writeFileSync(path.join(dir, 'stacks', name), `${status}\n`);
   writeFileSync(path.join(dir, 'connection'), (state.connection ?? []).map((s) => `${s}\n`).join(''));
   writeFileSync(path.join(dir, 'executions'), (state.executions ?? []).map((s) => `${s}\n`).join(''));
+  writeFileSync(path.join(dir, 'events'), (state.events ?? []).map((row) => `${row.join('\t')}\n`).join(''));
   const out = spawnSync('bash', [path.join(r.dir, 'scripts', script), ...args], {
     cwd: os.tmpdir(),
     encoding: 'utf8',
@@ -192,10 +198,88 @@ describe('npm run deploy (connection, no repository stored)', () => {
     expect(mutating(result.calls)).toEqual([]);
   });
 
-  test('a failed pipeline run fails the command with the pipeline console link', () => {
-    const result = run(r, 'deploy.sh', ['--repository', 'acme/shop'], { STUB_LAST_EXECUTION: 'exec-1 InProgress' }, { executions: ['InProgress', 'Failed'] });
+  const STACK = 'AWS::CloudFormation::Stack';
+  const CIRCUIT_BREAKER = 'Resource handler returned message: "Error occurred during operation \'ECS Deployment Circuit Breaker was triggered\'." (HandlerErrorCode: GeneralServiceException)';
+  /** The events of a first creation that failed at the service, newest first; the listener was cancelled after it. */
+  const failedCreation = (stack: string) => [
+    [STACK, 'ROLLBACK_COMPLETE', stack, 'None'],
+    [STACK, 'ROLLBACK_IN_PROGRESS', stack, 'The following resource(s) failed to create: [Service, Listener]. Rollback requested by user.'],
+    ['AWS::ElasticLoadBalancingV2::Listener', 'CREATE_FAILED', 'Listener', 'Resource creation cancelled'],
+    ['AWS::ECS::Service', 'CREATE_FAILED', 'Service', CIRCUIT_BREAKER],
+    ['AWS::ECS::Service', 'CREATE_IN_PROGRESS', 'Service', 'None'],
+    [STACK, 'CREATE_IN_PROGRESS', stack, 'User Initiated'],
+  ];
+  const recovery = (calls: string[]) => calls.filter((c) => /^cloudformation (describe-stack-events|delete-stack|wait)|^codepipeline start-pipeline-execution/.test(c));
+
+  // The last run failed creating it, or was superseded by a later one that failed on it before.
+  test.each(['Failed', 'Superseded'])('a service stack whose first creation failed (ROLLBACK_COMPLETE), last run %s: its reason, deleted, a new run followed to the URL', (last) => {
+    const result = run(r, 'deploy.sh', [], { STUB_LAST_EXECUTION: `exec-1 ${last}` }, {
+      stacks: { [pipelineStack]: 'CREATE_COMPLETE', [serviceStack]: 'ROLLBACK_COMPLETE' }, events: failedCreation(serviceStack), executions: ['InProgress', 'Succeeded'],
+    });
+    expect(result.status, result.stderr).toBe(0);
+    expect(recovery(result.calls)).toEqual([
+      `cloudformation describe-stack-events --stack-name ${serviceStack} --max-items 500 --query StackEvents[].[ResourceType,ResourceStatus,LogicalResourceId,ResourceStatusReason] --output text`,
+      `cloudformation delete-stack --stack-name ${serviceStack}`,
+      `cloudformation wait stack-delete-complete --stack-name ${serviceStack}`,
+      `codepipeline start-pipeline-execution --name ${pipelineStack}-Pipeline-1A2B --query pipelineExecutionId --output text`,
+    ]);
+    // The first resource that failed, not the one cancelled after it.
+    expect(result.stdout).toContain(`Stack ${serviceStack} failed to create (ROLLBACK_COMPLETE), so it never served traffic: Service: ${CIRCUIT_BREAKER}`);
+    expect(result.stdout).not.toContain('Resource creation cancelled');
+    expect(result.stdout).toContain('Started pipeline shop-pipeline-Pipeline-1A2B, execution exec-2');
+    expect(result.calls).toContain(`codepipeline get-pipeline-execution --pipeline-name ${pipelineStack}-Pipeline-1A2B --pipeline-execution-id exec-2 --query pipelineExecution.status --output text`);
+    expect(result.stdout.trim().split('\n').at(-1)).toBe(`Service: ${URL}`);
+  });
+
+  test.each([
+    ['UPDATE_ROLLBACK_FAILED', 'exec-1 Failed', /UPDATE_ROLLBACK_FAILED \(Service: .*\); it is not deleted, it served traffic: .*aws cloudformation continue-update-rollback --region us-east-1 --stack-name shop-service/],
+    ['DELETE_FAILED', 'exec-1 Succeeded', /stack shop-service is DELETE_FAILED \(Service: .*\); it is not deleted/],
+    ['UPDATE_IN_PROGRESS', 'exec-1 Succeeded', /stack shop-service is UPDATE_IN_PROGRESS outside a pipeline run; wait for it to finish and run again/],
+  ])('a service stack in %s: a clear message, never deleted, no new run', (status, last, message) => {
+    const events = [['AWS::ECS::Service', status.replace(/_IN_PROGRESS$/, '_FAILED'), 'Service', CIRCUIT_BREAKER], [STACK, 'UPDATE_IN_PROGRESS', serviceStack, 'User Initiated']];
+    const result = run(r, 'deploy.sh', [], { STUB_LAST_EXECUTION: last }, { stacks: { [pipelineStack]: 'UPDATE_COMPLETE', [serviceStack]: status }, events });
     expect(result.status).not.toBe(0);
-    expect(result.stderr).toMatch(/the pipeline run exec-1 ended Failed: see https:\/\/console\.aws\.amazon\.com\/codesuite\/codepipeline\/pipelines\/shop-pipeline-Pipeline-1A2B\/view/);
+    expect(result.stderr).toMatch(message);
+    expect(result.calls.filter((c) => /delete-stack|start-pipeline-execution|get-pipeline-execution/.test(c))).toEqual([]);
+  });
+
+  test('a service stack being updated by the run in progress is followed, not refused', () => {
+    const result = run(r, 'deploy.sh', [], { STUB_LAST_EXECUTION: 'exec-1 InProgress' }, { stacks: { [pipelineStack]: 'UPDATE_COMPLETE', [serviceStack]: 'UPDATE_IN_PROGRESS' } });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Following pipeline shop-pipeline-Pipeline-1A2B, execution exec-1 (InProgress)');
+  });
+
+  test('a first run that fails at the service stack prints its first failed resource and how to recover', () => {
+    const result = run(r, 'deploy.sh', ['--repository', 'acme/shop'], {
+      STUB_LAST_EXECUTION: 'exec-1 InProgress', STUB_FAILED_ACTION: 'Deploy ServiceStack', STUB_FAILED_SERVICE_STATUS: 'ROLLBACK_COMPLETE',
+    }, { executions: ['InProgress', 'Failed'], events: failedCreation(serviceStack) });
+    expect(result.status).not.toBe(0);
+    expect(result.calls).toContain(`codepipeline list-action-executions --pipeline-name ${pipelineStack}-Pipeline-1A2B --filter pipelineExecutionId=exec-1 --query actionExecutionDetails[?status=='Failed'].[stageName,actionName] | [0] --output text`);
+    expect(result.stderr).toContain(`the pipeline run exec-1 ended Failed at Deploy/ServiceStack (stack ${serviceStack} is ROLLBACK_COMPLETE, Service: ${CIRCUIT_BREAKER}); fix the cause, push, and run npm run deploy again`);
+    expect(result.stderr).toMatch(/; see https:\/\/console\.aws\.amazon\.com\/codesuite\/codepipeline\/pipelines\/shop-pipeline-Pipeline-1A2B\/view/);
+    expect(mutating(result.calls).filter((c) => c.includes('delete-stack'))).toEqual([]);
+  });
+
+  test('a failed update prints the failure of that update, not of an earlier one', () => {
+    const events = [
+      [STACK, 'UPDATE_ROLLBACK_COMPLETE', serviceStack, 'None'],
+      ['AWS::ECS::Service', 'UPDATE_FAILED', 'Service', CIRCUIT_BREAKER],
+      [STACK, 'UPDATE_IN_PROGRESS', serviceStack, 'User Initiated'],
+      ['AWS::ECS::TaskDefinition', 'UPDATE_FAILED', 'TaskDefinition', 'an earlier failure'],
+      [STACK, 'UPDATE_IN_PROGRESS', serviceStack, 'User Initiated'],
+    ];
+    const result = run(r, 'deploy.sh', [], { STUB_LAST_EXECUTION: 'exec-1 InProgress', STUB_FAILED_ACTION: 'Deploy ServiceStack', STUB_FAILED_SERVICE_STATUS: 'UPDATE_ROLLBACK_COMPLETE' },
+      { stacks: { [pipelineStack]: 'UPDATE_COMPLETE', [serviceStack]: 'UPDATE_COMPLETE' }, executions: ['Failed'], events });
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain(`ended Failed at Deploy/ServiceStack (stack ${serviceStack} is UPDATE_ROLLBACK_COMPLETE, Service: ${CIRCUIT_BREAKER}); see`);
+    expect(result.stderr).not.toContain('an earlier failure');
+  });
+
+  test('a run that fails before the service stack names the action and reads no stack events', () => {
+    const result = run(r, 'deploy.sh', ['--repository', 'acme/shop'], { STUB_LAST_EXECUTION: 'exec-1 InProgress', STUB_FAILED_ACTION: 'Build Build' }, { executions: ['InProgress', 'Failed'] });
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/the pipeline run exec-1 ended Failed at Build\/Build; see https:\/\/console\.aws\.amazon\.com\/codesuite\/codepipeline\/pipelines\/shop-pipeline-Pipeline-1A2B\/view/);
+    expect(result.calls.filter((c) => c.startsWith('cloudformation describe-stack-events'))).toEqual([]);
   });
 
   test('teardown: the service stack first (its deployment role still exists), then the bucket emptied, then the pipeline stack', () => {
