@@ -158,9 +158,9 @@ while :; do
     Succeeded) break ;;
     InProgress|Stopping) sleep "$POLL_SECONDS" ;;
     *)
-      # Which action failed; for the service stack's, CloudFormation's reason rather than only the run's status.
+      # Which action failed (text output queries each page, so the first line); for the service stack's, CloudFormation's reason.
       failed_action="$(awsr codepipeline list-action-executions --pipeline-name "$pipeline" --filter "pipelineExecutionId=$execution" \
-        --query "actionExecutionDetails[?status=='Failed'].[stageName,actionName] | [0]" --output text | tr '\t' /)" || failed_action=None
+        --query "actionExecutionDetails[?status=='Failed'].[stageName,actionName] | [0]" --output text | head -n 1 | tr '\t' /)" || failed_action=None
       reason=''
       [[ "$failed_action" == None || -z "$failed_action" ]] || reason=" at $failed_action"
       if [[ "$failed_action" == Deploy/ServiceStack ]]; then
