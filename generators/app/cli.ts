@@ -54,7 +54,7 @@ export function usage(): string {
   for (const [group, title] of Object.entries(GROUP_TITLES)) {
     lines.push('', `${title}:`);
     for (const decl of SETTINGS.filter((d) => d.group === group)) {
-      const flag = decl.kind === 'boolean' ? `--[no-]${flagOf(decl.name)}` : decl.kind === 'pairs' ? `--${cliFlagOf(decl)} <KEY=VALUE> (repeatable)` : `--${flagOf(decl.name)} <value>`;
+      const flag = decl.kind === 'boolean' ? `--[no-]${flagOf(decl.name)}` : decl.kind === 'pairs' ? `--${cliFlagOf(decl)} <${decl.entry}> (repeatable)` : `--${flagOf(decl.name)} <value>`;
       lines.push(`  ${flag.padEnd(36)} ${decl.description}`);
       lines.push(`  ${''.padEnd(36)} allowed: ${decl.rule}; default: ${describeDefault(decl).replaceAll('`', '')}`);
     }

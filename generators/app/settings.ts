@@ -47,7 +47,7 @@ export type SettingDeclaration =
   | (Common<KeysOfType<boolean>> & { kind: 'boolean' })
   | (Common<KeysOfType<string>> & { kind: 'choice'; choices: readonly { value: string; name: string }[] })
   // Repeatable KEY=VALUE flags (--env A=1 --env B=2), stored in .yo-rc.json as an object.
-  | (Common<KeysOfType<Record<string, string>>> & { kind: 'pairs' });
+  | (Common<KeysOfType<Record<string, string>>> & { kind: 'pairs'; /** One entry as --help shows it: KEY=VALUE. */ entry: string });
 
 export const NETWORKS = [
   { value: 'default', name: "default: the account's default VPC and its public subnets, found at deploy time" },
@@ -480,7 +480,7 @@ export const SETTINGS: readonly SettingDeclaration[] = [
     validate: (value) => (typeof value === 'boolean' ? true : 'must be true or false'),
   },
   {
-    name: 'environment', kind: 'pairs', group: 'config', flag: 'env',
+    name: 'environment', kind: 'pairs', group: 'config', flag: 'env', entry: 'KEY=VALUE',
     message: 'Environment variables, KEY=VALUE separated by commas (plain text in the task definition; empty: none)',
     description: 'Plain environment variables of the container; repeat the flag for each (--env LOG_LEVEL=info; yo: --environment).',
     rule: 'KEY=VALUE; KEY a letter or _ then letters, digits, _; not AWS_*, ECS_* or a variable the app sets',
@@ -488,7 +488,7 @@ export const SETTINGS: readonly SettingDeclaration[] = [
     validate: v.validateEnv,
   },
   {
-    name: 'secrets', kind: 'pairs', group: 'config', flag: 'secret',
+    name: 'secrets', kind: 'pairs', group: 'config', flag: 'secret', entry: 'KEY=ARN',
     message: 'Secrets, KEY=ARN separated by commas (SSM parameters or Secrets Manager secrets; empty: none)',
     description: 'Secrets ECS injects as environment variables; repeat the flag for each (--secret DB_PASSWORD=arn:...).',
     rule: 'KEY=ARN of an SSM parameter or a Secrets Manager secret in --region',

@@ -91,6 +91,11 @@ describe('--help', () => {
       expect(out.stdout).toContain(`allowed: ${decl.rule}`);
     }
   });
+
+  it('shows the entry each repeatable flag takes: --env <KEY=VALUE>, --secret <KEY=ARN>', () => {
+    const flags = runBin(['--help']).stdout.split('\n').map((line) => /^ {2}(--\S+ <[^>]+> \(repeatable\))/.exec(line)?.[1]).filter(Boolean);
+    expect(flags).toEqual(['--env <KEY=VALUE> (repeatable)', '--secret <KEY=ARN> (repeatable)']);
+  });
 });
 
 describe('.yo-rc.json storage', () => {

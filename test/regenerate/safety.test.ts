@@ -297,6 +297,17 @@ describe('output', () => {
     expect(out.stdout).toContain('for example: create-bluegreen-ecs . --port 8080');
   });
 
+  it("Next steps name the generated project's npm scripts for what they do (npm test builds and tests; lint is its own script)", () => {
+    const parent = tempDir();
+    const out = runBin(['svc', '--yes', '--skip-install'], parent);
+    const scripts = JSON.parse(readFileSync(path.join(parent, 'svc', 'package.json'), 'utf8')).scripts as Record<string, string>;
+    const steps = new Map([...out.stdout.matchAll(/^ {2}npm (?:run (\w+)|(test)) +(.+)$/gm)].map((m) => [m[1] ?? m[2], m[3]]));
+    expect([...steps.keys()]).toEqual(['test', 'lint', 'deploy']);
+    for (const name of steps.keys()) expect(scripts).toHaveProperty(name);
+    // A step says "lint" only if its script lints.
+    for (const [name, text] of steps) if (name !== 'lint') expect(/\blint/.test(text), name).toBe(/\blint\b/.test(scripts[name]));
+  });
+
   it("the README's change-a-setting example runs without a terminal", () => {
     const { dir } = project();
     const out = runBin(['.', '--port', '8080', '--skip-install'], dir);
