@@ -5,7 +5,7 @@ import {
   NAT_GATEWAY_PER_GB_USD, NODE_VERSIONS, rangeRule, tenthsRule,
 } from './aws-limits.js';
 import { DEFAULT_STRATEGY, STRATEGY_CHOICES, isStrategy, ownedByStrategy } from './strategies.js';
-import type { Context, SettingName, Settings } from './types.js';
+import type { Context } from './types.js';
 import * as v from './validators.js';
 
 export type Group = 'app' | 'aws' | 'edge' | 'health' | 'deployment' | 'scaling' | 'source' | 'config';
@@ -21,8 +21,19 @@ export const GROUP_TITLES: Record<Group, string> = {
   config: 'Configuration and secrets',
 };
 
-interface Common<K extends SettingName> {
-  name: K;
+/** The value of each kind of setting (a choice narrows to the values of its choices). */
+interface KindValues {
+  text: string;
+  integer: number;
+  number: number;
+  boolean: boolean;
+  choice: string;
+  // Repeatable KEY=VALUE flags (--env A=1 --env B=2), stored in .yo-rc.json as an object.
+  pairs: Record<string, string>;
+}
+
+interface Common {
+  name: SettingName;
   group: Group;
   /** Question asked interactively. */
   message: string;
@@ -30,24 +41,19 @@ interface Common<K extends SettingName> {
   description: string;
   /** The allowed values, in words, for the README and --help. */
   rule: string;
-  default: (settings: Partial<Settings>, context: Context) => NonNullable<Settings[K]>;
-  validate: v.Validator<NonNullable<Settings[K]>>;
+  // Each entry's functions are checked against the value of its kind by `Typed` below.
+  default: (settings: Partial<Settings>, context: Context) => NonNullable<Settings[SettingName]>;
+  validate: (value: never, settings: Partial<Settings>) => v.Validation;
   /** Command-line flag, when it is not the kebab-case name (repeatable flags name one entry: --secret, --env). */
   flag?: string;
-  /** Whether the setting applies to the other settings (for example, to the chosen strategy). */
+  /** Whether the setting applies to the other settings (for example, to the chosen strategy); such a setting is optional. */
   applies?: (settings: Partial<Settings>) => boolean;
 }
 
-type KeysOfType<T> = { [K in SettingName]-?: NonNullable<Settings[K]> extends T ? K : never }[SettingName];
-
 export type SettingDeclaration =
-  | (Common<KeysOfType<string>> & { kind: 'text' })
-  | (Common<KeysOfType<number>> & { kind: 'integer' })
-  | (Common<KeysOfType<number>> & { kind: 'number' })
-  | (Common<KeysOfType<boolean>> & { kind: 'boolean' })
-  | (Common<KeysOfType<string>> & { kind: 'choice'; choices: readonly { value: string; name: string }[] })
-  // Repeatable KEY=VALUE flags (--env A=1 --env B=2), stored in .yo-rc.json as an object.
-  | (Common<KeysOfType<Record<string, string>>> & { kind: 'pairs'; /** One entry as --help shows it: KEY=VALUE. */ entry: string });
+  | (Common & { kind: Exclude<keyof KindValues, 'choice' | 'pairs'> })
+  | (Common & { kind: 'choice'; choices: readonly { value: string; name: string }[] })
+  | (Common & { kind: 'pairs'; /** One entry as --help shows it: KEY=VALUE. */ entry: string });
 
 export const NETWORKS = [
   { value: 'default', name: "default: the account's default VPC and its public subnets, found at deploy time" },
@@ -92,13 +98,15 @@ export function toAppName(folderName: string): string {
   return cleaned || 'service';
 }
 
-export const SETTINGS: readonly SettingDeclaration[] = [
+// The entries' own types (literal names, kinds and choices) make the `Settings` type below. No contextual type here (the
+// type checker would loop: the functions read settings, whose type comes from these entries), so parameters are annotated.
+const DECLARED = [
   {
     name: 'appName', kind: 'text', group: 'app',
     message: 'Application name (used to name the AWS resources)',
     description: 'Name of the application; the prefix of every AWS resource name.',
     rule: `lowercase letters, digits and hyphens; starts with a letter; at most ${APP_NAME_MAX} characters`,
-    default: (_s, ctx) => toAppName(ctx.folderName),
+    default: (_s: Known, ctx: Context) => toAppName(ctx.folderName),
     validate: v.validateAppName,
   },
   {
@@ -116,7 +124,7 @@ export const SETTINGS: readonly SettingDeclaration[] = [
     rule: `${NODE_VERSIONS.join(' or ')} (LTS lines offered by both the official Node image and CodeBuild)`,
     choices: NODE_VERSIONS.map((value) => ({ value, name: `Node.js ${value}` })),
     default: () => NODE_VERSIONS[0],
-    validate: (value) => ((NODE_VERSIONS as readonly string[]).includes(value) ? true : `must be one of ${NODE_VERSIONS.join(', ')}`),
+    validate: (value: string) => ((NODE_VERSIONS as readonly string[]).includes(value) ? true : `must be one of ${NODE_VERSIONS.join(', ')}`),
   },
   {
     name: 'region', kind: 'text', group: 'aws',
@@ -131,7 +139,7 @@ export const SETTINGS: readonly SettingDeclaration[] = [
     message: 'ECS cluster name',
     description: 'ECS cluster the service runs in (created by the service stack unless existingCluster is true).',
     rule: `${rangeRule(LIMITS.ecsNameLength)}: letters, digits, hyphens and underscores`,
-    default: (s) => `${s.appName}-cluster`,
+    default: (s: Known) => `${s.appName}-cluster`,
     validate: v.validateEcsName,
   },
   {
@@ -140,14 +148,14 @@ export const SETTINGS: readonly SettingDeclaration[] = [
     description: 'true: the service joins the existing cluster named by cluster; false: the service stack creates that cluster and deletes it with the stack.',
     rule: 'true or false',
     default: () => false,
-    validate: (value) => (typeof value === 'boolean' ? true : 'must be true or false'),
+    validate: (value: boolean) => (typeof value === 'boolean' ? true : 'must be true or false'),
   },
   {
     name: 'service', kind: 'text', group: 'aws',
     message: 'ECS service name',
     description: 'ECS service name.',
     rule: `${rangeRule(LIMITS.ecsNameLength)}: letters, digits, hyphens and underscores`,
-    default: (s) => `${s.appName}`,
+    default: (s: Known) => `${s.appName}`,
     validate: v.validateEcsName,
   },
   {
@@ -155,7 +163,7 @@ export const SETTINGS: readonly SettingDeclaration[] = [
     message: 'Container name (task definition)',
     description: 'Container name in the task definition (and in taskdef.json and appspec.yaml with codedeploy).',
     rule: `${rangeRule(LIMITS.ecsNameLength)}: letters, digits, hyphens and underscores`,
-    default: (s) => `${s.appName}`,
+    default: (s: Known) => `${s.appName}`,
     validate: v.validateContainerName,
   },
   {
@@ -164,7 +172,7 @@ export const SETTINGS: readonly SettingDeclaration[] = [
     description: 'ECR repository the build pushes images to (created by the pipeline stack).',
     rule: `${rangeRule(LIMITS.ecrRepositoryLength)}: lowercase letters, digits, . _ - and / namespaces`,
     // ECR names need 2 characters; a one-letter appName (a folder named "a") gets a suffix.
-    default: (s) => (`${s.appName}`.length >= 2 ? `${s.appName}` : `${s.appName}-app`),
+    default: (s: Known) => (`${s.appName}`.length >= 2 ? `${s.appName}` : `${s.appName}-app`),
     validate: v.validateEcrRepository,
   },
   {
@@ -180,7 +188,7 @@ export const SETTINGS: readonly SettingDeclaration[] = [
     message: 'Task memory (MiB)',
     description: 'Fargate task memory in MiB; must pair with cpu.',
     rule: `a Fargate pair with cpu (${FARGATE_PAIRS}; ...)`,
-    default: (s) => FARGATE_SIZES[s.cpu ?? 256]?.[0] ?? 512,
+    default: (s: Known) => FARGATE_SIZES[s.cpu ?? 256]?.[0] ?? 512,
     validate: v.validateMemory,
   },
   {
@@ -198,8 +206,8 @@ export const SETTINGS: readonly SettingDeclaration[] = [
     description: `network new: private subnets for the tasks, one NAT gateway (about ${NAT_GATEWAY_MONTHLY_USD} USD a month plus ${NAT_GATEWAY_PER_GB_USD} USD per GB), no public IP on the tasks.`,
     rule: 'true or false',
     default: () => false,
-    validate: (value) => (typeof value === 'boolean' ? true : 'must be true or false'),
-    applies: (s) => s.network === 'new',
+    validate: (value: boolean) => (typeof value === 'boolean' ? true : 'must be true or false'),
+    applies: (s: Known) => s.network === 'new',
   },
   {
     name: 'domain', kind: 'text', group: 'edge',
@@ -216,7 +224,7 @@ export const SETTINGS: readonly SettingDeclaration[] = [
     rule: 'empty or an ACM certificate ARN in --region',
     default: () => '',
     validate: v.validateCertificateArn,
-    applies: (s) => Boolean(s.domain),
+    applies: (s: Known) => Boolean(s.domain),
   },
   {
     name: 'hostedZoneId', kind: 'text', group: 'edge',
@@ -225,7 +233,7 @@ export const SETTINGS: readonly SettingDeclaration[] = [
     rule: 'a hosted zone id such as Z0123456789ABCDEFGHIJ; may be empty with certificateArn',
     default: () => '',
     validate: v.validateHostedZoneId,
-    applies: (s) => Boolean(s.domain),
+    applies: (s: Known) => Boolean(s.domain),
   },
   {
     name: 'healthCheckPath', kind: 'text', group: 'health',
@@ -248,7 +256,7 @@ export const SETTINGS: readonly SettingDeclaration[] = [
     message: 'Health check timeout (seconds)',
     description: 'Seconds without an answer after which a check fails.',
     rule: `${rangeRule(LIMITS.healthCheckTimeout)}, less than the interval`,
-    default: (s) => Math.min(5, (s.healthCheckInterval ?? 30) - 1),
+    default: (s: Known) => Math.min(5, (s.healthCheckInterval ?? 30) - 1),
     validate: v.validateHealthCheckTimeout,
   },
   {
@@ -381,7 +389,7 @@ export const SETTINGS: readonly SettingDeclaration[] = [
     rule: 'true or false',
     // On: the circuit breaker only sees tasks that fail to start or to pass health checks, not a version that answers 5xx.
     default: () => true,
-    validate: (value) => (typeof value === 'boolean' ? true : 'must be true or false'),
+    validate: (value: boolean) => (typeof value === 'boolean' ? true : 'must be true or false'),
   },
   {
     name: 'validationHook', kind: 'text', group: 'deployment',
@@ -415,7 +423,7 @@ export const SETTINGS: readonly SettingDeclaration[] = [
     message: 'Fewest tasks autoscaling keeps',
     description: 'Lower bound of the task count under autoscaling.',
     rule: `${rangeRule(LIMITS.desiredCount)}, at most desiredCount`,
-    default: (s) => s.desiredCount ?? 3,
+    default: (s: Known) => s.desiredCount ?? 3,
     validate: v.validateMinCount,
     applies: scales,
   },
@@ -424,7 +432,7 @@ export const SETTINGS: readonly SettingDeclaration[] = [
     message: 'Most tasks autoscaling may run',
     description: 'Upper bound of the task count under autoscaling; a deployment may have to replace this many tasks.',
     rule: `${rangeRule(LIMITS.desiredCount)}, at least desiredCount; its deployment peak (x maxPercent, or x 2 with two target groups) must fit fargateVcpuQuota`,
-    default: (s) => 2 * (s.desiredCount ?? 3),
+    default: (s: Known) => 2 * (s.desiredCount ?? 3),
     validate: v.validateMaxCount,
     applies: scales,
   },
@@ -433,7 +441,7 @@ export const SETTINGS: readonly SettingDeclaration[] = [
     message: 'Scaling target (requests per task per minute, or average CPU percent)',
     description: 'Value target tracking keeps the metric at: requests per task per minute, or CPU percent.',
     rule: `requests: ${rangeRule(LIMITS.requestScalingTarget)}; cpu: ${rangeRule(LIMITS.cpuScalingTarget)}`,
-    default: (s) => (s.autoscaling === 'cpu' ? 60 : 1000),
+    default: (s: Known) => (s.autoscaling === 'cpu' ? 60 : 1000),
     validate: v.validateScalingTarget,
     applies: scales,
   },
@@ -444,14 +452,14 @@ export const SETTINGS: readonly SettingDeclaration[] = [
     rule: SOURCES.map((s) => s.value).join(' or '),
     choices: SOURCES,
     default: () => 'connection',
-    validate: (value) => (SOURCES.some((s) => s.value === value) ? true : 'must be connection or codecommit'),
+    validate: (value: string) => (SOURCES.some((s) => s.value === value) ? true : 'must be connection or codecommit'),
   },
   {
     name: 'repository', kind: 'text', group: 'source',
     message: 'Repository (owner/name for a connection, the name for CodeCommit; empty to decide at deploy time)',
     description: "Source repository; empty makes it a required template parameter.",
     rule: `owner/name (${rangeRule(LIMITS.repositoryIdLength)}) for a connection, a CodeCommit name (${rangeRule(LIMITS.codeCommitRepositoryLength)}) otherwise; may be empty`,
-    default: (s, ctx) => (s.source === 'codecommit' ? '' : ctx.gitRemote),
+    default: (s: Known, ctx: Context) => (s.source === 'codecommit' ? '' : ctx.gitRemote),
     validate: v.validateRepository,
   },
   {
@@ -469,7 +477,7 @@ export const SETTINGS: readonly SettingDeclaration[] = [
     rule: 'empty or a connection ARN',
     default: () => '',
     validate: v.validateConnectionArn,
-    applies: (s) => s.source !== 'codecommit',
+    applies: (s: Known) => s.source !== 'codecommit',
   },
   {
     name: 'manualApproval', kind: 'boolean', group: 'source',
@@ -477,7 +485,7 @@ export const SETTINGS: readonly SettingDeclaration[] = [
     description: 'Adds a manual approval stage between build and deploy.',
     rule: 'true or false',
     default: () => false,
-    validate: (value) => (typeof value === 'boolean' ? true : 'must be true or false'),
+    validate: (value: boolean) => (typeof value === 'boolean' ? true : 'must be true or false'),
   },
   {
     name: 'environment', kind: 'pairs', group: 'config', flag: 'env', entry: 'KEY=VALUE',
@@ -502,9 +510,32 @@ export const SETTINGS: readonly SettingDeclaration[] = [
     rule: 'empty or a KMS key ARN in --region',
     default: () => '',
     validate: v.validateKmsKeyArn,
-    applies: (s) => Object.keys(s.secrets ?? {}).length > 0,
+    applies: (s: Known) => Object.keys(s.secrets ?? {}).length > 0,
   },
-];
+] as const;
+
+type Declared = (typeof DECLARED)[number];
+type ValueOf<D extends Declared> = D extends { kind: 'choice'; choices: readonly { value: infer V }[] } ? V : KindValues[D['kind']];
+
+/** Every setting the generator stores in .yo-rc.json, keyed as in the README's option table; one that `applies` only
+ * to some other settings (strategy-specific, HTTPS, autoscaling, ...) is optional. */
+type Always = { -readonly [D in Declared as D extends { applies: unknown } ? never : D['name']]: ValueOf<D> };
+type Sometimes = { -readonly [D in Declared as D extends { applies: unknown } ? D['name'] : never]?: ValueOf<D> };
+export interface Settings extends Always, Sometimes {}
+
+export type SettingName = keyof Settings;
+
+/** The settings known so far, as a default, a validator or `applies` sees them. */
+type Known = Partial<Settings>;
+
+// Checked here, once the entries have their type, rather than in the initializer.
+export const SETTINGS: readonly SettingDeclaration[] = DECLARED;
+
+/** A declaration whose default gives, and whose validator takes, a value of its kind (a choice's validator checks the choice). */
+type Typed<D> = D extends { name: infer K extends SettingName; kind: infer Kind extends keyof KindValues }
+  ? { name: K; default: (settings: Known, context: Context) => KindValues[Kind]; validate: v.Validator<KindValues[Kind]> }
+  : never;
+DECLARED satisfies readonly Typed<Declared>[];
 
 /** kebab-case CLI flag of a setting: healthCheckPath -> health-check-path. */
 export function flagOf(name: string): string {

@@ -65,7 +65,10 @@ export const STRATEGY_TABLE = {
     owns: ['bakeTime', 'codeDeployConfig', 'validationHook'],
     choice: 'codedeploy: CodeDeploy blue/green (all at once, canary or linear), for teams already on CodeDeploy',
   },
-} as const satisfies Record<string, StrategyTraits>;
+} as const;
+// Checked here rather than in the initializer: the settings' type, which names the owned settings, is derived from the
+// settings declaration, whose strategy choices come from this table.
+STRATEGY_TABLE satisfies Record<string, StrategyTraits>;
 
 export type Strategy = keyof typeof STRATEGY_TABLE;
 
@@ -113,6 +116,7 @@ export const STRATEGY_CHOICES = STRATEGY_NAMES.map((value) => ({ value, name: ST
 
 /** `applies` of a strategy-specific setting: whether the chosen strategy owns it. */
 export const ownedByStrategy =
-  (setting: SettingName) =>
+  // A string: the settings declaration calls this, and the setting names are derived from that declaration.
+  (setting: string) =>
   (s: { strategy?: unknown }): boolean =>
-    traitsOf(s.strategy).owns.includes(setting);
+    (traitsOf(s.strategy).owns as readonly string[]).includes(setting);

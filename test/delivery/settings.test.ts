@@ -32,7 +32,7 @@ describe('ARNs must be in the region and partition the stacks are deployed to', 
     ['connectionArn', `arn:aws:codeconnections:eu-west-1:123456789012:connection/${UUID}`, `arn:aws:codeconnections:us-east-1:123456789012:connection/${UUID}`],
     ['validationHook', 'arn:aws:lambda:eu-west-1:123456789012:function:check', 'arn:aws:lambda:us-east-1:123456789012:function:check'],
   ] as const)('%s', (name, inRegion, elsewhere) => {
-    const known = { region: 'eu-west-1', strategy: 'blue-green' as const, source: 'connection' };
+    const known = { region: 'eu-west-1', strategy: 'blue-green' as const, source: 'connection' as const };
     expect(ok(name, inRegion, known)).toBe(true);
     expect(ok(name, elsewhere, known)).toMatch(/is in aws\/us-east-1, but the stacks are deployed to region eu-west-1 \(partition aws\)/);
     expect(ok(name, inRegion.replace('arn:aws:', 'arn:aws-us-gov:'), known)).toMatch(/is in aws-us-gov\/eu-west-1.*partition aws/);
