@@ -1,12 +1,13 @@
 // The one declaration of every setting: flag, prompt, default, validator and storage key.
 // Prompts, CLI flags, --help, .yo-rc.json and the README's option table are all derived from SETTINGS.
 import {
-  APP_NAME_MAX, CERTIFICATE_DOMAIN_MAX, CFN_MAX_BAKE_MINUTES, CODEDEPLOY_CONFIGS, DEFAULT_FARGATE_VCPU_QUOTA, FARGATE_SIZES, LIMITS, NAT_GATEWAY_MONTHLY_USD,
+  APP_NAME_MAX, CERTIFICATE_DOMAIN_MAX, CFN_MAX_BAKE_MINUTES, CODEDEPLOY_CONFIGS, DEFAULT_FARGATE_VCPU_QUOTA, FARGATE_MAX_STOP_TIMEOUT, FARGATE_SIZES, LIMITS, NAT_GATEWAY_MONTHLY_USD,
   NAT_GATEWAY_PER_GB_USD, NODE_VERSIONS, rangeRule, tenthsRule,
 } from './aws-limits.js';
 import { DEFAULT_STRATEGY, STRATEGY_CHOICES, isStrategy, ownedByStrategy } from './strategies.js';
 import type { Context } from './types.js';
 import * as v from './validators.js';
+import { SHUTDOWN_MARGIN, validateDrainFits } from './derive.js';
 
 export type Group = 'app' | 'aws' | 'edge' | 'health' | 'deployment' | 'scaling' | 'source' | 'config';
 
@@ -85,6 +86,23 @@ const FARGATE_PAIRS = Object.entries(FARGATE_SIZES)
   .slice(0, 3)
   .map(([cpu, memory]) => `${cpu}: ${memory[0]}-${memory[memory.length - 1]}`)
   .join('; ');
+
+/**
+ * Starting points of the health check settings (a value given or stored for one of them wins). `fast` is safe by the
+ * rehearsal (npm run test:e2e) and about 3x quicker to deploy; `article` is the seed article's 30 s x 4 with the load
+ * balancer's own 5 s timeout and 300 s deregistration delay.
+ */
+export const HEALTH_CHECK_DEFAULTS = {
+  fast: { healthCheckInterval: 10, healthCheckTimeout: 5, healthyThreshold: 2, unhealthyThreshold: 2, healthCheckGracePeriod: 30, deregistrationDelay: 20 },
+  article: { healthCheckInterval: 30, healthCheckTimeout: 5, healthyThreshold: 4, unhealthyThreshold: 2, healthCheckGracePeriod: 60, deregistrationDelay: 300 },
+} as const;
+type HealthDefault = keyof (typeof HEALTH_CHECK_DEFAULTS)['fast'];
+const healthDefault: (name: HealthDefault) => (s: Known) => number = (name) => (s) =>
+  HEALTH_CHECK_DEFAULTS[s.healthCheckDefaults === 'article' ? 'article' : 'fast'][name];
+/** unhealthyThreshold: in range, and the drain it makes fits ECS's stopTimeout maximum. */
+const validateUnhealthyThreshold: v.Validator<number> = v.all(v.validateThreshold, (value, s) =>
+  validateDrainFits({ healthCheckInterval: s.healthCheckInterval, healthCheckTimeout: s.healthCheckTimeout, unhealthyThreshold: value }),
+);
 
 /** Turns a folder name into a valid appName. */
 export function toAppName(folderName: string): string {
@@ -236,6 +254,18 @@ const DECLARED = [
     applies: (s: Known) => Boolean(s.domain),
   },
   {
+    name: 'healthCheckDefaults', kind: 'choice', group: 'health',
+    message: 'Health check defaults',
+    description: "Where the health check settings start from: fast (10 s x 2) or the seed article's (30 s x 4, 300 s deregistration delay); a value given for one of them wins.",
+    rule: 'fast or article',
+    choices: [
+      { value: 'fast', name: 'fast: interval 10 s, healthy 2, unhealthy 2, timeout 5 s, grace 30 s, deregistration 20 s' },
+      { value: 'article', name: 'article: interval 30 s, healthy 4, unhealthy 2, timeout 5 s, grace 60 s, deregistration 300 s' },
+    ],
+    default: () => 'fast',
+    validate: (value: string) => (value in HEALTH_CHECK_DEFAULTS ? true : 'must be fast or article'),
+  },
+  {
     name: 'healthCheckPath', kind: 'text', group: 'health',
     message: 'Health check path',
     description: 'Path the load balancer checks; the app serves its health report there.',
@@ -248,7 +278,7 @@ const DECLARED = [
     message: 'Health check interval (seconds)',
     description: 'Seconds between two health checks of one target.',
     rule: rangeRule(LIMITS.healthCheckInterval),
-    default: () => 30,
+    default: healthDefault('healthCheckInterval'),
     validate: v.validateHealthCheckInterval,
   },
   {
@@ -256,7 +286,7 @@ const DECLARED = [
     message: 'Health check timeout (seconds)',
     description: 'Seconds without an answer after which a check fails.',
     rule: `${rangeRule(LIMITS.healthCheckTimeout)}, less than the interval`,
-    default: (s: Known) => Math.min(5, (s.healthCheckInterval ?? 30) - 1),
+    default: (s: Known) => Math.min(healthDefault('healthCheckTimeout')(s), (s.healthCheckInterval ?? 30) - 1),
     validate: v.validateHealthCheckTimeout,
   },
   {
@@ -264,23 +294,23 @@ const DECLARED = [
     message: 'Healthy threshold (consecutive successful checks)',
     description: 'Consecutive successful checks before a new task receives traffic.',
     rule: rangeRule(LIMITS.healthCheckThreshold),
-    default: () => 4,
+    default: healthDefault('healthyThreshold'),
     validate: v.validateThreshold,
   },
   {
     name: 'unhealthyThreshold', kind: 'integer', group: 'health',
     message: 'Unhealthy threshold (consecutive failed checks)',
     description: 'Consecutive failed checks before a task is taken out of service.',
-    rule: rangeRule(LIMITS.healthCheckThreshold),
-    default: () => 2,
-    validate: v.validateThreshold,
+    rule: `${rangeRule(LIMITS.healthCheckThreshold)}; the drain (interval x threshold + timeout + margin) + ${SHUTDOWN_MARGIN} s must fit ECS's ${FARGATE_MAX_STOP_TIMEOUT} s stopTimeout`,
+    default: healthDefault('unhealthyThreshold'),
+    validate: validateUnhealthyThreshold,
   },
   {
     name: 'healthCheckGracePeriod', kind: 'integer', group: 'health',
     message: 'Health check grace period (seconds ECS ignores failed checks after a task starts)',
     description: 'Seconds after a task starts during which ECS ignores failed load balancer checks.',
     rule: rangeRule(LIMITS.healthCheckGracePeriod),
-    default: () => 60,
+    default: healthDefault('healthCheckGracePeriod'),
     validate: v.validateGracePeriod,
   },
   {
@@ -288,7 +318,7 @@ const DECLARED = [
     message: 'Deregistration delay (seconds the load balancer drains an old task)',
     description: 'Seconds the load balancer lets requests in flight finish before a deregistered task is stopped.',
     rule: `${rangeRule(LIMITS.deregistrationDelay)} (the load balancer default, 300, slows every deploy)`,
-    default: () => 30,
+    default: healthDefault('deregistrationDelay'),
     validate: v.validateDeregistrationDelay,
   },
   {

@@ -5,7 +5,7 @@ export const GENERATED = {
   appName: <%- JSON.stringify(appName) %>,
   port: <%- JSON.stringify(port) %>,
   healthCheckPath: <%- JSON.stringify(healthCheckPath) %>,
-  /** Seconds the app keeps serving after SIGTERM: the load balancer's interval x unhealthy threshold. */
+  /** Seconds the app keeps serving after SIGTERM: interval x unhealthy threshold + timeout + margin (README "How shutdown works"). */
   drainSeconds: <%- JSON.stringify(drainSeconds) %>,
   /** The task definition's stopTimeout: ECS sends SIGKILL this many seconds after SIGTERM. */
   stopTimeoutSeconds: <%- JSON.stringify(stopTimeout) %>,
@@ -57,8 +57,9 @@ export function loadSettings(env: NodeJS.ProcessEnv): Readonly<Record<string, st
 /** Reads the configuration from environment variables, falling back to the generated values. */
 export function loadConfig(env: NodeJS.ProcessEnv, packageVersion = '0.0.0'): Config {
   const port = integer(env, 'PORT', GENERATED.port, 0, 65535);
-  const drainSeconds = integer(env, 'DRAIN_SECONDS', GENERATED.drainSeconds, 0, 3600);
-  const stopTimeoutSeconds = integer(env, 'STOP_TIMEOUT_SECONDS', GENERATED.stopTimeoutSeconds, 1, 3600);
+  // Fractions of a second are allowed: rehearsals scale every time down.
+  const drainSeconds = number(env, 'DRAIN_SECONDS', GENERATED.drainSeconds, 0, 3600, false);
+  const stopTimeoutSeconds = number(env, 'STOP_TIMEOUT_SECONDS', GENERATED.stopTimeoutSeconds, 1, 3600, false);
   if (stopTimeoutSeconds - FORCED_EXIT_LEAD_SECONDS <= drainSeconds) {
     throw new ConfigError(
       `STOP_TIMEOUT_SECONDS (${String(stopTimeoutSeconds)}) must exceed DRAIN_SECONDS (${String(drainSeconds)}) by more than ${String(FORCED_EXIT_LEAD_SECONDS)} s, ` +
@@ -75,8 +76,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, packageVersion = '0.0.0'): Co
     version: env.APP_VERSION === undefined || env.APP_VERSION === '' ? packageVersion : env.APP_VERSION,
     port,
     healthCheckPath: GENERATED.healthCheckPath,
-    drainMs: drainSeconds * 1000,
-    forcedExitMs: (stopTimeoutSeconds - FORCED_EXIT_LEAD_SECONDS) * 1000,
+    drainMs: Math.round(drainSeconds * 1000),
+    forcedExitMs: Math.round((stopTimeoutSeconds - FORCED_EXIT_LEAD_SECONDS) * 1000),
     keepAliveTimeoutMs,
     headersTimeoutMs,
     checkTimeoutMs: integer(env, 'CHECK_TIMEOUT_MS', GENERATED.checkTimeoutMs, 1, 120_000),
@@ -84,11 +85,15 @@ export function loadConfig(env: NodeJS.ProcessEnv, packageVersion = '0.0.0'): Co
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  return number(env, name, fallback, min, max, true);
+}
+
+function number(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number, whole: boolean): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(`${name} must be an integer from ${String(min)} to ${String(max)}, got ${JSON.stringify(raw)}`);
+  if (!Number.isFinite(value) || (whole && !Number.isInteger(value)) || value < min || value > max) {
+    throw new ConfigError(`${name} must be ${whole ? 'an integer' : 'a number'} from ${String(min)} to ${String(max)}, got ${JSON.stringify(raw)}`);
   }
   return value;
 }

@@ -1,23 +1,27 @@
-// Structured logs: one JSON object per line on stdout, which CloudWatch Logs stores and Logs Insights queries by field.
+// Structured logs with pino: one JSON object per line on stdout, which CloudWatch Logs stores and Logs Insights queries
+// by field. LOG_LEVEL sets the level (trace, debug, info, warn, error, fatal, silent); pino's options add redaction or
+// transports (https://getpino.io/#/docs/api).
+import { pino, type DestinationStream, type Logger } from 'pino';
 
-export type Level = 'info' | 'warn' | 'error';
-export type Fields = Record<string, unknown>;
+export type { Logger };
 
-export interface Logger {
-  info(message: string, fields?: Fields): void;
-  warn(message: string, fields?: Fields): void;
-  error(message: string, fields?: Fields): void;
-}
-
-/** A logger writing to `write` (stdout by default); tests pass their own to read what was logged. */
-export function createLogger(write: (line: string) => void = (line) => process.stdout.write(line)): Logger {
-  const log = (level: Level) => (message: string, fields: Fields = {}) => {
-    write(`${JSON.stringify({ time: new Date().toISOString(), level, message, ...fields }, errorsAsObjects)}\n`);
-  };
-  return { info: log('info'), warn: log('warn'), error: log('error') };
-}
-
-/** JSON.stringify drops an Error's own fields; keep name, message and stack. */
-function errorsAsObjects(_key: string, value: unknown): unknown {
-  return value instanceof Error ? { name: value.name, message: value.message, stack: value.stack } : value;
+/**
+ * A logger writing to `destination` (stdout by default); tests pass their own stream to read what was logged.
+ * Synchronous writes keep the lines in order and lose none when the process exits right after logging.
+ */
+export function createLogger(
+  destination: DestinationStream = pino.destination({ dest: 1, sync: true }),
+  level = process.env.LOG_LEVEL ?? 'info',
+): Logger {
+  return pino(
+    {
+      level,
+      // The field names the previous logs used, so saved Logs Insights queries keep working.
+      messageKey: 'message',
+      base: undefined,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    destination,
+  );
 }

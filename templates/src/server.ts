@@ -18,7 +18,7 @@ try {
   loadSettings(process.env);
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
-  logger.error('invalid configuration', { error: error.message });
+  logger.error({ error: error.message }, 'invalid configuration');
   process.exit(1);
 }
 
@@ -29,7 +29,7 @@ const server = createServer(createApp({ config, health, logger }));
 server.keepAliveTimeout = config.keepAliveTimeoutMs;
 server.headersTimeout = config.headersTimeoutMs;
 server.on('error', (error) => {
-  logger.error('server error', { error });
+  logger.error({ err: error }, 'server error');
   process.exit(1);
 });
 
@@ -45,5 +45,5 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, shutdown
 
 server.listen(config.port, () => {
   const { port } = server.address() as AddressInfo;
-  logger.info('listening', { port, healthCheckPath: config.healthCheckPath, version: config.version });
+  logger.info({ port, healthCheckPath: config.healthCheckPath, version: config.version }, 'listening');
 });

@@ -38,7 +38,7 @@ export function gracefulShutdown({ server, health, logger, drainMs, forcedExitMs
     exit(code);
   };
   const forceExit = (reason: string) => {
-    logger.error('forced exit', { reason });
+    logger.error({ reason }, 'forced exit');
     server.closeAllConnections();
     finish(1);
   };
@@ -50,14 +50,14 @@ export function gracefulShutdown({ server, health, logger, drainMs, forcedExitMs
     }
     started = true;
     health.startDraining();
-    logger.info('draining', { signal, drainMs, forcedExitMs });
+    logger.info({ signal, drainMs, forcedExitMs }, 'draining');
     const close = () => {
       closing = true;
-      logger.info('closing', { signal, inFlight: inFlight.size });
+      logger.info({ signal, inFlight: inFlight.size }, 'closing');
       for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
       server.close((error) => {
-        if (error) logger.error('server close failed', { error });
-        logger.info('closed', { signal });
+        if (error) logger.error({ err: error }, 'server close failed');
+        logger.info({ signal }, 'closed');
         finish(error ? 1 : 0);
       });
       server.closeIdleConnections();

@@ -1,7 +1,7 @@
-// The app served for real on loopback: routes, JSON errors and one log line per request.
+// The app served for real on loopback: routes, JSON errors, one log line per request and none per health check.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { serveApp } from './helpers.js';
+import { HEALTH_PATH, serveApp } from './helpers.js';
 
 describe('app', () => {
   let served: Awaited<ReturnType<typeof serveApp>>;
@@ -31,9 +31,18 @@ describe('app', () => {
     assert.equal(lines.length, 1);
     assert.equal(lines[0].message, 'request');
     assert.equal(lines[0].level, 'info');
-    assert.equal(lines[0].method, 'GET');
-    assert.equal(lines[0].path, '/no-such-path?x=1');
-    assert.equal(lines[0].status, 404);
+    assert.deepEqual(lines[0].req, { method: 'GET', path: '/no-such-path?x=1' });
+    assert.deepEqual(lines[0].res, { status: 404 });
     assert.equal(typeof lines[0].durationMs, 'number');
+    assert.equal(typeof lines[0].time, 'string');
+  });
+
+  it('logs no line per health check, but one when the health status changes', async () => {
+    const before = served.logs.length;
+    for (let i = 0; i < 3; i++) await (await fetch(`${served.url}${HEALTH_PATH}`)).text();
+    served.health.startDraining();
+    for (let i = 0; i < 2; i++) await (await fetch(`${served.url}${HEALTH_PATH}`)).text();
+    const lines = served.logs.slice(before);
+    assert.deepEqual(lines.map((l) => [l.message, l.status]), [['health', 'ok'], ['health', 'draining']]);
   });
 });

@@ -24,9 +24,16 @@ describe('loadConfig', () => {
     assert.deepEqual([config.port, config.drainMs, config.forcedExitMs, config.version], [8181, 1000, 2000, 'abc123']);
   });
 
-  it('rejects values that are not integers in range, naming the variable', () => {
+  it('takes fractions of a second for the shutdown times (rehearsals scale them down)', () => {
+    const config = loadConfig({ DRAIN_SECONDS: '2.8', STOP_TIMEOUT_SECONDS: '5.3' });
+    assert.deepEqual([config.drainMs, config.forcedExitMs], [2800, 3300]);
+  });
+
+  it('rejects values out of range or not numbers, naming the variable', () => {
     assert.throws(() => loadConfig({ PORT: 'http' }), (e: unknown) => e instanceof ConfigError && e.message.includes('PORT must be an integer'));
-    assert.throws(() => loadConfig({ DRAIN_SECONDS: '-1' }), /DRAIN_SECONDS must be an integer from 0/);
+    assert.throws(() => loadConfig({ PORT: '80.5' }), /PORT must be an integer/);
+    assert.throws(() => loadConfig({ DRAIN_SECONDS: '-1' }), /DRAIN_SECONDS must be a number from 0/);
+    assert.throws(() => loadConfig({ DRAIN_SECONDS: 'soon' }), /DRAIN_SECONDS must be a number from 0/);
   });
 
   it('reads --env values with their generated defaults and refuses to start without a secret, naming it', () => {

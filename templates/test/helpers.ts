@@ -7,7 +7,10 @@ import type { Readable } from 'node:stream';
 import { createApp } from '../src/app.js';
 import { REQUIRED_SECRETS } from '../src/config.js';
 import { Health, type Check } from '../src/health.js';
-import { createLogger, type Fields } from '../src/logger.js';
+import { createLogger } from '../src/logger.js';
+
+/** One parsed log line. */
+export type Fields = Record<string, unknown>;
 
 export const HEALTH_PATH = <%- JSON.stringify(healthCheckPath) %>;
 
@@ -37,7 +40,7 @@ export async function serve(listener: RequestListener): Promise<Served> {
 /** The app with the given checks, served on a free port; `logs` collects what it logged. */
 export async function serveApp(checks: Check[] = [], budgetMs = 500): Promise<Served & { health: Health; logs: Fields[] }> {
   const logs: Fields[] = [];
-  const logger = createLogger((line) => logs.push(JSON.parse(line) as Fields));
+  const logger = createLogger({ write: (line: string) => logs.push(JSON.parse(line) as Fields) });
   const health = new Health({ version: '1.2.3', budgetMs });
   for (const check of checks) health.register(check);
   const app = createApp({ config: { appName: 'test-app', version: '1.2.3', healthCheckPath: HEALTH_PATH }, health, logger });

@@ -37,7 +37,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       assert.ok(exitedAfter < STOP_TIMEOUT_SECONDS * 1000, `exited after ${String(Math.round(exitedAfter))} ms, before the stop timeout`);
       assert.deepEqual(
         server.logs.map((entry) => entry.message).filter((message) => message !== 'request'),
-        ['listening', 'draining', 'closing', 'closed'],
+        ['listening', 'health', 'draining', 'health', 'closing', 'closed'],
       );
     });
   });
@@ -54,7 +54,7 @@ async function shutdownFixture(drainMs: number, forcedExitMs: number, slowMs: nu
   const shutdown = gracefulShutdown({
     server: served.server,
     health: new Health({ version: 'test', budgetMs: 100 }),
-    logger: createLogger(() => undefined),
+    logger: createLogger(undefined, 'silent'),
     drainMs,
     forcedExitMs,
     exit: exitCode,
