@@ -1,6 +1,7 @@
-// Zero downtime, proven: the generated app built into an image and replaced under load behind HAProxy, as ECS does it.
+// Zero downtime, proven: the generated app built into an image and replaced under load behind HAProxy, as ECS does it,
+// for every strategy, with SIGTERM in the worst phase of the balancer's health checks as well as at random.
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, cpSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -8,54 +9,80 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { tempDir } from '../support/generate.js';
 import { buildImage, buildSteps } from './lib/image.js';
 import { generateProject, type Project } from './lib/project.js';
-import { rehearse, type ScaledTimes, type Strategy } from './lib/rehearsal.js';
+import { rehearse, type Phase, type RehearsalResult, type ScaledTimes } from './lib/rehearsal.js';
 import { containerRuntime, podman, PODMAN_RUN_FLAGS, processRuntime, type Runtime } from './lib/tasks.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-/** Every time of the settings is multiplied by this one factor (1/20: a 30 s health check interval becomes 1.5 s). */
-const TIME_SCALE = Number(process.env.E2E_TIME_SCALE ?? 1 / 20);
+/** Every time of the settings is multiplied by this one factor (1/10: a 10 s health check interval becomes 1 s). */
+const TIME_SCALE = Number(process.env.E2E_TIME_SCALE ?? 1 / 10);
+/** Paced keep-alive load on the main path (requests/s over 32 connections), plus 32 connections on the slow route. */
+const LOAD = { rate: Number(process.env.E2E_RATE ?? 3000), connections: 32, slowConnections: 32 };
+/** Check jitter (HAProxy spread-checks, percent of the interval): the generator's drain margin allows 10 %. */
+const JITTER_PERCENT = 10;
 const APP_IMAGE = 'localhost/bluegreen-e2e-app';
 const CONTROL_IMAGE = 'localhost/bluegreen-e2e-abrupt';
 
 /**
- * The app's shutdown times, scaled. Its STOP_TIMEOUT_SECONDS (the app's own forced-exit safety net) must exceed the
- * drain by its forced-exit lead, whole seconds the scale cannot shrink; ECS's SIGKILL still comes at the scaled timeout.
+ * The app's shutdown times, scaled (fractions of a second allowed). Its forced exit comes FORCED_EXIT_LEAD_SECONDS
+ * before STOP_TIMEOUT_SECONDS; scaled, that lead shrinks too, so the forced exit still comes before the harness's SIGKILL.
  */
 function shutdownEnv(project: Project) {
   return (times: ScaledTimes): Record<string, string> => {
-    const drainSeconds = times.drainMs / 1000;
-    if (!Number.isInteger(drainSeconds)) throw new Error(`scaled drain ${drainSeconds} s is not whole seconds; pick another E2E_TIME_SCALE`);
-    const stopSeconds = Math.max(Math.ceil(times.stopTimeoutMs / 1000), drainSeconds + project.forcedExitLeadSeconds + 1);
-    return { DRAIN_SECONDS: String(drainSeconds), STOP_TIMEOUT_SECONDS: String(stopSeconds) };
+    const lead = project.forcedExitLeadSeconds;
+    const stopSeconds = times.stopTimeoutMs / 1000 - lead * TIME_SCALE + lead;
+    return { DRAIN_SECONDS: String(times.drainMs / 1000), STOP_TIMEOUT_SECONDS: stopSeconds.toFixed(3) };
   };
 }
 
 let defaults: Project;
-let blueGreen: Project;
 let custom: Project;
+/** One repository per shifting strategy; bake times of 1 minute keep the scaled rehearsal short. */
+const shifting: Record<string, Project> = {};
 let buildLog: string;
+let tlsPem: string;
+
+const SHIFTING_FLAGS: Record<string, Record<string, string>> = {
+  'blue-green': { strategy: 'blue-green', 'bake-time': '1' },
+  canary: { strategy: 'canary', 'canary-percent': '10', 'canary-bake-time': '1', 'bake-time': '1' },
+  linear: { strategy: 'linear', 'linear-step-percent': '25', 'linear-step-bake-time': '1', 'bake-time': '1' },
+  codedeploy: { strategy: 'codedeploy', 'bake-time': '1' },
+};
+
+const sourceFiles = (dir: string) =>
+  Object.fromEntries(readdirSync(path.join(dir, 'src')).map((f) => [f, readFileSync(path.join(dir, 'src', f), 'utf8')]));
 
 beforeAll(async () => {
-  [defaults, blueGreen, custom] = await Promise.all([
+  [defaults, custom] = await Promise.all([
     generateProject('orders-api'),
-    generateProject('orders-bg', { strategy: 'blue-green' }),
-    // Every rolling knob off its default: 4 tasks, one may be down, one extra; drain 10 x 4 = 40 s (2 s scaled).
+    // Every rolling knob off its default: 4 tasks, one may be down, one extra; /healthz on 8080; unhealthy 4.
     generateProject('orders-custom', {
       port: '8080', 'health-check-path': '/healthz', 'health-check-interval': '10', 'health-check-timeout': '4',
       'healthy-threshold': '3', 'unhealthy-threshold': '4', 'deregistration-delay': '20',
       'desired-count': '4', 'min-healthy-percent': '75', 'max-percent': '125',
     }),
   ]);
-  const baseImages = [...new Set([defaults, blueGreen, custom].flatMap((p) => p.baseImages))];
+  for (const [strategy, flags] of Object.entries(SHIFTING_FLAGS)) {
+    const project = await generateProject(`orders-${strategy}`, flags, false);
+    // The app is the same source whatever the strategy (only infra/ and the README differ), so the defaults' build runs.
+    expect(sourceFiles(project.dir)).toEqual(sourceFiles(defaults.dir));
+    shifting[strategy] = project;
+  }
+  const tlsDir = tempDir('bluegreen-e2e-tls-');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
+    '-keyout', path.join(tlsDir, 'key.pem'), '-out', path.join(tlsDir, 'cert.pem')], { stdio: 'ignore' });
+  tlsPem = path.join(tlsDir, 'listener.pem');
+  writeFileSync(tlsPem, readFileSync(path.join(tlsDir, 'cert.pem'), 'utf8') + readFileSync(path.join(tlsDir, 'key.pem'), 'utf8'));
+
+  const baseImages = [...new Set([defaults, custom].flatMap((p) => p.baseImages))];
   execFileSync('bash', [path.join(HERE, 'setup.sh'), ...baseImages], { stdio: 'inherit', timeout: 600_000 });
   buildLog = await buildImage(defaults.dir, APP_IMAGE);
-  await buildImage(blueGreen.dir, `${APP_IMAGE}-bg`);
   await buildImage(path.join(HERE, 'fixtures'), CONTROL_IMAGE, ['-f', path.join(HERE, 'fixtures', 'Dockerfile.abrupt'), '--build-arg', `BASE_IMAGE=${defaults.baseImages[0]}`]);
 });
 
 // Each generated repository has its own node_modules: about 100 MB a run.
 afterAll(() => {
-  for (const project of [defaults, blueGreen, custom]) if (project) rmSync(path.dirname(project.dir), { recursive: true, force: true });
+  for (const project of [defaults, custom, ...Object.values(shifting)]) if (project) rmSync(path.dirname(project.dir), { recursive: true, force: true });
+  if (tlsPem) rmSync(path.dirname(tlsPem), { recursive: true, force: true });
 });
 
 // Concurrent: the real 60 s drain of the SIGTERM check overlaps the rebuild.
@@ -112,47 +139,71 @@ describe.concurrent('container built from the generated Dockerfile', () => {
 });
 
 interface Case {
-  strategy: Strategy;
   project: () => Project;
   runtime: () => Runtime;
+  phase: Phase;
+  /** Trials of the same case: the worst phase is repeated so that a pass means something. */
+  trials?: number;
   control?: boolean;
+  tls?: boolean;
+  scaleOutTo?: number;
 }
 
 const appProcesses = (p: () => Project) => () => processRuntime(p().startCommand, p().dir);
+const defaultApp = appProcesses(() => defaults);
 const abruptProcesses = () => processRuntime([process.execPath, path.join(HERE, 'fixtures', 'abrupt-app.mjs')], HERE);
 
 const CASES: Record<string, Case> = {
-  'rolling, defaults, processes': { strategy: 'rolling', project: () => defaults, runtime: appProcesses(() => defaults) },
-  'rolling, defaults, containers': { strategy: 'rolling', project: () => defaults, runtime: () => containerRuntime(APP_IMAGE) },
-  'rolling, custom settings, processes': { strategy: 'rolling', project: () => custom, runtime: appProcesses(() => custom) },
-  'blue-green, defaults, processes': { strategy: 'blue-green', project: () => blueGreen, runtime: appProcesses(() => blueGreen) },
-  'blue-green, defaults, containers': { strategy: 'blue-green', project: () => blueGreen, runtime: () => containerRuntime(`${APP_IMAGE}-bg`) },
-  'negative control (exits at once on SIGTERM), processes': { strategy: 'rolling', project: () => defaults, runtime: abruptProcesses, control: true },
-  'negative control (exits at once on SIGTERM), containers': { strategy: 'rolling', project: () => defaults, runtime: () => containerRuntime(CONTROL_IMAGE), control: true },
+  'rolling, defaults, worst phase': { project: () => defaults, runtime: defaultApp, phase: 'worst', trials: 4 },
+  'rolling, defaults, random phase': { project: () => defaults, runtime: defaultApp, phase: 'random', trials: 2 },
+  'rolling, defaults, ECS order (drain state, then SIGTERM)': { project: () => defaults, runtime: defaultApp, phase: 'ecs' },
+  'rolling, defaults, containers, worst phase': { project: () => defaults, runtime: () => containerRuntime(APP_IMAGE), phase: 'worst' },
+  'rolling, defaults, containers, random phase': { project: () => defaults, runtime: () => containerRuntime(APP_IMAGE), phase: 'random' },
+  'rolling, custom settings, worst phase': { project: () => custom, runtime: appProcesses(() => custom), phase: 'worst' },
+  'rolling, HTTPS listener with the redirect on port 80, worst phase': { project: () => defaults, runtime: defaultApp, phase: 'worst', tls: true },
+  'rolling, scale-out from 3 to 5 tasks during the rollout, random phase': { project: () => defaults, runtime: defaultApp, phase: 'random', scaleOutTo: 5 },
+  ...Object.fromEntries(
+    Object.keys(SHIFTING_FLAGS).flatMap((strategy) => [
+      [`${strategy}, worst phase`, { project: () => shifting[strategy], runtime: defaultApp, phase: 'worst', trials: strategy === 'blue-green' ? 2 : 1 }],
+      [`${strategy}, random phase`, { project: () => shifting[strategy], runtime: defaultApp, phase: 'random' }],
+    ]),
+  ),
+  'negative control (exits at once on SIGTERM), processes, worst phase': { project: () => defaults, runtime: abruptProcesses, phase: 'worst', control: true },
+  'negative control (exits at once on SIGTERM), containers, random phase': { project: () => defaults, runtime: () => containerRuntime(CONTROL_IMAGE), phase: 'random', control: true },
 };
 
 describe('deployment rehearsal under load behind HAProxy', () => {
   Object.entries(CASES).forEach(([title, c], index) => {
-    test(title, async () => {
-      const project = c.project();
-      const result = await rehearse({
-        project,
-        runtime: c.runtime(),
-        strategy: c.strategy,
-        timeScale: TIME_SCALE,
-        taskEnv: shutdownEnv(project),
-        loadPath: '/',
-        basePort: 41000 + index * 100,
+    for (let trial = 1; trial <= (c.trials ?? 1); trial++) {
+      test(`${title}${c.trials ? `, trial ${trial}` : ''}`, async () => {
+        const project = c.project();
+        const result: RehearsalResult = await rehearse({
+          project,
+          runtime: c.runtime(),
+          phase: c.phase,
+          timeScale: TIME_SCALE,
+          taskEnv: shutdownEnv(project),
+          basePort: 41000 + index * 100,
+          load: LOAD,
+          jitterPercent: JITTER_PERCENT,
+          tlsPem: c.tls ? tlsPem : undefined,
+          scaleOutTo: c.scaleOutTo,
+        });
+        console.log(result.line);
+        expect(result.requests).toBeGreaterThan(1000);
+        if (c.tls) expect(result.redirect).toEqual({ status: 301, location: expect.stringMatching(/^https:\/\/127\.0\.0\.1[:/]/) });
+        if (c.control) {
+          expect(result.failed, 'the control lost nothing: the rehearsal cannot see lost requests').toBeGreaterThan(0);
+          return;
+        }
+        expect(result.failed).toBe(0);
+        expect(result.stopped).toHaveLength(project.settings.desiredCount);
+        for (const stop of result.stopped) {
+          expect(stop).toMatchObject({ exit: { code: 0 }, killed: false });
+          // The balancer stopped routing before the app stopped listening, for every task.
+          expect(stop.gapMs).toBeGreaterThan(0);
+        }
       });
-      console.log(result.line);
-      expect(result.requests).toBeGreaterThan(1000);
-      if (c.control) {
-        expect(result.failed, 'the control lost nothing: the rehearsal cannot see lost requests').toBeGreaterThan(0);
-        return;
-      }
-      expect(result.failed).toBe(0);
-      expect(result.stopped).toHaveLength(project.settings.desiredCount);
-      for (const stop of result.stopped) expect(stop).toMatchObject({ exit: { code: 0 }, killed: false });
-    });
+    }
   });
 });

@@ -1,28 +1,44 @@
-// A deployment rehearsal: the ECS scheduler replayed against HAProxy configured like the target group, under load.
+// A deployment rehearsal: the ECS scheduler replayed against HAProxy configured like the target groups, under load,
+// with SIGTERM placed against the balancer's health checks.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LoadBalancer, type HealthCheck, type TargetGroup } from './haproxy.js';
 import { startLoad } from './load.js';
-import type { Project } from './project.js';
+import { Probe } from './probe.js';
+import { generatorModule, type Project } from './project.js';
 import type { Exit, Runtime, Task } from './tasks.js';
 
-export type Strategy = 'rolling' | 'blue-green';
+export type Strategy = 'rolling' | 'blue-green' | 'canary' | 'linear' | 'codedeploy';
+
+/**
+ * When each old task gets SIGTERM:
+ * - worst: right after a passing health check, while the balancer still routes to it (it has to see the next
+ *   unhealthyThreshold checks fail, the longest the app's drain must cover);
+ * - random: at a random moment of the check interval, while the balancer still routes to it;
+ * - ecs: in ECS's order: deregistered first (HAProxy drain state: no new requests), SIGTERM once the balancer has no
+ *   request in flight on it or the deregistration delay ran out.
+ */
+export type Phase = 'worst' | 'random' | 'ecs';
 
 export interface RehearsalOptions {
-  project: Pick<Project, 'settings' | 'derived' | 'bounds' | 'estimateSeconds'>;
+  project: Project;
   runtime: Runtime;
-  strategy: Strategy;
+  phase: Phase;
   /** Every time of the settings is multiplied by this one factor. */
   timeScale: number;
   /** Environment that tells each task its (scaled) shutdown times. */
   taskEnv: (scaled: ScaledTimes) => Record<string, string>;
-  /** Path the load requests (not the health path: a draining app answers 503 there on purpose). */
-  loadPath: string;
-  /** First of the loopback ports this rehearsal may use (load balancer, then one per task). */
+  /** First of the loopback ports this rehearsal may use (listeners, then one per task). */
   basePort: number;
-  load?: { rate: number; connections: number; maxSeconds: number };
+  load: { rate: number; connections: number; slowConnections: number };
+  /** HAProxy spread-checks: percent of jitter on each check interval. */
+  jitterPercent: number;
+  /** PEM for HTTPS on the production listener (port 80's stand-in then redirects). */
+  tlsPem?: string;
+  /** Rolling: the desired count changes to this when the first old task starts stopping (a scale-out mid-rollout). */
+  scaleOutTo?: number;
 }
 
 export interface ScaledTimes {
@@ -31,7 +47,8 @@ export interface ScaledTimes {
   deregistrationMs: number;
   drainMs: number;
   stopTimeoutMs: number;
-  bakeMs: number;
+  /** How long the slow route holds each request: in flight when the drain of a task ends, done before its stop timeout. */
+  slowMs: number;
 }
 
 export interface StoppedTask {
@@ -41,54 +58,85 @@ export interface StoppedTask {
   exitMs: number;
   /** SIGKILLed, or exited only after the stop timeout. */
   killed: boolean;
+  /** Milliseconds from "the balancer stopped routing to it" to "the app stopped listening"; negative loses requests. */
+  gapMs: number;
+  /** Requests the task was still serving when it stopped listening. */
+  inFlightAtClose: number;
 }
 
 export interface RehearsalResult {
-  strategy: Strategy;
-  runtime: string;
   requests: number;
   non2xx: number;
   errors: number;
   failed: number;
+  stopped: StoppedTask[];
   /** Seconds from the first new task to the last old task gone, scaled back to real time. */
   rolloutSeconds: number;
-  estimateSeconds: number;
-  stopped: StoppedTask[];
+  /** The generator's estimate for the same settings, with this machine's measured task start instead of Fargate's. */
+  estimate: { best: number; worst: number };
+  /** With TLS: what the plain-HTTP listener answered (a permanent redirect to HTTPS). */
+  redirect?: { status: number; location: string | null };
   line: string;
 }
 
-export function scaleTimes(p: RehearsalOptions['project'], timeScale: number): ScaledTimes {
+export function scaleTimes(p: Project, timeScale: number): ScaledTimes {
   const ms = (seconds: number) => Math.round(seconds * 1000 * timeScale);
+  const stopTimeoutMs = ms(p.derived.stopTimeout);
+  const drainMs = ms(p.derived.drainSeconds);
   return {
     intervalMs: ms(p.settings.healthCheckInterval),
     timeoutMs: ms(p.settings.healthCheckTimeout),
     deregistrationMs: ms(p.settings.deregistrationDelay),
-    drainMs: ms(p.derived.drainSeconds),
-    stopTimeoutMs: ms(p.derived.stopTimeout),
-    bakeMs: ms(Number(p.settings.bakeTime ?? 0) * 60),
+    drainMs,
+    stopTimeoutMs,
+    slowMs: Math.round((stopTimeoutMs - drainMs) * 0.8),
   };
 }
 
-export function rehearsalLine(r: Omit<RehearsalResult, 'line' | 'stopped'>): string {
-  return (
-    `rehearsal strategy=${r.strategy} runtime=${r.runtime} requests=${r.requests} non2xx=${r.non2xx} ` +
-    `errors=${r.errors} failed=${r.failed} rollout_s=${Math.round(r.rolloutSeconds)} estimate_s=${Math.round(r.estimateSeconds)}`
-  );
+const minutes = (m: number | undefined, timeScale: number) => Math.round((m ?? 0) * 60_000 * timeScale);
+
+/** Production traffic steps of a shifting strategy: [percent to green, then wait ms], as ECS or CodeDeploy moves it. */
+export function shiftPlan(s: Project['settings'], timeScale: number): [number, number][] {
+  const steps = (first: number, step: number, waitMs: number): [number, number][] => {
+    const plan: [number, number][] = [];
+    for (let p = first; p < 100 - 1e-9; p += step) plan.push([Math.round(p * 10) / 10, waitMs]);
+    return [...plan, [100, 0]];
+  };
+  switch (s.strategy) {
+    case 'canary':
+      return [[Number(s.canaryPercent), minutes(Number(s.canaryBakeTime), timeScale)], [100, 0]];
+    case 'linear':
+      return steps(Number(s.linearStepPercent), Number(s.linearStepPercent), minutes(Number(s.linearStepBakeTime), timeScale));
+    case 'codedeploy': {
+      const config = String(s.codeDeployConfig);
+      const canary = /Canary(\d+)Percent(\d+)Minutes/.exec(config);
+      if (canary) return [[Number(canary[1]), minutes(Number(canary[2]), timeScale)], [100, 0]];
+      const linear = /Linear(\d+)PercentEvery(\d+)Minutes?/.exec(config);
+      if (linear) return steps(Number(linear[1]), Number(linear[1]), minutes(Number(linear[2]), timeScale));
+      return [[100, 0]];
+    }
+    default:
+      return [[100, 0]];
+  }
 }
 
-/** The tasks of one rehearsal and the load balancer in front of them. */
+/** The tasks of one rehearsal, the load balancer in front of them and the probe listening to both. */
 class Fleet {
   private nextPort: number;
   private count = 0;
   readonly stopped: StoppedTask[] = [];
+  /** Milliseconds from starting each task to its app listening. */
+  readonly startMs: number[] = [];
   private readonly live = new Set<Task>();
 
   constructor(
     readonly lb: LoadBalancer,
+    readonly probe: Probe,
     private readonly runtime: Runtime,
     private readonly times: ScaledTimes,
     private readonly env: Record<string, string>,
     private readonly check: HealthCheck,
+    private readonly phase: Phase,
     firstTaskPort: number,
   ) {
     this.nextPort = firstTaskPort;
@@ -99,8 +147,10 @@ class Fleet {
     const name = `${group}${++this.count}`;
     const port = this.nextPort++;
     await this.lb.register(group, name, port);
-    const task = await this.runtime.start(name, port, this.env);
+    const started = Date.now();
+    const task = await this.runtime.start(name, port, { ...this.env, PROBE_TASK: name });
     this.live.add(task);
+    void this.probe.listening(name, 120_000).then((at) => this.startMs.push(at - started), () => undefined);
     return task;
   }
 
@@ -111,37 +161,45 @@ class Fleet {
       const status = await this.lb.status(group);
       if (tasks.every((t) => status.get(t.name) === 'UP')) return;
       if (Date.now() > deadline) throw new Error(`tasks not healthy in time: ${JSON.stringify([...status])}`);
-      await sleep(50);
+      await sleep(20);
     }
   }
 
-  private async untilDown(group: TargetGroup, name: string): Promise<void> {
-    const deadline = Date.now() + 10_000 + (this.check.unhealthyThreshold + 1) * (this.times.intervalMs + this.times.timeoutMs);
-    while ((await this.lb.status(group)).get(name)?.startsWith('UP')) {
-      if (Date.now() > deadline) throw new Error(`${name} still up after it exited`);
-      await sleep(50);
-    }
-  }
-
-  /**
-   * ECS stop order: deregister, wait the deregistration delay, SIGTERM, wait the stop timeout, SIGKILL.
-   * The balancer keeps routing to the deregistered task until its health checks fail: the worst case, which users
-   * report of ALBs (kubernetes-sigs/aws-load-balancer-controller#1064) and which the app's drain is sized for.
-   * A balancer that stops at once (what the ALB documentation promises) would hide an app that exits at once.
-   */
+  /** ECS stop order, with SIGTERM placed by the phase; the balancer takes the task out by its own checks or drain state. */
   async stop(group: TargetGroup, task: Task): Promise<void> {
-    await sleep(this.times.deregistrationMs);
-    // The stop timeout runs from the signal's delivery (podman kill takes a moment to deliver it).
+    const { times } = this;
+    const checksMs = (this.check.unhealthyThreshold + 2) * (times.intervalMs + times.timeoutMs) + 10_000;
+    let stoppedRoutingAt: number | undefined;
+    if (this.phase === 'ecs') {
+      await this.lb.drain(group, task.name);
+      stoppedRoutingAt = Date.now();
+      const until = stoppedRoutingAt + times.deregistrationMs;
+      while (Date.now() < until && ((await this.lb.servers(group)).get(task.name)?.sessions ?? 0) > 0) await sleep(20);
+    } else if (this.phase === 'worst') {
+      await this.probe.nextPassingCheck(task.name, checksMs);
+    } else {
+      await sleep(Math.random() * times.intervalMs);
+    }
+    const signalledAt = Date.now();
     await task.signal('SIGTERM');
+    // The stop timeout runs from the signal's delivery (podman kill takes a moment to deliver it).
     const termAt = Date.now();
-    const late = await Promise.race([task.exited.then(() => false), sleep(this.times.stopTimeoutMs).then(() => true)]);
+    const late = await Promise.race([task.exited.then(() => false), sleep(times.stopTimeoutMs).then(() => true)]);
     if (late) await task.signal('SIGKILL');
     const exit = await task.exited;
-    const exitMs = exit.at - termAt;
-    this.stopped.push({ name: task.name, exit, exitMs, killed: exit.signal === 'SIGKILL' || exitMs > this.times.stopTimeoutMs });
     this.live.delete(task);
-    // The balancer drops the target only once its own checks find it down.
-    await this.untilDown(group, task.name);
+    stoppedRoutingAt ??= await this.probe.down(task.name, signalledAt, checksMs);
+    const closing = this.probe.closing(task.name);
+    const exitMs = exit.at - termAt;
+    this.stopped.push({
+      name: task.name,
+      exit,
+      exitMs,
+      killed: exit.signal === 'SIGKILL' || exitMs > times.stopTimeoutMs,
+      // An app that never closes its server (the negative control) stops listening when it exits.
+      gapMs: (closing.at ?? exit.at) - stoppedRoutingAt,
+      inFlightAtClose: closing.inFlight ?? 0,
+    });
     await this.lb.remove(group, task.name);
   }
 
@@ -153,8 +211,11 @@ class Fleet {
 }
 
 /** Replays an ECS rolling update: start new tasks as far as maxPercent allows, stop old ones down to minHealthyPercent. */
-async function rollingDeployment(fleet: Fleet, old: Task[], project: RehearsalOptions['project']): Promise<void> {
-  const { settings: p, bounds: { minHealthy, maxRunning } } = project;
+async function rollingDeployment(fleet: Fleet, old: Task[], project: Project, scaleOutTo?: number): Promise<void> {
+  const { rollingBounds } = await generatorModule('aws-limits');
+  const p = project.settings;
+  let desired = p.desiredCount;
+  let { minHealthy, maxRunning } = project.bounds;
   const fresh: { task: Task; healthy: boolean }[] = [];
   const stopping = new Set<Promise<void>>();
   const failures: unknown[] = [];
@@ -164,9 +225,9 @@ async function rollingDeployment(fleet: Fleet, old: Task[], project: RehearsalOp
     if (failures.length > 0) throw failures[0];
     const status = await fleet.lb.status('blue');
     for (const f of fresh) f.healthy = status.get(f.task.name) === 'UP';
-    if (pending.length === 0 && stopping.size === 0 && fresh.length === p.desiredCount && fresh.every((f) => f.healthy)) return;
+    if (pending.length === 0 && stopping.size === 0 && fresh.length === desired && fresh.every((f) => f.healthy)) return;
     const running = pending.length + stopping.size + fresh.length;
-    const toStart = Math.min(maxRunning - running, p.desiredCount - fresh.length);
+    const toStart = Math.min(maxRunning - running, desired - fresh.length);
     for (let i = 0; i < toStart; i++) fresh.push({ task: await fleet.launch('blue'), healthy: false });
     const healthyNew = fresh.filter((f) => f.healthy).length;
     const toStop = Math.min(pending.length, pending.length + healthyNew - minHealthy);
@@ -176,24 +237,41 @@ async function rollingDeployment(fleet: Fleet, old: Task[], project: RehearsalOp
         .catch((error) => void failures.push(error))
         .finally(() => stopping.delete(stop));
       stopping.add(stop);
+      // Scale-out while the deployment runs: ECS applies the new desired count to the new deployment.
+      if (scaleOutTo !== undefined && desired !== scaleOutTo) {
+        desired = scaleOutTo;
+        ({ minHealthy, maxRunning } = rollingBounds(desired, p.minHealthyPercent, p.maxPercent));
+      }
     }
-    await sleep(50);
+    await sleep(20);
   }
   throw new Error('rolling deployment did not finish');
 }
 
-/** ECS-native blue/green: a full new task set behind the green target group, all traffic switched at once, bake, then stop blue. */
-async function blueGreenDeployment(fleet: Fleet, old: Task[], p: Project['settings'], times: ScaledTimes): Promise<void> {
+/**
+ * ECS blue/green, canary and linear, and CodeDeploy: a full new task set behind the green target group, test traffic
+ * through the test listener, production traffic moved by the strategy's weights, the bake time, then blue stopped.
+ */
+async function shiftingDeployment(fleet: Fleet, old: Task[], project: Project, timeScale: number): Promise<void> {
   const green: Task[] = [];
-  for (let i = 0; i < p.desiredCount; i++) green.push(await fleet.launch('green'));
+  for (let i = 0; i < project.settings.desiredCount; i++) green.push(await fleet.launch('green'));
   await fleet.untilHealthy('green', green);
-  await fleet.lb.switchTo('green');
-  await sleep(times.bakeMs);
+  for (let i = 0; i < 20; i++) {
+    const res = await fetch(`http://127.0.0.1:${fleet.lb.testPort}/`);
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`test listener answered ${res.status}`);
+  }
+  for (const [percent, waitMs] of shiftPlan(project.settings, timeScale)) {
+    await fleet.lb.shiftToGreen(percent);
+    await sleep(waitMs);
+  }
+  await sleep(minutes(Number(project.settings.bakeTime ?? 0), timeScale));
   await Promise.all(old.map((t) => fleet.stop('blue', t)));
 }
 
 export async function rehearse(options: RehearsalOptions): Promise<RehearsalResult> {
-  const { project, runtime, strategy, timeScale } = options;
+  const { project, runtime, timeScale, phase } = options;
+  const strategy = project.settings.strategy as Strategy;
   const times = scaleTimes(project, timeScale);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bluegreen-rehearsal-'));
   const check: HealthCheck = {
@@ -203,41 +281,76 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
     healthyThreshold: project.settings.healthyThreshold,
     unhealthyThreshold: project.settings.unhealthyThreshold,
   };
-  const lb = await LoadBalancer.start(dir, options.basePort, check);
-  const fleet = new Fleet(lb, runtime, times, options.taskEnv(times), check, options.basePort + 1);
+  const probe = await Probe.start();
+  const lb = await LoadBalancer.start(dir, {
+    port: options.basePort,
+    check,
+    jitterPercent: options.jitterPercent,
+    logPort: probe.port,
+    tlsPem: options.tlsPem,
+  });
+  const env = {
+    ...options.taskEnv(times),
+    PROBE_PORT: String(probe.port),
+    PROBE_HEALTH_PATH: project.settings.healthCheckPath,
+    PROBE_SLOW_MS: String(times.slowMs),
+  };
+  const fleet = new Fleet(lb, probe, runtime, times, env, check, phase, options.basePort + 10);
   try {
     const old: Task[] = [];
     for (let i = 0; i < project.settings.desiredCount; i++) old.push(await fleet.launch('blue'));
     await fleet.untilHealthy('blue', old);
 
-    const loadOptions = options.load ?? { rate: 300, connections: 16, maxSeconds: 240 };
-    const load = await startLoad({ url: `http://127.0.0.1:${lb.port}${options.loadPath}`, ...loadOptions });
-    let result;
+    const base = `${options.tlsPem ? 'https' : 'http'}://127.0.0.1:${lb.port}`;
+    let redirect: RehearsalResult['redirect'];
+    if (options.tlsPem) {
+      const res = await fetch(`http://127.0.0.1:${lb.redirectPort}/orders?page=2`, { redirect: 'manual' });
+      redirect = { status: res.status, location: res.headers.get('location') };
+    }
+    const load = await startLoad({
+      url: `${base}/`,
+      rate: options.load.rate,
+      connections: options.load.connections,
+      slow: { url: `${base}/slow`, connections: options.load.slowConnections },
+    });
+    let counts;
     let rolloutMs: number;
+    const loadStarted = Date.now();
+    let loadMs: number;
     try {
       // Steady state first, so a rehearsal that loses requests before the deployment is noticed too.
       await sleep(2 * times.intervalMs);
       const started = Date.now();
-      if (strategy === 'rolling') await rollingDeployment(fleet, old, project);
-      else await blueGreenDeployment(fleet, old, project.settings, times);
+      if (strategy === 'rolling') await rollingDeployment(fleet, old, project, options.scaleOutTo);
+      else await shiftingDeployment(fleet, old, project, timeScale);
       rolloutMs = Date.now() - started;
       await sleep(2 * times.intervalMs);
     } finally {
-      result = await load.stop();
+      counts = await load.stop();
+      loadMs = Date.now() - loadStarted;
     }
-    const counts = {
-      strategy,
-      runtime: runtime.name,
-      requests: result.requests,
-      non2xx: result.non2xx,
-      errors: result.errors,
-      failed: result.non2xx + result.errors,
-      rolloutSeconds: rolloutMs / 1000 / timeScale,
-      estimateSeconds: project.estimateSeconds,
-    };
-    return { ...counts, stopped: fleet.stopped, line: rehearsalLine(counts) };
+    const { estimateSeconds } = await generatorModule('estimate');
+    const startSeconds = fleet.startMs.map((ms) => ms / 1000 / timeScale);
+    const settings = options.scaleOutTo ? { ...project.settings, desiredCount: options.scaleOutTo } : project.settings;
+    const estimate = estimateSeconds(settings, project.derived, {
+      taskStart: { best: Math.min(...startSeconds), worst: Math.max(...startSeconds) },
+      appBoot: 0,
+    }) as { best: number; worst: number };
+    const failed = counts.non2xx + counts.errors;
+    const rolloutSeconds = rolloutMs / 1000 / timeScale;
+    const gaps = fleet.stopped.map((s) => s.gapMs);
+    const line =
+      `rehearsal strategy=${strategy} phase=${phase} runtime=${runtime.name}${options.tlsPem ? ' tls=on' : ''}` +
+      `${options.scaleOutTo ? ` scale=${project.settings.desiredCount}->${options.scaleOutTo}` : ''} ` +
+      `requests=${counts.requests} rate_rps=${Math.round(counts.requests / (loadMs / 1000))} non2xx=${counts.non2xx} ` +
+      `errors=${counts.errors} failed=${failed} stopped=${fleet.stopped.length} ` +
+      `gap_min_ms=${Math.round(Math.min(...gaps))} gaps_ms=${gaps.map(Math.round).join(',')} ` +
+      `in_flight_at_close=${fleet.stopped.map((s) => s.inFlightAtClose).join(',')} ` +
+      `rollout_s=${Math.round(rolloutSeconds)} estimate_s=${Math.round(estimate.best)}-${Math.round(estimate.worst)}`;
+    return { ...counts, failed, stopped: fleet.stopped, rolloutSeconds, estimate, redirect, line };
   } finally {
     await fleet.cleanup();
+    probe.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -1,6 +1,11 @@
 // A task is one copy of the app, run as a local process or as a podman container; both stop like an ECS task.
+// Each runs with the probe preloaded (fixtures/probe.mjs), which reports health checks and closing to the rehearsal.
 import { execFile, spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+
+const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 
 const execFileAsync = promisify(execFile);
 
@@ -24,12 +29,12 @@ export interface Runtime {
   start(name: string, port: number, env: Record<string, string>): Promise<Task>;
 }
 
-/** Runs argv (e.g. node dist/src/server.js) in cwd with PORT set. */
+/** Runs argv (node and its script, e.g. node dist/src/server.js) in cwd with PORT set and the probe preloaded. */
 export function processRuntime(argv: string[], cwd: string): Runtime {
   return {
     name: 'process',
     async start(name, port, env) {
-      const child = spawn(argv[0], argv.slice(1), {
+      const child = spawn(argv[0], ['--import', path.join(FIXTURES, 'probe.mjs'), ...argv.slice(1)], {
         cwd,
         env: { ...process.env, ...env, PORT: String(port) },
         stdio: ['ignore', 'ignore', 'inherit'],
@@ -64,8 +69,8 @@ export function containerRuntime(image: string): Runtime {
     name: 'container',
     async start(name, port, env) {
       const container = `bluegreen-e2e-${name}-${process.pid}`;
-      const envFlags = Object.entries({ ...env, PORT: String(port) }).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
-      await podman('run', '-d', '--name', container, '--network', 'host', ...PODMAN_RUN_FLAGS, ...envFlags, image);
+      const envFlags = Object.entries({ ...env, PORT: String(port), NODE_OPTIONS: '--import=/e2e/probe.mjs' }).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+      await podman('run', '-d', '--name', container, '--network', 'host', ...PODMAN_RUN_FLAGS, '-v', `${FIXTURES}:/e2e:ro`, ...envFlags, image);
       // Polled often: ECS's stop timeout, scaled down, leaves podman's default 250 ms little room.
       const exited = podman('wait', container).then(async (out) => {
         // The exit time podman recorded, not when `podman wait` noticed it (its polling lags on a busy machine).
