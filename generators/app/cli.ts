@@ -39,7 +39,9 @@ export function describeDefault(decl: SettingDeclaration): string {
     default: {
       if (decl.kind === 'pairs') return 'none';
       const value = String(decl.default({}, EXAMPLE_CONTEXT));
-      return value === '' ? 'empty' : `\`${value}\``;
+      // Health check settings start elsewhere with --health-check-defaults article.
+      const article = String(decl.default({ healthCheckDefaults: 'article' }, EXAMPLE_CONTEXT));
+      return value === '' ? 'empty' : `\`${value}\`${article === value ? '' : ` (article: \`${article}\`)`}`;
     }
   }
 }

@@ -62,7 +62,7 @@ beforeAll(async () => {
     }),
   ]);
   for (const [strategy, flags] of Object.entries(SHIFTING_FLAGS)) {
-    const project = await generateProject(`orders-${strategy}`, flags, false);
+    const project = await generateProject(`orders-${strategy}`, { 'app-name': 'orders-api', ...flags }, false);
     // The app is the same source whatever the strategy (only infra/ and the README differ), so the defaults' build runs.
     expect(sourceFiles(project.dir)).toEqual(sourceFiles(defaults.dir));
     shifting[strategy] = project;
@@ -89,7 +89,7 @@ afterAll(() => {
 describe.concurrent('container built from the generated Dockerfile', () => {
   test('serves health on its port as non-root without dev dependencies; HEALTHCHECK passes; SIGTERM exits 0 in time', async () => {
     const { port, healthCheckPath } = defaults.settings;
-    const hostPort = 43100;
+    const hostPort = 20900;
     const name = `bluegreen-e2e-check-${process.pid}`;
     // Bridge network: the app listens on the port baked into the image, published on loopback only.
     await podman('run', '-d', '--name', name, ...PODMAN_RUN_FLAGS, '-p', `127.0.0.1:${hostPort}:${port}`, APP_IMAGE);
@@ -183,7 +183,8 @@ describe('deployment rehearsal under load behind HAProxy', () => {
           phase: c.phase,
           timeScale: TIME_SCALE,
           taskEnv: shutdownEnv(project),
-          basePort: 41000 + index * 100,
+          // Below the ephemeral range (32768-60999 here): a task's port must not be taken by an outgoing connection.
+          basePort: 21000 + index * 100,
           load: LOAD,
           jitterPercent: JITTER_PERCENT,
           tlsPem: c.tls ? tlsPem : undefined,

@@ -128,6 +128,9 @@ class Fleet {
   /** Milliseconds from starting each task to its app listening. */
   readonly startMs: number[] = [];
   private readonly live = new Set<Task>();
+  /** Tasks that exited without being stopped (ECS would replace them; here the rehearsal fails with the reason). */
+  private readonly crashed: string[] = [];
+  private readonly stopping = new Set<Task>();
 
   constructor(
     readonly lb: LoadBalancer,
@@ -150,14 +153,23 @@ class Fleet {
     const started = Date.now();
     const task = await this.runtime.start(name, port, { ...this.env, PROBE_TASK: name });
     this.live.add(task);
+    void task.exited.then((exit) => {
+      if (!this.stopping.has(task) && this.live.has(task)) this.crashed.push(`${name} (port ${port}) exited by itself: ${JSON.stringify(exit)}`);
+    });
     void this.probe.listening(name, 120_000).then((at) => this.startMs.push(at - started), () => undefined);
     return task;
+  }
+
+  /** Throws if a task exited without being stopped. */
+  assertNoCrash(): void {
+    if (this.crashed.length > 0) throw new Error(this.crashed.join('; '));
   }
 
   /** Waits until every task passed `healthyThreshold` checks (a minute to start, then the checks themselves). */
   async untilHealthy(group: TargetGroup, tasks: Task[]): Promise<void> {
     const deadline = Date.now() + 60_000 + (this.check.healthyThreshold + 2) * (this.times.intervalMs + this.times.timeoutMs);
     for (;;) {
+      this.assertNoCrash();
       const status = await this.lb.status(group);
       if (tasks.every((t) => status.get(t.name) === 'UP')) return;
       if (Date.now() > deadline) throw new Error(`tasks not healthy in time: ${JSON.stringify([...status])}`);
@@ -170,6 +182,7 @@ class Fleet {
     const { times } = this;
     const checksMs = (this.check.unhealthyThreshold + 2) * (times.intervalMs + times.timeoutMs) + 10_000;
     let stoppedRoutingAt: number | undefined;
+    this.stopping.add(task);
     if (this.phase === 'ecs') {
       await this.lb.drain(group, task.name);
       stoppedRoutingAt = Date.now();
@@ -205,6 +218,7 @@ class Fleet {
 
   /** Ends whatever still runs after the rehearsal (not counted). */
   async cleanup(): Promise<void> {
+    for (const task of this.live) this.stopping.add(task);
     await Promise.all([...this.live].map(async (t) => (await t.signal('SIGKILL'), await t.exited)));
     await this.lb.stop();
   }
@@ -223,6 +237,7 @@ async function rollingDeployment(fleet: Fleet, old: Task[], project: Project, sc
   // Each round starts or stops at least one task or waits for one; the bound only guards against a broken scheduler.
   for (let round = 0; round < 100_000; round++) {
     if (failures.length > 0) throw failures[0];
+    fleet.assertNoCrash();
     const status = await fleet.lb.status('blue');
     for (const f of fresh) f.healthy = status.get(f.task.name) === 'UP';
     if (pending.length === 0 && stopping.size === 0 && fresh.length === desired && fresh.every((f) => f.healthy)) return;
