@@ -125,7 +125,7 @@ describe('interfaces for the end message and the rehearsal', () => {
   });
 });
 
-describe('the drain: long enough for the worst phase, within ECS's 120 s stopTimeout', () => {
+describe("the drain: long enough for the worst phase, within ECS's 120 s stopTimeout", () => {
   it('defaults: 10 x 2 failed checks + 5 s for a check under way + margin ceil(2) + 1 = 28 s; stopTimeout 28 + 15 = 43 s', () => {
     expect(drainTerms(settingsWith())).toEqual({ checks: 20, inFlightCheck: 5, margin: 3, drainSeconds: 28, stopTimeout: 43 });
     expect(derive(settingsWith())).toMatchObject({ drainSeconds: 28, stopTimeout: 43 });
