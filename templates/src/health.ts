@@ -32,6 +32,11 @@ export interface HealthOptions {
   version: string;
   /** Budget of the whole endpoint: below the load balancer's health check timeout. */
   budgetMs: number;
+  /**
+   * Milliseconds a report is reused (0: every call runs the checks). Calls in that window share one run, so a burst of
+   * calls (several load balancer nodes, a monitor, a scan) costs the dependencies one check. Draining is never delayed.
+   */
+  maxAgeMs?: number;
 }
 
 export class Health {
@@ -39,6 +44,7 @@ export class Health {
   readonly #options: HealthOptions;
   readonly #startedAt = performance.now();
   #draining = false;
+  #last?: { at: number; report: Promise<HealthReport> };
 
   constructor(options: HealthOptions) {
     this.#options = options;
@@ -59,10 +65,22 @@ export class Health {
     return this.#draining;
   }
 
-  async report(): Promise<HealthReport> {
-    const base = { version: this.#options.version, uptimeSeconds: Math.round((performance.now() - this.#startedAt) / 1000) };
+  report(): Promise<HealthReport> {
+    const now = performance.now();
     // A draining task skips its checks: the answer is 503 whatever they say.
-    if (this.#draining) return { status: 'draining', ...base, checks: {} };
+    if (this.#draining) return Promise.resolve({ status: 'draining', ...this.#base(now), checks: {} });
+    if (this.#last && now - this.#last.at < (this.#options.maxAgeMs ?? 0)) return this.#last.report;
+    const report = this.#runChecks(now);
+    this.#last = { at: now, report };
+    return report;
+  }
+
+  #base(now: number) {
+    return { version: this.#options.version, uptimeSeconds: Math.round((now - this.#startedAt) / 1000) };
+  }
+
+  async #runChecks(now: number): Promise<HealthReport> {
+    const base = this.#base(now);
     const names = [...this.#checks.keys()];
     const results = await Promise.all([...this.#checks.values()].map((check) => this.#run(check)));
     const checks = Object.fromEntries(names.map((name, i) => [name, results[i]])) as Record<string, CheckResult>;

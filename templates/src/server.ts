@@ -22,7 +22,8 @@ try {
   process.exit(1);
 }
 
-const health = new Health({ version: config.version, budgetMs: config.checkTimeoutMs });
+// A report is reused for a second: far below the load balancer's interval, and a flood of calls runs the checks once.
+const health = new Health({ version: config.version, budgetMs: config.checkTimeoutMs, maxAgeMs: 1000 });
 for (const check of dependencyChecks()) health.register(check);
 
 const server = createServer(createApp({ config, health, logger }));

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { eventLoopDelayCheck } from '../src/checks.js';
-import type { Check } from '../src/health.js';
+import { Health, type Check } from '../src/health.js';
 import { HEALTH_PATH, serveApp, since } from './helpers.js';
 
 const failing = (name: string, critical: boolean): Check => ({
@@ -83,6 +83,42 @@ describe('health endpoint', () => {
     });
     assert.equal(status, 503);
     assert.equal(body.status, 'draining');
+  });
+});
+
+describe('Health.report', () => {
+  /** A check that counts its runs. */
+  const counting = (): { runs: number; check: Check } => {
+    const counter = {
+      runs: 0,
+      check: {
+        name: 'db',
+        critical: true,
+        run: () => {
+          counter.runs++;
+          return Promise.resolve(undefined);
+        },
+      },
+    };
+    return counter;
+  };
+
+  it('runs the checks on every call when maxAgeMs is 0', async () => {
+    const counter = counting();
+    const health = new Health({ version: 't', budgetMs: 100 }).register(counter.check);
+    await health.report();
+    await health.report();
+    assert.equal(counter.runs, 2);
+  });
+
+  it('reuses a report for maxAgeMs (concurrent calls share one run), but answers draining at once', async () => {
+    const counter = counting();
+    const health = new Health({ version: 't', budgetMs: 100, maxAgeMs: 60_000 }).register(counter.check);
+    const reports = await Promise.all([health.report(), health.report(), health.report()]);
+    assert.equal(counter.runs, 1);
+    assert.deepEqual(reports.map((r) => r.status), ['ok', 'ok', 'ok']);
+    health.startDraining();
+    assert.equal((await health.report()).status, 'draining');
   });
 });
 
