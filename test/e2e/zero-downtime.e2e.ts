@@ -154,7 +154,7 @@ const defaultApp = appProcesses(() => defaults);
 const abruptProcesses = () => processRuntime([process.execPath, path.join(HERE, 'fixtures', 'abrupt-app.mjs')], HERE);
 
 const CASES: Record<string, Case> = {
-  'rolling, defaults, worst phase': { project: () => defaults, runtime: defaultApp, phase: 'worst', trials: 4 },
+  'rolling, defaults, worst phase': { project: () => defaults, runtime: defaultApp, phase: 'worst', trials: 5 },
   'rolling, defaults, random phase': { project: () => defaults, runtime: defaultApp, phase: 'random', trials: 2 },
   'rolling, defaults, ECS order (drain state, then SIGTERM)': { project: () => defaults, runtime: defaultApp, phase: 'ecs' },
   'rolling, defaults, containers, worst phase': { project: () => defaults, runtime: () => containerRuntime(APP_IMAGE), phase: 'worst' },
@@ -164,7 +164,7 @@ const CASES: Record<string, Case> = {
   'rolling, scale-out from 3 to 5 tasks during the rollout, random phase': { project: () => defaults, runtime: defaultApp, phase: 'random', scaleOutTo: 5 },
   ...Object.fromEntries(
     Object.keys(SHIFTING_FLAGS).flatMap((strategy) => [
-      [`${strategy}, worst phase`, { project: () => shifting[strategy], runtime: defaultApp, phase: 'worst', trials: strategy === 'blue-green' ? 2 : 1 }],
+      [`${strategy}, worst phase`, { project: () => shifting[strategy], runtime: defaultApp, phase: 'worst', trials: strategy === 'blue-green' ? 3 : 1 }],
       [`${strategy}, random phase`, { project: () => shifting[strategy], runtime: defaultApp, phase: 'random' }],
     ]),
   ),
@@ -172,7 +172,18 @@ const CASES: Record<string, Case> = {
   'negative control (exits at once on SIGTERM), containers, random phase': { project: () => defaults, runtime: () => containerRuntime(CONTROL_IMAGE), phase: 'random', control: true },
 };
 
+/** Every rehearsal of the app (not the control), for the closing summary. */
+const results: { phase: Phase; result: RehearsalResult }[] = [];
+
 describe('deployment rehearsal under load behind HAProxy', () => {
+  afterAll(() => {
+    const worst = results.filter((r) => r.phase === 'worst').flatMap((r) => r.result.stopped.map((s) => s.gapMs));
+    console.log(
+      `rehearsal summary: runs=${results.length} stopped_tasks=${results.reduce((n, r) => n + r.result.stopped.length, 0)} ` +
+        `failed=${results.reduce((n, r) => n + r.result.failed, 0)} worst_phase_stops=${worst.length} ` +
+        `worst_phase_gap_min_ms=${Math.round(Math.min(...worst))} (scaled; x${Math.round(1 / TIME_SCALE)} in real time)`,
+    );
+  });
   Object.entries(CASES).forEach(([title, c], index) => {
     for (let trial = 1; trial <= (c.trials ?? 1); trial++) {
       test(`${title}${c.trials ? `, trial ${trial}` : ''}`, async () => {
@@ -197,6 +208,7 @@ describe('deployment rehearsal under load behind HAProxy', () => {
           expect(result.failed, 'the control lost nothing: the rehearsal cannot see lost requests').toBeGreaterThan(0);
           return;
         }
+        results.push({ phase: c.phase, result });
         expect(result.failed).toBe(0);
         expect(result.stopped).toHaveLength(project.settings.desiredCount);
         for (const stop of result.stopped) {

@@ -11,7 +11,7 @@ import { copySourceProblems, execForm, instructionsOf, lint, projectPathOfImageF
 const dockerignore = dockerignoreModule as unknown as typeof dockerignoreModule.default;
 
 const VARIANTS = [
-  { name: 'defaults', options: {}, port: '3000', path: '/status', node: '24', health: { interval: '30s', timeout: '5s', 'start-period': '60s', retries: '2' } },
+  { name: 'defaults', options: {}, port: '3000', path: '/status', node: '24', health: { interval: '10s', timeout: '5s', 'start-period': '30s', retries: '2' } },
   {
     name: 'port 8080, /healthz, Node 22, faster checks',
     options: { port: '8080', 'health-check-path': '/healthz', 'node-version': '22', 'health-check-interval': '10', 'health-check-timeout': '3', 'unhealthy-threshold': '3', 'health-check-grace-period': '20' },
