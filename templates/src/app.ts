@@ -56,7 +56,11 @@ function requestLog(logger: Logger): RequestHandler {
 /** Logs the health report when its status changes (ok, degraded, fail, draining) and whenever a check fails. */
 function healthChangeLog(logger: Logger): (report: HealthReport) => void {
   let last: HealthReport['status'] | undefined;
+  let lastReport: HealthReport | undefined;
   return (report) => {
+    // A report reused within its maxAgeMs was logged already.
+    if (report === lastReport) return;
+    lastReport = report;
     const failed = Object.entries(report.checks).filter(([, check]) => check.status === 'fail');
     if (report.status === last && failed.length === 0) return;
     const fields = { status: report.status, ...(failed.length > 0 ? { failed: Object.fromEntries(failed) } : {}) };
