@@ -123,16 +123,17 @@ describe('.yo-rc.json storage', () => {
 });
 
 describe('regenerating a folder made with the old health check defaults', () => {
-  it('keeps its stored values (30 s x 4, deregistration 30 s); only the missing healthCheckDefaults is filled in', async () => {
+  it('keeps its stored values (30 s x 4, deregistration 30 s), whatever the new defaults', async () => {
     const first = await generate({ 'app-name': 'shop' });
     const old = { healthCheckInterval: 30, healthCheckTimeout: 5, healthyThreshold: 4, unhealthyThreshold: 2, healthCheckGracePeriod: 60, deregistrationDelay: 30 };
+    // As the previous version stored it: no healthCheckDefaults, the old values.
     const { healthCheckDefaults, ...rest } = readYoRc(first.cwd);
     expect(healthCheckDefaults).toBe('fast');
     const rerun = await helpers
       .run(GENERATOR)
-      .withYoRcConfig(KEY, { ...rest, ...old })
-      .withOptions({ skipInstall: true, yes: true });
-    expect(readYoRc(rerun.cwd)).toMatchObject({ ...old, healthCheckDefaults: 'fast' });
+      .inTmpDir((dir) => writeFileSync(path.join(dir, '.yo-rc.json'), JSON.stringify({ [KEY]: { ...rest, ...old } })))
+      .withOptions({ skipInstall: true, yes: true } as never);
+    expect(readYoRc(rerun.cwd)).toMatchObject(old);
     // The app's drain follows the stored values: 30 x 2 + 5 + (6 + 1) = 72 s.
     expect(readFileSync(path.join(rerun.cwd, 'src', 'config.ts'), 'utf8')).toMatch(/drainSeconds: 72,/);
   });
