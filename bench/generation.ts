@@ -49,8 +49,24 @@ const COMMANDS: Record<string, Command> = {
     writes: 'infra/service.yml',
   },
   [YO_CODE]: {
-    argv: () => [bin('yo'), 'code', '--quick', '-t', 'ts', '-n', 'bench-ext', '--extensionId', 'bench-ext', '--pkgManager', 'npm',
-      '--gitInit', 'false', '--skipOpen', '--skip-install', '--no-insight'],
+    argv: () => [
+      bin('yo'),
+      'code',
+      '--quick',
+      '-t',
+      'ts',
+      '-n',
+      'bench-ext',
+      '--extensionId',
+      'bench-ext',
+      '--pkgManager',
+      'npm',
+      '--gitInit',
+      'false',
+      '--skipOpen',
+      '--skip-install',
+      '--no-insight',
+    ],
     writes: 'bench-ext/package.json',
   },
 };
@@ -88,7 +104,8 @@ for (let round = 0; round <= rounds; round++) {
     mkdirSync(dir);
     chmodSync(dir, 0o777);
     const run = measure(argv(dir), dir);
-    if (run.status !== 0 || (writes && !existsSync(path.join(dir, writes)))) throw new Error(`${name} failed (${run.status}): ${run.stderr}`);
+    if (run.status !== 0 || (writes && !existsSync(path.join(dir, writes))))
+      throw new Error(`${name} failed (${run.status}): ${run.stderr}`);
     rmSync(dir, { recursive: true, force: true });
     if (round > 0) {
       cpu[name].push(run.cpu);
@@ -109,9 +126,11 @@ printTable(
       `\`${name}\``,
       median(cpu[name]).toFixed(0),
       median(wall[name]).toFixed(0),
-      target ? `${x(median(cpu[name]), median(cpu[target[0]]))} of \`${target[0].split(' ').slice(0, 2).join(' ')}\`` : 'baseline',
+      target
+        ? `${x(median(cpu[name]), median(cpu[target[0]]))} of \`${target[0].split(' ').slice(0, 2).join(' ')}\``
+        : 'baseline',
       target ? `<= ${target[1]}x` : '',
-      ratio === undefined ? '' : ratio <= target![1] ? 'yes' : 'NO',
+      ratio === undefined ? '' : ratio <= target[1] ? 'yes' : 'NO',
     ];
   }),
 );

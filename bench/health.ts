@@ -21,13 +21,21 @@ const route = project.settings.healthCheckPath;
 const apps: Record<string, { port: number; argv: string[]; cwd: string }> = {
   [`generated app ${route}`]: { port: 44001, argv: project.startCommand, cwd: project.dir },
   [`bare Express, one route ${route} (baseline)`]: {
-    port: 44002, argv: [process.execPath, path.join(HERE, 'fixtures', 'bare-express.mjs'), project.dir, '44002', route], cwd: HERE,
+    port: 44002,
+    argv: [process.execPath, path.join(HERE, 'fixtures', 'bare-express.mjs'), project.dir, '44002', route],
+    cwd: HERE,
   },
 };
 
 async function untilUp(url: string): Promise<void> {
   for (let i = 0; i < 100; i++) {
-    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await sleep(100);
   }
   throw new Error(`${url} did not answer`);
@@ -37,14 +45,24 @@ const children: ChildProcess[] = [];
 try {
   for (const app of Object.values(apps)) {
     // stdout (the generated app's request log) is discarded: writing it is part of the cost, not its destination.
-    children.push(spawn(app.argv[0], app.argv.slice(1), { cwd: app.cwd, env: { ...process.env, PORT: String(app.port) }, stdio: ['ignore', 'ignore', 'inherit'] }));
+    children.push(
+      spawn(app.argv[0], app.argv.slice(1), {
+        cwd: app.cwd,
+        env: { ...process.env, PORT: String(app.port) },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      }),
+    );
     await untilUp(`http://127.0.0.1:${app.port}${route}`);
   }
   const results: Record<string, autocannon.Result[]> = Object.fromEntries(Object.keys(apps).map((k) => [k, []]));
   // Round 0 warms up (JIT) and is not counted; rounds alternate between the two apps.
   for (let round = 0; round <= ROUNDS; round++) {
     for (const [name, app] of Object.entries(apps)) {
-      const result = await autocannon({ url: `http://127.0.0.1:${app.port}${route}`, connections: CONNECTIONS, duration: round ? seconds : 2 });
+      const result = await autocannon({
+        url: `http://127.0.0.1:${app.port}${route}`,
+        connections: CONNECTIONS,
+        duration: round ? seconds : 2,
+      });
       if (result.non2xx || result.errors) throw new Error(`${name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
       if (round > 0) results[name].push(result);
     }
@@ -59,7 +77,14 @@ try {
   printTable(
     `Health endpoint, ${CONNECTIONS} connections, median of ${ROUNDS} alternating ${seconds} s runs on loopback (node ${process.version})`,
     ['app', 'req/s', 'p50 ms', 'p99 ms', 'req/s vs baseline', 'p99 vs baseline'],
-    summary.map((s) => [s.name, s.rps.toFixed(0), s.p50.toFixed(1), s.p99.toFixed(1), ratio(s.rps, base.rps), ratio(s.p99, base.p99)]),
+    summary.map((s) => [
+      s.name,
+      s.rps.toFixed(0),
+      s.p50.toFixed(1),
+      s.p99.toFixed(1),
+      ratio(s.rps, base.rps),
+      ratio(s.p99, base.p99),
+    ]),
   );
   await benchLoggers();
 } finally {
@@ -70,9 +95,13 @@ try {
 /** Lines per second of one request log line (the fields the app logs), written synchronously to /dev/null. */
 async function benchLoggers(): Promise<void> {
   const LINES = 200_000;
-  const { createLogger: createPino } = await import(pathToFileURL(path.join(project.dir, 'dist', 'src', 'logger.js')).href);
+  const { createLogger: createPino } = await import(
+    pathToFileURL(path.join(project.dir, 'dist', 'src', 'logger.js')).href
+  );
   const { pino } = await import(pathToFileURL(path.join(project.dir, 'node_modules', 'pino', 'pino.js')).href);
-  const { createLogger: createHandwritten } = await import(pathToFileURL(path.join(HERE, 'fixtures', 'handwritten-logger.mjs')).href);
+  const { createLogger: createHandwritten } = await import(
+    pathToFileURL(path.join(HERE, 'fixtures', 'handwritten-logger.mjs')).href
+  );
   const fd = openSync('/dev/null', 'w');
   const fields = { req: { method: 'GET', path: '/orders?page=2' }, res: { status: 200 }, durationMs: 1.234 };
   const loggers: Record<string, (i: number) => void> = {

@@ -16,11 +16,19 @@ execFileSync('bash', [path.join(HERE, '..', 'test', 'e2e', 'setup.sh'), base], {
 
 // The naive build gets the repository as a clone has it: no node_modules or dist, and no .dockerignore.
 const clone = path.join(tempDir('bluegreen-bench-naive-'), 'repo');
-cpSync(project.dir, clone, { recursive: true, filter: (src) => !/^(node_modules|dist)(\/|$)/.test(path.relative(project.dir, src)) });
+cpSync(project.dir, clone, {
+  recursive: true,
+  filter: (src) => !/^(node_modules|dist)(\/|$)/.test(path.relative(project.dir, src)),
+});
 rmSync(path.join(clone, '.dockerignore'));
 
 await buildImage(project.dir, 'localhost/bluegreen-bench-generated');
-await buildImage(clone, 'localhost/bluegreen-bench-naive', ['-f', path.join(HERE, 'fixtures', 'Dockerfile.naive'), '--build-arg', `BASE_IMAGE=${base}`]);
+await buildImage(clone, 'localhost/bluegreen-bench-naive', [
+  '-f',
+  path.join(HERE, 'fixtures', 'Dockerfile.naive'),
+  '--build-arg',
+  `BASE_IMAGE=${base}`,
+]);
 
 rmSync(path.dirname(project.dir), { recursive: true, force: true });
 rmSync(path.dirname(clone), { recursive: true, force: true });
@@ -35,8 +43,13 @@ printTable(
   `Image size, same base (${base}: a local stand-in, ${mb(sizes.base)} MB, built from the host's Node)`,
   ['image', 'total MB', 'added to base MB', 'total vs naive', 'added vs naive'],
   [
-    ['generated Dockerfile (multi-stage, production deps only)', mb(sizes.generated), mb(sizes.generated - sizes.base),
-      ratio(sizes.generated, sizes.naive), ratio(sizes.generated - sizes.base, sizes.naive - sizes.base)],
+    [
+      'generated Dockerfile (multi-stage, production deps only)',
+      mb(sizes.generated),
+      mb(sizes.generated - sizes.base),
+      ratio(sizes.generated, sizes.naive),
+      ratio(sizes.generated - sizes.base, sizes.naive - sizes.base),
+    ],
     ['naive single stage, COPY . . (baseline)', mb(sizes.naive), mb(sizes.naive - sizes.base), '1.00x', '1.00x'],
   ],
 );

@@ -21,10 +21,17 @@ const { COMMAND_FLAGS, usage } = await import(path.join(app, 'cli.js'));
 const options = Object.fromEntries([
   ...SETTINGS.map((decl) => [
     cliFlagOf(decl),
-    decl.kind === 'boolean' ? { type: 'boolean' } : decl.kind === 'pairs' ? { type: 'string', multiple: true } : { type: 'string' },
+    decl.kind === 'boolean'
+      ? { type: 'boolean' }
+      : decl.kind === 'pairs'
+        ? { type: 'string', multiple: true }
+        : { type: 'string' },
   ]),
   ...SETTINGS.filter((decl) => decl.kind === 'boolean').map((decl) => [`no-${cliFlagOf(decl)}`, { type: 'boolean' }]),
-  ...Object.entries(COMMAND_FLAGS).map(([flag, { short }]) => [flag, short ? { type: 'boolean', short } : { type: 'boolean' }]),
+  ...Object.entries(COMMAND_FLAGS).map(([flag, { short }]) => [
+    flag,
+    short ? { type: 'boolean', short } : { type: 'boolean' },
+  ]),
 ]);
 
 // `--manual-approval true` and `--manual-approval=false`, as --help's "true or false" suggests, mean --[no-]manual-approval.
@@ -87,7 +94,12 @@ try {
   const pending = run.pending();
   if (pending.length > 0) {
     if (!process.stdin.isTTY) {
-      throw Object.assign(new Error(`No terminal to ask ${pending.length} question(s) (${pending.join(', ')}). Run again with --yes to take stored values and defaults, or pass the settings as flags.`), { ours: true });
+      throw Object.assign(
+        new Error(
+          `No terminal to ask ${pending.length} question(s) (${pending.join(', ')}). Run again with --yes to take stored values and defaults, or pass the settings as flags.`,
+        ),
+        { ours: true },
+      );
     }
     await run.ask(await terminalPrompt());
   }
@@ -99,7 +111,7 @@ try {
 } catch (error) {
   if (error?.name === 'ExitPromptError') process.exit(130);
   const ours = error?.ours || ['SettingsError', 'UserError', 'ConflictError'].includes(error?.name);
-  console.error(`\n${NAME}: ${ours ? error.message : error?.stack ?? error}`);
+  console.error(`\n${NAME}: ${ours ? error.message : (error?.stack ?? error)}`);
   process.exit(1);
 }
 
@@ -109,7 +121,8 @@ async function terminalPrompt() {
   return async (question) => {
     const fallback = question.default();
     if (question.type === 'confirm') return confirm({ message: question.message, default: fallback });
-    if (question.type === 'select') return select({ message: question.message, choices: question.choices, default: fallback });
+    if (question.type === 'select')
+      return select({ message: question.message, choices: question.choices, default: fallback });
     return input({ message: question.message, default: fallback, validate: question.validate });
   };
 }

@@ -6,8 +6,22 @@
 //   or at worst some finished files and the old .yo-rc.json, never a truncated file;
 // - a lock file stops a second run in the same folder; a lock left by a dead process is taken over.
 import {
-  accessSync, chmodSync, constants, closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, statSync,
-  unlinkSync, writeFileSync,
+  accessSync,
+  chmodSync,
+  constants,
+  closeSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
 } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,7 +44,8 @@ export function operationsOf(plan: Plan): Operation[] {
   const out: Operation[] = [];
   for (const file of plan.files) {
     if (conflicted) {
-      if (file.action === 'conflict' && file.writeConflictFile) out.push({ path: file.path + CONFLICT_SUFFIX, contents: file.contents ?? '' });
+      if (file.action === 'conflict' && file.writeConflictFile)
+        out.push({ path: file.path + CONFLICT_SUFFIX, contents: file.contents ?? '' });
       continue;
     }
     switch (file.action) {
@@ -41,7 +56,10 @@ export function operationsOf(plan: Plan): Operation[] {
         out.push({ path: file.path, contents: file.contents ?? '', mode: file.mode });
         break;
       case 'resolve':
-        out.push({ path: file.path, contents: file.contents ?? '' }, { path: file.path + CONFLICT_SUFFIX, remove: true });
+        out.push(
+          { path: file.path, contents: file.contents ?? '' },
+          { path: file.path + CONFLICT_SUFFIX, remove: true },
+        );
         break;
       case 'remove':
         out.push({ path: file.path, remove: true });
@@ -54,7 +72,8 @@ export function operationsOf(plan: Plan): Operation[] {
 }
 
 /** Where temporary files go: beside their target, hidden, with a name the next run can find and clean. */
-export const tempPathOf = (target: string) => path.join(path.dirname(target), `.${path.basename(target)}.bluegreen-tmp`);
+export const tempPathOf = (target: string) =>
+  path.join(path.dirname(target), `.${path.basename(target)}.bluegreen-tmp`);
 
 export const LOCK_FILE = '.bluegreen-ecs.lock';
 
@@ -77,10 +96,14 @@ export function containedTarget(realRoot: string, relative: string, kind: 'file'
       try {
         real = realpathSync(next);
       } catch {
-        throw new UserError(`${shown} is a symlink to a path that does not exist (${readLinkText(next)}); the generator will not write through it. Remove it or point it inside the project.`);
+        throw new UserError(
+          `${shown} is a symlink to a path that does not exist (${readLinkText(next)}); the generator will not write through it. Remove it or point it inside the project.`,
+        );
       }
       if (!inside(realRoot, real)) {
-        throw new UserError(`${shown} is a symlink that leads out of the project (to ${real}); the generator writes only inside ${realRoot}. Nothing was written. Replace the symlink with a file or folder, or remove it.`);
+        throw new UserError(
+          `${shown} is a symlink that leads out of the project (to ${real}); the generator writes only inside ${realRoot}. Nothing was written. Replace the symlink with a file or folder, or remove it.`,
+        );
       }
       current = real;
     } else {
@@ -88,10 +111,14 @@ export function containedTarget(realRoot: string, relative: string, kind: 'file'
     }
     const isFile = index === parts.length - 1 && kind === 'file';
     if (!isFile && !statSync(current).isDirectory()) {
-      throw new UserError(`${shown} is a file where the generator needs a folder (for ${relative}); nothing was written. Move it away and run again.`);
+      throw new UserError(
+        `${shown} is a file where the generator needs a folder (for ${relative}); nothing was written. Move it away and run again.`,
+      );
     }
     if (isFile && statSync(current).isDirectory()) {
-      throw new UserError(`${shown} is a folder where the generator writes a file; nothing was written. Move it away and run again.`);
+      throw new UserError(
+        `${shown} is a folder where the generator writes a file; nothing was written. Move it away and run again.`,
+      );
     }
   }
   return current;
@@ -112,7 +139,9 @@ function assertWritable(target: string, relative: string): void {
     accessSync(dir, constants.W_OK);
     if (existsSync(target)) accessSync(target, constants.W_OK);
   } catch {
-    throw new UserError(`${relative} cannot be written (no write permission on ${existsSync(target) ? target : dir}); nothing was written.`);
+    throw new UserError(
+      `${relative} cannot be written (no write permission on ${existsSync(target) ? target : dir}); nothing was written.`,
+    );
   }
 }
 
@@ -135,13 +164,21 @@ export function applyOperations(root: string, operations: Operation[], yoRc?: st
   // A removal deletes the name itself (a symlink inside is the user's, not its target): only its folder is resolved.
   const targets = all.map((op) => ({
     op,
-    target: 'remove' in op && op.path.includes('/')
-      ? path.join(containedTarget(realRoot, op.path.slice(0, op.path.lastIndexOf('/')), 'folder'), path.basename(op.path))
-      : 'remove' in op ? path.join(realRoot, op.path) : containedTarget(realRoot, op.path),
+    target:
+      'remove' in op && op.path.includes('/')
+        ? path.join(
+            containedTarget(realRoot, op.path.slice(0, op.path.lastIndexOf('/')), 'folder'),
+            path.basename(op.path),
+          )
+        : 'remove' in op
+          ? path.join(realRoot, op.path)
+          : containedTarget(realRoot, op.path),
   }));
   for (const { op, target } of targets) assertWritable(target, op.path);
 
-  const writes = targets.filter((t): t is { op: { path: string; contents: string; mode?: number }; target: string } => 'contents' in t.op);
+  const writes = targets.filter(
+    (t): t is { op: { path: string; contents: string; mode?: number }; target: string } => 'contents' in t.op,
+  );
   const last = writes.find((w) => w.op.path === '.yo-rc.json');
   const files = writes.filter((w) => w !== last);
   const temps: string[] = [];
@@ -174,7 +211,7 @@ export function applyOperations(root: string, operations: Operation[], yoRc?: st
   }
   for (const { op, target } of targets) if ('remove' in op) rmSync(target, { force: true });
   if (last) {
-    faultAt(++step);
+    faultAt(step + 1);
     const temp = tempPathOf(last.target);
     writeFileSync(temp, last.op.contents);
     renameSync(temp, last.target);

@@ -58,7 +58,6 @@ export const LIMITS = {
   cpuScalingTarget: { min: 1, max: 100, unit: 'percent' },
   // Not an AWS limit (TargetValue takes any positive number): our cap against a typo, in requests per task per minute.
   requestScalingTarget: { min: 1, max: 1_000_000, unit: 'requests per task per minute' },
-
 } as const satisfies Record<string, Range>;
 
 /** CodeDeploy application and deployment group names (the service's name with codedeploy): at most 100 characters,
@@ -103,15 +102,44 @@ export const NAT_GATEWAY_PER_GB_USD = 0.045;
 /** Regions where ECS, Fargate, CodePipeline and CodeBuild are offered (commercial, GovCloud, China), kept by hand:
  * https://docs.aws.amazon.com/general/latest/gr/ecs-service.html */
 export const AWS_REGIONS = [
-  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2',
+  'us-east-1',
+  'us-east-2',
+  'us-west-1',
+  'us-west-2',
   'af-south-1',
-  'ap-east-1', 'ap-east-2', 'ap-south-1', 'ap-south-2',
-  'ap-southeast-1', 'ap-southeast-2', 'ap-southeast-3', 'ap-southeast-4', 'ap-southeast-5', 'ap-southeast-6', 'ap-southeast-7',
-  'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3',
-  'ca-central-1', 'ca-west-1',
-  'eu-central-1', 'eu-central-2', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-south-1', 'eu-south-2', 'eu-north-1',
-  'il-central-1', 'me-south-1', 'me-central-1', 'mx-central-1', 'sa-east-1',
-  'us-gov-east-1', 'us-gov-west-1', 'cn-north-1', 'cn-northwest-1',
+  'ap-east-1',
+  'ap-east-2',
+  'ap-south-1',
+  'ap-south-2',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ap-southeast-3',
+  'ap-southeast-4',
+  'ap-southeast-5',
+  'ap-southeast-6',
+  'ap-southeast-7',
+  'ap-northeast-1',
+  'ap-northeast-2',
+  'ap-northeast-3',
+  'ca-central-1',
+  'ca-west-1',
+  'eu-central-1',
+  'eu-central-2',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-west-3',
+  'eu-south-1',
+  'eu-south-2',
+  'eu-north-1',
+  'il-central-1',
+  'me-south-1',
+  'me-central-1',
+  'mx-central-1',
+  'sa-east-1',
+  'us-gov-east-1',
+  'us-gov-west-1',
+  'cn-north-1',
+  'cn-northwest-1',
 ] as const;
 
 /** Fargate task sizes, CPU units -> allowed memory (MiB):
@@ -134,10 +162,26 @@ export const NODE_VERSIONS = ['24', '22'] as const;
  * https://docs.aws.amazon.com/codedeploy/latest/userguide/deployment-configurations.html#deployment-configuration-ecs */
 export const CODEDEPLOY_CONFIGS = [
   { value: 'CodeDeployDefault.ECSAllAtOnce', name: 'all at once', shiftMinutes: 0 },
-  { value: 'CodeDeployDefault.ECSCanary10Percent5Minutes', name: 'canary: 10 %, the rest 5 minutes later', shiftMinutes: 5 },
-  { value: 'CodeDeployDefault.ECSCanary10Percent15Minutes', name: 'canary: 10 %, the rest 15 minutes later', shiftMinutes: 15 },
-  { value: 'CodeDeployDefault.ECSLinear10PercentEvery1Minutes', name: 'linear: 10 % more every minute (9 minutes)', shiftMinutes: 9 },
-  { value: 'CodeDeployDefault.ECSLinear10PercentEvery3Minutes', name: 'linear: 10 % more every 3 minutes (27 minutes)', shiftMinutes: 27 },
+  {
+    value: 'CodeDeployDefault.ECSCanary10Percent5Minutes',
+    name: 'canary: 10 %, the rest 5 minutes later',
+    shiftMinutes: 5,
+  },
+  {
+    value: 'CodeDeployDefault.ECSCanary10Percent15Minutes',
+    name: 'canary: 10 %, the rest 15 minutes later',
+    shiftMinutes: 15,
+  },
+  {
+    value: 'CodeDeployDefault.ECSLinear10PercentEvery1Minutes',
+    name: 'linear: 10 % more every minute (9 minutes)',
+    shiftMinutes: 9,
+  },
+  {
+    value: 'CodeDeployDefault.ECSLinear10PercentEvery3Minutes',
+    name: 'linear: 10 % more every 3 minutes (27 minutes)',
+    shiftMinutes: 27,
+  },
 ] as const;
 
 /** How many tasks ECS may run and must keep during a rolling deployment: it rounds max down and min up

@@ -6,13 +6,21 @@ import type { Context } from './types.js';
 export const COMMAND_FLAGS: Record<string, { short?: string; description: string }> = {
   yes: { short: 'y', description: 'Ask nothing: take stored values from .yo-rc.json, then defaults.' },
   'skip-install': { description: 'Do not run npm install in the generated repository.' },
-  force: { description: 'Replace files of yours that are in the way (or broken, or deleted) with the generated ones, instead of a conflict.' },
-  'dry-run': { description: 'Print which files a run would create, update, merge, remove or find in conflict; write nothing.' },
+  force: {
+    description:
+      'Replace files of yours that are in the way (or broken, or deleted) with the generated ones, instead of a conflict.',
+  },
+  'dry-run': {
+    description: 'Print which files a run would create, update, merge, remove or find in conflict; write nothing.',
+  },
   help: { short: 'h', description: 'Print this help.' },
   version: { description: 'Print the generator version.' },
 };
 
 const EXAMPLE_CONTEXT: Context = { folderName: 'my-service', gitRemote: '' };
+
+/** A default as text: strings as they are, numbers and booleans as written. */
+const shown = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
 
 /** The default as the README and --help show it: computed ones are described by their formula. */
 export function describeDefault(decl: SettingDeclaration): string {
@@ -38,9 +46,9 @@ export function describeDefault(decl: SettingDeclaration): string {
       return '`1000` requests, `60` % CPU';
     default: {
       if (decl.kind === 'pairs') return 'none';
-      const value = String(decl.default({}, EXAMPLE_CONTEXT));
+      const value = shown(decl.default({}, EXAMPLE_CONTEXT));
       // Health check settings start elsewhere with --health-check-defaults article.
-      const article = String(decl.default({ healthCheckDefaults: 'article' }, EXAMPLE_CONTEXT));
+      const article = shown(decl.default({ healthCheckDefaults: 'article' }, EXAMPLE_CONTEXT));
       return value === '' ? 'empty' : `\`${value}\`${article === value ? '' : ` (article: \`${article}\`)`}`;
     }
   }
@@ -56,7 +64,12 @@ export function usage(): string {
   for (const [group, title] of Object.entries(GROUP_TITLES)) {
     lines.push('', `${title}:`);
     for (const decl of SETTINGS.filter((d) => d.group === group)) {
-      const flag = decl.kind === 'boolean' ? `--[no-]${flagOf(decl.name)}` : decl.kind === 'pairs' ? `--${cliFlagOf(decl)} <${decl.entry}> (repeatable)` : `--${flagOf(decl.name)} <value>`;
+      const flag =
+        decl.kind === 'boolean'
+          ? `--[no-]${flagOf(decl.name)}`
+          : decl.kind === 'pairs'
+            ? `--${cliFlagOf(decl)} <${decl.entry}> (repeatable)`
+            : `--${flagOf(decl.name)} <value>`;
       lines.push(`  ${flag.padEnd(36)} ${decl.description}`);
       lines.push(`  ${''.padEnd(36)} allowed: ${decl.rule}; default: ${describeDefault(decl).replaceAll('`', '')}`);
     }
@@ -71,7 +84,8 @@ export function usage(): string {
 /** Markdown table of every setting, for the generator's README. */
 export function optionTable(): string {
   const rows = SETTINGS.map(
-    (d) => `| \`${d.name}\` | \`--${cliFlagOf(d)}\` | ${describeDefault(d)} | ${d.rule.replaceAll('|', '\\|')} | ${d.description} |`,
+    (d) =>
+      `| \`${d.name}\` | \`--${cliFlagOf(d)}\` | ${describeDefault(d)} | ${d.rule.replaceAll('|', '\\|')} | ${d.description} |`,
   );
   return ['| setting | flag | default | allowed | what it is |', '|---|---|---|---|---|', ...rows].join('\n');
 }

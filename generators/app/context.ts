@@ -30,5 +30,5 @@ function readGitRemote(cwd: string): string {
 export function parseRemote(url: string): string {
   if (url.includes('codecommit')) return '';
   const match = /^(?:[a-z+]+:\/\/(?:[^@/]+@)?[^/]+\/|[^@]+@[^:]+:)(.+?)(?:\.git)?\/?$/.exec(url);
-  return match && match[1].includes('/') ? match[1] : '';
+  return match?.[1].includes('/') ? match[1] : '';
 }

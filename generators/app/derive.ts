@@ -52,7 +52,8 @@ export function drainTerms(s: HealthCheckTimes): DrainTerms {
 
 /** Cross-field rule: the drain and the shutdown margin must fit ECS's stopTimeout maximum (no silent cap: a shorter drain loses requests). */
 export function validateDrainFits(s: Partial<HealthCheckTimes>): true | string {
-  if (s.healthCheckInterval === undefined || s.healthCheckTimeout === undefined || s.unhealthyThreshold === undefined) return true;
+  if (s.healthCheckInterval === undefined || s.healthCheckTimeout === undefined || s.unhealthyThreshold === undefined)
+    return true;
   const t = drainTerms(s as HealthCheckTimes);
   if (t.stopTimeout <= FARGATE_MAX_STOP_TIMEOUT) return true;
   return (

@@ -75,7 +75,10 @@ function trafficShift(s: Settings): { seconds: number; text: string } {
   switch (traits.ecsStrategy) {
     case 'CANARY': {
       const minutes = s.canaryBakeTime ?? 0;
-      return { seconds: minutes * 60, text: `${s.canaryPercent} % first, the rest after canaryBakeTime ${minutes} min` };
+      return {
+        seconds: minutes * 60,
+        text: `${s.canaryPercent} % first, the rest after canaryBakeTime ${minutes} min`,
+      };
     }
     case 'LINEAR': {
       const steps = linearBakeSteps(s.linearStepPercent ?? 100);
@@ -91,7 +94,11 @@ function trafficShift(s: Settings): { seconds: number; text: string } {
 }
 
 /** Estimates one deployment of the service, from the pipeline's deploy action starting to the old tasks being gone. */
-export function estimateDeployment(s: Settings, shutdown: ShutdownTiming, platform: PlatformTiming = FARGATE_TIMING): Estimate {
+export function estimateDeployment(
+  s: Settings,
+  shutdown: ShutdownTiming,
+  platform: PlatformTiming = FARGATE_TIMING,
+): Estimate {
   const rolling = traitsOf(s.strategy).replacesInWaves;
   const { maxRunning, minHealthy } = rollingBounds(s.desiredCount, s.minHealthyPercent, s.maxPercent);
   const perWave = rolling ? Math.min(s.desiredCount, Math.max(1, maxRunning - minHealthy)) : s.desiredCount;
@@ -156,7 +163,7 @@ export function estimateDeployment(s: Settings, shutdown: ShutdownTiming, platfo
     best,
     worst,
     dominant,
-    warnings: warnings(s, shutdown, platform, { waves: times, worst }),
+    warnings: warnings(s, shutdown, platform, { waves: times }),
   };
 }
 
@@ -170,7 +177,7 @@ function warnings(
   s: Settings,
   shutdown: ShutdownTiming,
   platform: PlatformTiming,
-  { waves, worst }: { waves: number; worst: number },
+  { waves }: { waves: number },
 ): Warning[] {
   const out: Warning[] = [];
   const traits = traitsOf(s.strategy);

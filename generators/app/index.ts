@@ -69,7 +69,9 @@ export default class BluegreenEcsGenerator extends Generator {
         );
       });
     }
-    await this.session.ask(async (question) => ((await this.prompt([question as never])) as Record<string, unknown>)[question.name]);
+    await this.session.ask(
+      async (question) => (await this.prompt<Record<string, unknown>>([question as never]))[question.name],
+    );
   }
 
   writing() {
@@ -103,7 +105,7 @@ export default class BluegreenEcsGenerator extends Generator {
       const ours = error instanceof SettingsError || error instanceof UserError || error instanceof ConflictError;
       if (!ours || !isTerminal(this.env.adapter)) throw error;
       this.failed = true;
-      console.error(`\n${(error as Error).message}`);
+      console.error(`\n${error.message}`);
       process.exitCode = 1;
     }
   }
@@ -112,13 +114,23 @@ export default class BluegreenEcsGenerator extends Generator {
   private _unknownOptions(): string[] {
     if (!isTerminal(this.env.adapter)) return [];
     const declared = (this as unknown as { _options: Record<string, { alias?: string }> })._options;
-    const known = new Set([...Object.keys(declared), ...Object.values(declared).flatMap((o) => o.alias ?? []), ...YO_OPTIONS]);
+    const known = new Set([
+      ...Object.keys(declared),
+      ...Object.values(declared).flatMap((o) => o.alias ?? []),
+      ...YO_OPTIONS,
+    ]);
     // yo hands each option over as given and camelCased: both name the same flag. Only what the user typed counts:
     // yo and the environment hand generators internal options of their own too.
-    const typed = new Set(process.argv.filter((arg) => arg.startsWith('--')).map((arg) => arg.slice(2).split('=')[0].replace(/^no-/, '')));
-    return [...new Set(Object.keys(this.options as Options).filter((key) => !key.startsWith('_')).map(flagOf))].filter(
-      (key) => !known.has(key) && typed.has(key),
+    const typed = new Set(
+      process.argv.filter((arg) => arg.startsWith('--')).map((arg) => arg.slice(2).split('=')[0].replace(/^no-/, '')),
     );
+    return [
+      ...new Set(
+        Object.keys(this.options as Options)
+          .filter((key) => !key.startsWith('_'))
+          .map(flagOf),
+      ),
+    ].filter((key) => !known.has(key) && typed.has(key));
   }
 
   /** Values of the setting flags given on the command line, keyed by setting name. */
@@ -137,13 +149,34 @@ export default class BluegreenEcsGenerator extends Generator {
 
 /** Options of yo and yeoman-environment themselves, and what they hand every generator (kebab-case). */
 const YO_OPTIONS = [
-  'insight', 'help', 'version', 'force', 'dry-run', 'whitespace', 'bail', 'skip-yo-resolve', 'skip-local-cache', 'local-config-only',
-  'experimental', 'skip-cache', 'skip-install', 'force-install', 'ask-answered', 'shared-data', 'forward-error-to-environment',
-  'resolved', 'namespace', 'env', 'generators', 'y', 'h',
+  'insight',
+  'help',
+  'version',
+  'force',
+  'dry-run',
+  'whitespace',
+  'bail',
+  'skip-yo-resolve',
+  'skip-local-cache',
+  'local-config-only',
+  'experimental',
+  'skip-cache',
+  'skip-install',
+  'force-install',
+  'ask-answered',
+  'shared-data',
+  'forward-error-to-environment',
+  'resolved',
+  'namespace',
+  'env',
+  'generators',
+  'y',
+  'h',
 ];
 
 const isTerminal = (adapter: unknown) =>
-  (((adapter as { actualAdapter?: unknown })?.actualAdapter ?? adapter) as object | undefined)?.constructor?.name === 'TerminalAdapter';
+  (((adapter as { actualAdapter?: unknown })?.actualAdapter ?? adapter) as object | undefined)?.constructor?.name ===
+  'TerminalAdapter';
 
 /** True when prompts would go to a terminal adapter but there is no terminal on stdin. */
 function isNonInteractiveTerminal(adapter: unknown): boolean {

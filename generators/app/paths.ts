@@ -8,4 +8,6 @@ const compiled = here.split(path.sep).includes('dist');
 
 export const PACKAGE_ROOT = path.resolve(here, compiled ? '../../..' : '../..');
 export const TEMPLATES_DIR = path.join(PACKAGE_ROOT, 'templates');
-export const VERSION: string = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')).version;
+export const VERSION = (
+  JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }
+).version;

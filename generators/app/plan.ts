@@ -84,7 +84,8 @@ export function planRegeneration(input: PlanInput): Plan {
     const plan = planFile(file, ours, rendered, input);
     if (plan) files.push(plan);
     // The generator's own output (in the file's line endings), never the user's edits: an edit stays an edit next time.
-    if (rendered !== undefined) digests[file] = digest(ours === undefined ? rendered : withLineEndingsOf(ours, rendered));
+    if (rendered !== undefined)
+      digests[file] = digest(ours === undefined ? rendered : withLineEndingsOf(ours, rendered));
     if (plan?.action !== 'conflict' && plan?.action !== 'resolve' && read(file + CONFLICT_SUFFIX) !== undefined) {
       staleConflictFiles.push(file + CONFLICT_SUFFIX);
     }
@@ -92,7 +93,12 @@ export function planRegeneration(input: PlanInput): Plan {
   return { firstRun, files, staleConflictFiles, digests };
 }
 
-function planFile(file: string, ours: string | undefined, rendered: string | undefined, input: PlanInput): FilePlan | undefined {
+function planFile(
+  file: string,
+  ours: string | undefined,
+  rendered: string | undefined,
+  input: PlanInput,
+): FilePlan | undefined {
   const { recorded, force } = input;
   const renderedBase = input.base?.get(file)?.contents;
   // Compared and written with the line endings the file has on disk, so a CRLF checkout is not one big edit.
@@ -100,7 +106,8 @@ function planFile(file: string, ours: string | undefined, rendered: string | und
   const theirs = ours === undefined || rendered === undefined ? rendered : withLineEndingsOf(ours, rendered);
   const known = recorded ? file in recorded : renderedBase !== undefined;
   // As the generator last wrote it: by its recorded digest, or for an older folder by the output of its settings.
-  const untouched = ours !== undefined && known && (recorded ? digest(ours) === recorded[file] || ours === base : ours === base);
+  const untouched =
+    ours !== undefined && known && (recorded ? digest(ours) === recorded[file] || ours === base : ours === base);
   if (theirs === undefined) {
     if (ours === undefined || !known) return undefined;
     return { path: file, action: untouched ? 'remove' : 'keep' };
@@ -110,11 +117,23 @@ function planFile(file: string, ours: string | undefined, rendered: string | und
     // Recorded and gone: the user deleted it; it stays deleted (and is named each run), unless --force brings it back.
     if (recorded && file in recorded) {
       return force
-        ? { path: file, action: 'create', contents: theirs, mode: input.theirs.get(file)?.mode, reason: 'removed by you; back because of --force' }
+        ? {
+            path: file,
+            action: 'create',
+            contents: theirs,
+            mode: input.theirs.get(file)?.mode,
+            reason: 'removed by you; back because of --force',
+          }
         : { path: file, action: 'keep-removed' };
     }
     const mode = input.theirs.get(file)?.mode;
-    return { path: file, action: 'create', contents: theirs, mode, reason: input.base && !recorded && base !== undefined ? 'missing' : undefined };
+    return {
+      path: file,
+      action: 'create',
+      contents: theirs,
+      mode,
+      reason: input.base && !recorded && base !== undefined ? 'missing' : undefined,
+    };
   }
   if (ours === theirs) return { path: file, action: 'unchanged' };
   if (untouched) return { path: file, action: 'update', contents: theirs };

@@ -22,8 +22,11 @@ export function questionFor(name: SettingName, known: () => Partial<Settings>, c
     choices: decl.kind === 'choice' ? decl.choices.map((c) => ({ value: c.value, name: c.name })) : undefined,
     default: () => {
       const value = decl.default(known(), context);
-      if (decl.kind === 'pairs') return Object.entries(value).map(([k, v]) => `${k}=${v}`).join(',');
-      return decl.kind === 'integer' || decl.kind === 'number' ? String(value) : value;
+      if (decl.kind === 'pairs')
+        return Object.entries(value)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(',');
+      return decl.kind === 'integer' || decl.kind === 'number' ? JSON.stringify(value) : value;
     },
     validate: (input: unknown) => {
       const result = check(name, input, known());

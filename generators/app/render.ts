@@ -33,7 +33,8 @@ export function templateData(settings: Settings, generatorVersion: string): Reco
 const templates = new Map<string, { text: string; mode: number }>();
 const template = (file: string) => {
   let found = templates.get(file);
-  if (found === undefined) templates.set(file, (found = { text: readFileSync(file, 'utf8'), mode: statSync(file).mode & 0o777 }));
+  if (found === undefined)
+    templates.set(file, (found = { text: readFileSync(file, 'utf8'), mode: statSync(file).mode & 0o777 }));
   return found;
 };
 
@@ -46,7 +47,10 @@ export function renderOutput(files: readonly FileEntry[], settings: Settings, ge
     const source = path.join(TEMPLATES_DIR, file.source);
     // cache: each template (and partial) is compiled once per process, keyed by its file name.
     const { text, mode } = template(source);
-    output.set(file.destination ?? file.source, { contents: ejs.render(text, data, { filename: source, cache: true }), mode });
+    output.set(file.destination ?? file.source, {
+      contents: ejs.render(text, data, { filename: source, cache: true }),
+      mode,
+    });
   }
   return output;
 }

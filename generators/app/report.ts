@@ -55,14 +55,22 @@ export interface ReportFacts {
 export function runReport(plan: Plan, facts: ReportFacts): string {
   const lines = describePlan(plan);
   const conflicts = conflictsOf(plan).length;
-  const upgrade = facts.upgradedFrom ? [`Upgraded from generator version ${facts.upgradedFrom} to ${facts.version}.`] : [];
+  const upgrade = facts.upgradedFrom
+    ? [`Upgraded from generator version ${facts.upgradedFrom} to ${facts.version}.`]
+    : [];
   if (facts.dryRun) {
     return ['', 'Dry run, nothing was written. This run would:', ...(lines.length > 0 ? lines : ['  change no file'])]
-      .concat(conflicts > 0 ? [`and stop on ${conflicts} conflict(s), leaving your files and .yo-rc.json as they are.`] : [])
+      .concat(
+        conflicts > 0 ? [`and stop on ${conflicts} conflict(s), leaving your files and .yo-rc.json as they are.`] : [],
+      )
       .join('\n');
   }
   if (conflicts > 0) {
-    return ['', 'Stopped on conflicts: only the .conflict files were written. Once they are resolved, the run will:', ...lines].join('\n');
+    return [
+      '',
+      'Stopped on conflicts: only the .conflict files were written. Once they are resolved, the run will:',
+      ...lines,
+    ].join('\n');
   }
   const writes = plan.files.some((file) => WRITES.includes(file.action));
   if (!writes && !facts.stored) {
@@ -70,7 +78,13 @@ export function runReport(plan: Plan, facts: ReportFacts): string {
       ? '\nNothing to change: the files already match these settings; nothing was written.'
       : ['', 'Nothing was written; the files match these settings, except:', ...lines].join('\n');
   }
-  return ['', ...upgrade, 'Regenerated for the new settings:', ...(lines.length > 0 ? lines : ['  no file changes']), facts.stored ? 'Stored the settings in .yo-rc.json.' : '']
+  return [
+    '',
+    ...upgrade,
+    'Regenerated for the new settings:',
+    ...(lines.length > 0 ? lines : ['  no file changes']),
+    facts.stored ? 'Stored the settings in .yo-rc.json.' : '',
+  ]
     .join('\n')
     .trimEnd();
 }
@@ -80,7 +94,9 @@ export class ConflictError extends Error {
   constructor(readonly conflicts: FilePlan[]) {
     super(
       `${conflicts.length} file(s) conflict with your edits; your files and .yo-rc.json are unchanged:\n` +
-        conflicts.map(({ path: file, reason }) => `  - ${file}: ${reason ?? `conflict markers in ${file}${CONFLICT_SUFFIX}`}`).join('\n') +
+        conflicts
+          .map(({ path: file, reason }) => `  - ${file}: ${reason ?? `conflict markers in ${file}${CONFLICT_SUFFIX}`}`)
+          .join('\n') +
         `\nResolve the markers in each ${CONFLICT_SUFFIX} file (keep its first line), then run the same command again: ` +
         'each resolved file replaces yours and the regeneration completes. Or run again with --force to replace files of yours that are in the way.',
     );

@@ -14,10 +14,7 @@ export interface Problem {
 /** Thrown when any setting is invalid; nothing has been written when it is thrown. */
 export class SettingsError extends Error {
   constructor(readonly problems: Problem[]) {
-    super(
-      `Invalid settings, nothing was written:\n` +
-        problems.map((p) => `  - ${describeProblem(p)}`).join('\n'),
-    );
+    super(`Invalid settings, nothing was written:\n` + problems.map((p) => `  - ${describeProblem(p)}`).join('\n'));
     this.name = 'SettingsError';
   }
 }
@@ -71,13 +68,13 @@ export function parsePairs(raw: unknown): { value: Record<string, string> } | { 
   if (raw && typeof raw === 'object' && !Array.isArray(raw)) {
     const entries = Object.entries(raw);
     return entries.every(([, value]) => typeof value === 'string')
-      ? { value: Object.fromEntries(entries) as Record<string, string> }
+      ? { value: Object.fromEntries(entries) }
       : { error: 'must map each name to a text value' };
   }
   const items = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',') : undefined;
-  if (!items || !items.every((item) => typeof item === 'string')) return { error: 'must be KEY=VALUE entries' };
+  if (!items?.every((item) => typeof item === 'string')) return { error: 'must be KEY=VALUE entries' };
   const value: Record<string, string> = {};
-  for (const item of (items as string[]).map((i) => i.trim()).filter((i) => i !== '')) {
+  for (const item of items.map((i) => i.trim()).filter((i) => i !== '')) {
     const at = item.indexOf('=');
     if (at <= 0) return { error: `entry ${JSON.stringify(item)} must be KEY=VALUE` };
     const key = item.slice(0, at).trim();
@@ -96,7 +93,11 @@ export function declarationOf(name: SettingName): SettingDeclaration {
 }
 
 /** Validates one raw value against its declaration and the settings known so far. */
-export function check(name: SettingName, raw: unknown, known: Partial<Settings>): { value: unknown } | { error: string } {
+export function check(
+  name: SettingName,
+  raw: unknown,
+  known: Partial<Settings>,
+): { value: unknown } | { error: string } {
   const decl = declarationOf(name);
   const parsed = coerce(decl, raw);
   if ('error' in parsed) return parsed;
@@ -117,7 +118,11 @@ export interface Sources {
  */
 export function resolveSettings(sources: Sources, context: Context): Settings;
 export function resolveSettings(sources: Sources, context: Context, mode: { lenient: true }): Partial<Settings>;
-export function resolveSettings(sources: Sources, context: Context, mode: { lenient?: boolean } = {}): Partial<Settings> {
+export function resolveSettings(
+  sources: Sources,
+  context: Context,
+  mode: { lenient?: boolean } = {},
+): Partial<Settings> {
   const settings: Partial<Settings> = {};
   const problems: Problem[] = [];
   for (const decl of SETTINGS) {
@@ -146,5 +151,7 @@ function pick(name: SettingName, { flags, stored, answers = {} }: Sources): [Ori
 
 /** Settings that must be asked: not given by a flag or .yo-rc.json. */
 export function unansweredSettings(sources: Sources): SettingName[] {
-  return SETTINGS.filter((d) => sources.flags[d.name] === undefined && sources.stored[d.name] === undefined).map((d) => d.name);
+  return SETTINGS.filter((d) => sources.flags[d.name] === undefined && sources.stored[d.name] === undefined).map(
+    (d) => d.name,
+  );
 }

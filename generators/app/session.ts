@@ -14,7 +14,16 @@ import { CONFLICT_SUFFIX, conflictsOf, planRegeneration, settingsDigest, type Pl
 import { questionFor, type Question } from './prompts.js';
 import { derivedOf, renderOutput } from './render.js';
 import { ConflictError, runReport } from './report.js';
-import { check, cut, declarationOf, resolveSettings, SettingsError, unansweredSettings, type Problem, type Sources } from './resolve.js';
+import {
+  check,
+  cut,
+  declarationOf,
+  resolveSettings,
+  SettingsError,
+  unansweredSettings,
+  type Problem,
+  type Sources,
+} from './resolve.js';
 import { GROUP_TITLES, SETTING_NAMES, cliFlagOf, type Group } from './settings.js';
 import { parseJsonFile, readFolder, yoRcText, type FolderState } from './state.js';
 import type { Context, SettingName, Settings } from './types.js';
@@ -65,7 +74,10 @@ export class Run {
     }
     this.warnAboutFlagsWithoutEffect();
     const unknown = Object.keys(this.folder.stored).filter((key) => !SETTING_NAMES.includes(key as SettingName));
-    if (unknown.length > 0) options.log(`Warning: .yo-rc.json has keys that are not settings and are ignored: ${unknown.map((k) => cut(k, 40)).join(', ')}`);
+    if (unknown.length > 0)
+      options.log(
+        `Warning: .yo-rc.json has keys that are not settings and are ignored: ${unknown.map((k) => cut(k, 40)).join(', ')}`,
+      );
   }
 
   /** Settings that would be asked: none with --yes, and none that the other settings make irrelevant. */
@@ -89,8 +101,15 @@ export class Run {
       if ('error' in result) problems.push({ setting: name, origin: 'flag', value: raw, message: result.error });
       else {
         // Say which of the settings it depends on turn it off (strategy, source, network, domain, autoscaling, secrets).
-        const edge = [`network ${known.network}`, `domain ${known.domain || '(none)'}`, `autoscaling ${known.autoscaling}`, `${Object.keys(known.secrets ?? {}).length} secret(s)`];
-        this.options.log(`Warning: --${cliFlagOf(decl)} has no effect with strategy ${known.strategy} and source ${known.source} (${edge.join(', ')}); it is not stored.`);
+        const edge = [
+          `network ${known.network}`,
+          `domain ${known.domain || '(none)'}`,
+          `autoscaling ${known.autoscaling}`,
+          `${Object.keys(known.secrets ?? {}).length} secret(s)`,
+        ];
+        this.options.log(
+          `Warning: --${cliFlagOf(decl)} has no effect with strategy ${known.strategy} and source ${known.source} (${edge.join(', ')}); it is not stored.`,
+        );
       }
     }
     if (problems.length > 0) throw new SettingsError(problems);
@@ -120,7 +139,9 @@ export class Run {
     const settings = (this.settings = resolveSettings(this.sources, this.context));
     const files = this.options.files ?? FILES;
     const { record } = this.folder;
-    const previous = record ? this.previousGeneration(record.settings, record.version) : this.previousGeneration(this.folder.stored, this.folder.generatorVersion);
+    const previous = record
+      ? this.previousGeneration(record.settings, record.version)
+      : this.previousGeneration(this.folder.stored, this.folder.generatorVersion);
     const read = diskReader(this.options.destination);
     const base = previous && renderOutput(files, previous.settings, previous.version);
     const theirs = renderOutput(files, settings, VERSION);
@@ -139,8 +160,14 @@ export class Run {
     });
     this.checkPackageJson(plan, read);
     // Unknown keys of the user's stay; settings that no longer apply (after a strategy change, say) leave.
-    const kept = Object.fromEntries(Object.entries(this.folder.stored).filter(([key]) => !SETTING_NAMES.includes(key as SettingName)));
-    const next = yoRcText(this.folder.yoRc, { ...kept, ...settings }, VERSION, { version: VERSION, settings: { ...settings }, files: plan.digests });
+    const kept = Object.fromEntries(
+      Object.entries(this.folder.stored).filter(([key]) => !SETTING_NAMES.includes(key as SettingName)),
+    );
+    const next = yoRcText(this.folder.yoRc, { ...kept, ...settings }, VERSION, {
+      version: VERSION,
+      settings: { ...settings },
+      files: plan.digests,
+    });
     const current = readFileOrUndefined(path.join(this.options.destination, '.yo-rc.json'));
     this.newYoRc = next === current ? undefined : next;
     return (this.plan = plan);
@@ -155,7 +182,10 @@ export class Run {
       parseJsonFile('package.json', text, 'Fix it, or run again with --force to replace it with the generated one.');
     } catch (error) {
       if (!this.options.force) throw error;
-      Object.assign(file, { action: 'overwrite', contents: renderOutput(this.options.files ?? FILES, this.settings!, VERSION).get('package.json')?.contents });
+      Object.assign(file, {
+        action: 'overwrite',
+        contents: renderOutput(this.options.files ?? FILES, this.settings!, VERSION).get('package.json')?.contents,
+      });
     }
   }
 
@@ -163,7 +193,10 @@ export class Run {
    * The settings of the last generation, resolved as this version resolves them: a setting added since takes its
    * default, a value this version refuses takes its default too (it only serves as the base of the merge).
    */
-  private previousGeneration(stored: Record<string, unknown>, version: string | undefined): { settings: Settings; version: string } | undefined {
+  private previousGeneration(
+    stored: Record<string, unknown>,
+    version: string | undefined,
+  ): { settings: Settings; version: string } | undefined {
     if (version === undefined) return undefined;
     const kept = { ...stored };
     try {
@@ -184,7 +217,10 @@ export class Run {
     if (operations.length === 0 && (conflicted || this.newYoRc === undefined)) return;
     const release = takeLock(this.options.destination);
     try {
-      cleanTemporaryFiles(this.options.destination, plan.files.flatMap((f) => [f.path, f.path + CONFLICT_SUFFIX]));
+      cleanTemporaryFiles(
+        this.options.destination,
+        plan.files.flatMap((f) => [f.path, f.path + CONFLICT_SUFFIX]),
+      );
       // .yo-rc.json changes only with a run that completes, so a conflicting run can simply be run again.
       applyOperations(this.options.destination, operations, conflicted ? undefined : this.newYoRc);
     } finally {
@@ -196,7 +232,9 @@ export class Run {
   installReason(): string | undefined {
     const plan = this.plan!;
     if (this.options.dryRun || conflictsOf(plan).length > 0) return undefined;
-    const changed = plan.files.some((f) => f.path === 'package.json' && f.action !== 'unchanged' && f.action !== 'keep-removed');
+    const changed = plan.files.some(
+      (f) => f.path === 'package.json' && f.action !== 'unchanged' && f.action !== 'keep-removed',
+    );
     if (changed) return 'package.json changed';
     const at = (file: string) => existsSync(path.join(this.options.destination, file));
     if (!at('package.json')) return undefined;
@@ -210,7 +248,10 @@ export class Run {
     const reason = this.installReason();
     if (!reason || this.options.skipInstall) return 0;
     this.options.log(`\nnpm install (${reason})...`);
-    const child = spawn('npm', ['install', '--no-audit', '--no-fund'], { cwd: this.options.destination, stdio: 'inherit' });
+    const child = spawn('npm', ['install', '--no-audit', '--no-fund'], {
+      cwd: this.options.destination,
+      stdio: 'inherit',
+    });
     // Ctrl-C or any exit of ours ends the install too (a terminal signals both; a kill of ours alone would orphan it).
     const stop = () => child.kill('SIGINT');
     process.once('exit', stop);
@@ -233,7 +274,9 @@ export class Run {
       describeEstimate(derived.estimate),
       // The one recurring cost a setting adds on its own (README "Network").
       ...(derived.edge.privateTasks
-        ? [`Cost: the NAT gateway of the private subnets costs about ${NAT_GATEWAY_MONTHLY_USD} USD a month plus ${NAT_GATEWAY_PER_GB_USD} USD per GB (README.md "Network").`]
+        ? [
+            `Cost: the NAT gateway of the private subnets costs about ${NAT_GATEWAY_MONTHLY_USD} USD a month plus ${NAT_GATEWAY_PER_GB_USD} USD per GB (README.md "Network").`,
+          ]
         : []),
     ].join('\n');
     const conflicts = conflictsOf(plan);
@@ -271,7 +314,9 @@ export class Run {
       '',
       'Next steps:',
       ...cd,
-      ...(o.skipInstall ? ['  npm install                    create package-lock.json (the buildspec runs npm ci)'] : []),
+      ...(o.skipInstall
+        ? ['  npm install                    create package-lock.json (the buildspec runs npm ci)']
+        : []),
       '  npm test                       build the app and run its tests',
       '  npm run lint                   lint the app (ESLint)',
       '  git init && git add -A && git commit -m "Initial commit" and push it to your repository',

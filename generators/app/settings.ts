@@ -1,8 +1,19 @@
 // The one declaration of every setting: flag, prompt, default, validator and storage key.
 // Prompts, CLI flags, --help, .yo-rc.json and the README's option table are all derived from SETTINGS.
 import {
-  APP_NAME_MAX, CERTIFICATE_DOMAIN_MAX, CFN_MAX_BAKE_MINUTES, CODEDEPLOY_CONFIGS, DEFAULT_FARGATE_VCPU_QUOTA, FARGATE_MAX_STOP_TIMEOUT, FARGATE_SIZES, LIMITS, NAT_GATEWAY_MONTHLY_USD,
-  NAT_GATEWAY_PER_GB_USD, NODE_VERSIONS, rangeRule, tenthsRule,
+  APP_NAME_MAX,
+  CERTIFICATE_DOMAIN_MAX,
+  CFN_MAX_BAKE_MINUTES,
+  CODEDEPLOY_CONFIGS,
+  DEFAULT_FARGATE_VCPU_QUOTA,
+  FARGATE_MAX_STOP_TIMEOUT,
+  FARGATE_SIZES,
+  LIMITS,
+  NAT_GATEWAY_MONTHLY_USD,
+  NAT_GATEWAY_PER_GB_USD,
+  NODE_VERSIONS,
+  rangeRule,
+  tenthsRule,
 } from './aws-limits.js';
 import { DEFAULT_STRATEGY, STRATEGY_CHOICES, isStrategy, ownedByStrategy } from './strategies.js';
 import type { Context } from './types.js';
@@ -93,15 +104,33 @@ const FARGATE_PAIRS = Object.entries(FARGATE_SIZES)
  * balancer's own 5 s timeout and 300 s deregistration delay.
  */
 export const HEALTH_CHECK_DEFAULTS = {
-  fast: { healthCheckInterval: 10, healthCheckTimeout: 5, healthyThreshold: 2, unhealthyThreshold: 2, healthCheckGracePeriod: 30, deregistrationDelay: 20 },
-  article: { healthCheckInterval: 30, healthCheckTimeout: 5, healthyThreshold: 4, unhealthyThreshold: 2, healthCheckGracePeriod: 60, deregistrationDelay: 300 },
+  fast: {
+    healthCheckInterval: 10,
+    healthCheckTimeout: 5,
+    healthyThreshold: 2,
+    unhealthyThreshold: 2,
+    healthCheckGracePeriod: 30,
+    deregistrationDelay: 20,
+  },
+  article: {
+    healthCheckInterval: 30,
+    healthCheckTimeout: 5,
+    healthyThreshold: 4,
+    unhealthyThreshold: 2,
+    healthCheckGracePeriod: 60,
+    deregistrationDelay: 300,
+  },
 } as const;
 type HealthDefault = keyof (typeof HEALTH_CHECK_DEFAULTS)['fast'];
 const healthDefault: (name: HealthDefault) => (s: Known) => number = (name) => (s) =>
   HEALTH_CHECK_DEFAULTS[s.healthCheckDefaults === 'article' ? 'article' : 'fast'][name];
 /** unhealthyThreshold: in range, and the drain it makes fits ECS's stopTimeout maximum. */
 const validateUnhealthyThreshold: v.Validator<number> = v.all(v.validateThreshold, (value, s) =>
-  validateDrainFits({ healthCheckInterval: s.healthCheckInterval, healthCheckTimeout: s.healthCheckTimeout, unhealthyThreshold: value }),
+  validateDrainFits({
+    healthCheckInterval: s.healthCheckInterval,
+    healthCheckTimeout: s.healthCheckTimeout,
+    unhealthyThreshold: value,
+  }),
 );
 
 /** Turns a folder name into a valid appName. */
@@ -120,7 +149,9 @@ export function toAppName(folderName: string): string {
 // type checker would loop: the functions read settings, whose type comes from these entries), so parameters are annotated.
 const DECLARED = [
   {
-    name: 'appName', kind: 'text', group: 'app',
+    name: 'appName',
+    kind: 'text',
+    group: 'app',
     message: 'Application name (used to name the AWS resources)',
     description: 'Name of the application; the prefix of every AWS resource name.',
     rule: `lowercase letters, digits and hyphens; starts with a letter; at most ${APP_NAME_MAX} characters`,
@@ -128,7 +159,9 @@ const DECLARED = [
     validate: v.validateAppName,
   },
   {
-    name: 'port', kind: 'integer', group: 'app',
+    name: 'port',
+    kind: 'integer',
+    group: 'app',
     message: 'Port the container listens on',
     description: 'Port the app listens on inside the container (target group and security group use it too).',
     rule: `${rangeRule(LIMITS.port)} (the container runs as a non-root user)`,
@@ -136,16 +169,21 @@ const DECLARED = [
     validate: v.validatePort,
   },
   {
-    name: 'nodeVersion', kind: 'choice', group: 'app',
+    name: 'nodeVersion',
+    kind: 'choice',
+    group: 'app',
     message: 'Node.js LTS line',
     description: 'Node.js line for the Docker image and the CodeBuild runtime.',
     rule: `${NODE_VERSIONS.join(' or ')} (LTS lines offered by both the official Node image and CodeBuild)`,
     choices: NODE_VERSIONS.map((value) => ({ value, name: `Node.js ${value}` })),
     default: () => NODE_VERSIONS[0],
-    validate: (value: string) => ((NODE_VERSIONS as readonly string[]).includes(value) ? true : `must be one of ${NODE_VERSIONS.join(', ')}`),
+    validate: (value: string) =>
+      (NODE_VERSIONS as readonly string[]).includes(value) ? true : `must be one of ${NODE_VERSIONS.join(', ')}`,
   },
   {
-    name: 'region', kind: 'text', group: 'aws',
+    name: 'region',
+    kind: 'text',
+    group: 'aws',
     message: 'AWS region',
     description: 'AWS region the stacks are deployed to.',
     rule: 'an AWS region code, for example us-east-1 (not a China region: CodePipeline has no CloudFormation deploy action there)',
@@ -153,7 +191,9 @@ const DECLARED = [
     validate: v.validateRegion,
   },
   {
-    name: 'cluster', kind: 'text', group: 'aws',
+    name: 'cluster',
+    kind: 'text',
+    group: 'aws',
     message: 'ECS cluster name',
     description: 'ECS cluster the service runs in (created by the service stack unless existingCluster is true).',
     rule: `${rangeRule(LIMITS.ecsNameLength)}: letters, digits, hyphens and underscores`,
@@ -161,15 +201,20 @@ const DECLARED = [
     validate: v.validateEcsName,
   },
   {
-    name: 'existingCluster', kind: 'boolean', group: 'aws',
+    name: 'existingCluster',
+    kind: 'boolean',
+    group: 'aws',
     message: 'Does the cluster exist already (the service joins it; the stacks neither create nor delete it)?',
-    description: 'true: the service joins the existing cluster named by cluster; false: the service stack creates that cluster and deletes it with the stack.',
+    description:
+      'true: the service joins the existing cluster named by cluster; false: the service stack creates that cluster and deletes it with the stack.',
     rule: 'true or false',
     default: () => false,
     validate: (value: boolean) => (typeof value === 'boolean' ? true : 'must be true or false'),
   },
   {
-    name: 'service', kind: 'text', group: 'aws',
+    name: 'service',
+    kind: 'text',
+    group: 'aws',
     message: 'ECS service name',
     description: 'ECS service name.',
     rule: `${rangeRule(LIMITS.ecsNameLength)}: letters, digits, hyphens and underscores`,
@@ -177,7 +222,9 @@ const DECLARED = [
     validate: v.validateEcsName,
   },
   {
-    name: 'containerName', kind: 'text', group: 'aws',
+    name: 'containerName',
+    kind: 'text',
+    group: 'aws',
     message: 'Container name (task definition)',
     description: 'Container name in the task definition (and in taskdef.json and appspec.yaml with codedeploy).',
     rule: `${rangeRule(LIMITS.ecsNameLength)}: letters, digits, hyphens and underscores`,
@@ -185,7 +232,9 @@ const DECLARED = [
     validate: v.validateContainerName,
   },
   {
-    name: 'ecrRepository', kind: 'text', group: 'aws',
+    name: 'ecrRepository',
+    kind: 'text',
+    group: 'aws',
     message: 'ECR repository name',
     description: 'ECR repository the build pushes images to (created by the pipeline stack).',
     rule: `${rangeRule(LIMITS.ecrRepositoryLength)}: lowercase letters, digits, . _ - and / namespaces`,
@@ -194,7 +243,9 @@ const DECLARED = [
     validate: v.validateEcrRepository,
   },
   {
-    name: 'cpu', kind: 'integer', group: 'aws',
+    name: 'cpu',
+    kind: 'integer',
+    group: 'aws',
     message: 'Task CPU units (256 = 0.25 vCPU)',
     description: 'Fargate task CPU units.',
     rule: Object.keys(FARGATE_SIZES).join(', '),
@@ -202,7 +253,9 @@ const DECLARED = [
     validate: v.validateCpu,
   },
   {
-    name: 'memory', kind: 'integer', group: 'aws',
+    name: 'memory',
+    kind: 'integer',
+    group: 'aws',
     message: 'Task memory (MiB)',
     description: 'Fargate task memory in MiB; must pair with cpu.',
     rule: `a Fargate pair with cpu (${FARGATE_PAIRS}; ...)`,
@@ -210,7 +263,9 @@ const DECLARED = [
     validate: v.validateMemory,
   },
   {
-    name: 'network', kind: 'choice', group: 'edge',
+    name: 'network',
+    kind: 'choice',
+    group: 'edge',
     message: 'Network of the load balancer and the tasks',
     description: 'Where the service runs: the default VPC, a VPC you name, or a VPC of its own (infra/network.yml).',
     rule: NETWORKS.map((n) => n.value).join(', '),
@@ -219,7 +274,9 @@ const DECLARED = [
     validate: choiceOf(NETWORKS),
   },
   {
-    name: 'privateSubnets', kind: 'boolean', group: 'edge',
+    name: 'privateSubnets',
+    kind: 'boolean',
+    group: 'edge',
     message: `Run the tasks in private subnets behind one NAT gateway (about ${NAT_GATEWAY_MONTHLY_USD} USD a month more)?`,
     description: `network new: private subnets for the tasks, one NAT gateway (about ${NAT_GATEWAY_MONTHLY_USD} USD a month plus ${NAT_GATEWAY_PER_GB_USD} USD per GB), no public IP on the tasks.`,
     rule: 'true or false',
@@ -228,7 +285,9 @@ const DECLARED = [
     applies: (s: Known) => s.network === 'new',
   },
   {
-    name: 'domain', kind: 'text', group: 'edge',
+    name: 'domain',
+    kind: 'text',
+    group: 'edge',
     message: 'Domain name of the service, served over HTTPS (empty: HTTP on the load balancer name)',
     description: 'Domain the service answers at over HTTPS; needs hostedZoneId or certificateArn. Empty: HTTP only.',
     rule: `empty or a domain name such as api.example.com (no wildcard, at most ${CERTIFICATE_DOMAIN_MAX} characters)`,
@@ -236,17 +295,24 @@ const DECLARED = [
     validate: v.validateDomain,
   },
   {
-    name: 'certificateArn', kind: 'text', group: 'edge',
-    message: 'ARN of an existing ACM certificate for the domain (empty: the stack requests one, validated in the hosted zone)',
-    description: 'Existing ACM certificate for the domain, in the same region; you then point the DNS name at the load balancer.',
+    name: 'certificateArn',
+    kind: 'text',
+    group: 'edge',
+    message:
+      'ARN of an existing ACM certificate for the domain (empty: the stack requests one, validated in the hosted zone)',
+    description:
+      'Existing ACM certificate for the domain, in the same region; you then point the DNS name at the load balancer.',
     rule: 'empty or an ACM certificate ARN in --region',
     default: () => '',
     validate: v.validateCertificateArn,
     applies: (s: Known) => Boolean(s.domain),
   },
   {
-    name: 'hostedZoneId', kind: 'text', group: 'edge',
-    message: 'Route 53 hosted zone id of the domain (the stack validates the certificate and adds the alias record there)',
+    name: 'hostedZoneId',
+    kind: 'text',
+    group: 'edge',
+    message:
+      'Route 53 hosted zone id of the domain (the stack validates the certificate and adds the alias record there)',
     description: 'Route 53 public hosted zone of the domain: DNS validation of a new certificate and the alias record.',
     rule: 'a hosted zone id such as Z0123456789ABCDEFGHIJ; may be empty with certificateArn',
     default: () => '',
@@ -254,19 +320,30 @@ const DECLARED = [
     applies: (s: Known) => Boolean(s.domain),
   },
   {
-    name: 'healthCheckDefaults', kind: 'choice', group: 'health',
+    name: 'healthCheckDefaults',
+    kind: 'choice',
+    group: 'health',
     message: 'Health check defaults',
-    description: "Where the health check settings start from: fast (10 s x 2) or the seed article's (30 s x 4, 300 s deregistration delay); a value given for one of them wins.",
+    description:
+      "Where the health check settings start from: fast (10 s x 2) or the seed article's (30 s x 4, 300 s deregistration delay); a value given for one of them wins.",
     rule: 'fast or article',
     choices: [
-      { value: 'fast', name: 'fast: interval 10 s, healthy 2, unhealthy 2, timeout 5 s, grace 30 s, deregistration 20 s' },
-      { value: 'article', name: 'article: interval 30 s, healthy 4, unhealthy 2, timeout 5 s, grace 60 s, deregistration 300 s' },
+      {
+        value: 'fast',
+        name: 'fast: interval 10 s, healthy 2, unhealthy 2, timeout 5 s, grace 30 s, deregistration 20 s',
+      },
+      {
+        value: 'article',
+        name: 'article: interval 30 s, healthy 4, unhealthy 2, timeout 5 s, grace 60 s, deregistration 300 s',
+      },
     ],
     default: () => 'fast',
     validate: (value: string) => (value in HEALTH_CHECK_DEFAULTS ? true : 'must be fast or article'),
   },
   {
-    name: 'healthCheckPath', kind: 'text', group: 'health',
+    name: 'healthCheckPath',
+    kind: 'text',
+    group: 'health',
     message: 'Health check path',
     description: 'Path the load balancer checks; the app serves its health report there.',
     rule: `${rangeRule(LIMITS.healthCheckPathLength)}: starts with /, then letters, digits and . _ ~ - /`,
@@ -274,7 +351,9 @@ const DECLARED = [
     validate: v.validateHealthCheckPath,
   },
   {
-    name: 'healthCheckInterval', kind: 'integer', group: 'health',
+    name: 'healthCheckInterval',
+    kind: 'integer',
+    group: 'health',
     message: 'Health check interval (seconds)',
     description: 'Seconds between two health checks of one target.',
     rule: rangeRule(LIMITS.healthCheckInterval),
@@ -282,7 +361,9 @@ const DECLARED = [
     validate: v.validateHealthCheckInterval,
   },
   {
-    name: 'healthCheckTimeout', kind: 'integer', group: 'health',
+    name: 'healthCheckTimeout',
+    kind: 'integer',
+    group: 'health',
     message: 'Health check timeout (seconds)',
     description: 'Seconds without an answer after which a check fails.',
     rule: `${rangeRule(LIMITS.healthCheckTimeout)}, less than the interval`,
@@ -290,7 +371,9 @@ const DECLARED = [
     validate: v.validateHealthCheckTimeout,
   },
   {
-    name: 'healthyThreshold', kind: 'integer', group: 'health',
+    name: 'healthyThreshold',
+    kind: 'integer',
+    group: 'health',
     message: 'Healthy threshold (consecutive successful checks)',
     description: 'Consecutive successful checks before a new task receives traffic.',
     rule: rangeRule(LIMITS.healthCheckThreshold),
@@ -298,7 +381,9 @@ const DECLARED = [
     validate: v.validateThreshold,
   },
   {
-    name: 'unhealthyThreshold', kind: 'integer', group: 'health',
+    name: 'unhealthyThreshold',
+    kind: 'integer',
+    group: 'health',
     message: 'Unhealthy threshold (consecutive failed checks)',
     description: 'Consecutive failed checks before a task is taken out of service.',
     rule: `${rangeRule(LIMITS.healthCheckThreshold)}; the drain (interval x threshold + timeout + margin) + ${SHUTDOWN_MARGIN} s must fit ECS's ${FARGATE_MAX_STOP_TIMEOUT} s stopTimeout`,
@@ -306,7 +391,9 @@ const DECLARED = [
     validate: validateUnhealthyThreshold,
   },
   {
-    name: 'healthCheckGracePeriod', kind: 'integer', group: 'health',
+    name: 'healthCheckGracePeriod',
+    kind: 'integer',
+    group: 'health',
     message: 'Health check grace period (seconds ECS ignores failed checks after a task starts)',
     description: 'Seconds after a task starts during which ECS ignores failed load balancer checks.',
     rule: rangeRule(LIMITS.healthCheckGracePeriod),
@@ -314,7 +401,9 @@ const DECLARED = [
     validate: v.validateGracePeriod,
   },
   {
-    name: 'deregistrationDelay', kind: 'integer', group: 'health',
+    name: 'deregistrationDelay',
+    kind: 'integer',
+    group: 'health',
     message: 'Deregistration delay (seconds the load balancer drains an old task)',
     description: 'Seconds the load balancer lets requests in flight finish before a deregistered task is stopped.',
     rule: `${rangeRule(LIMITS.deregistrationDelay)} (the load balancer default, 300, slows every deploy)`,
@@ -322,7 +411,9 @@ const DECLARED = [
     validate: v.validateDeregistrationDelay,
   },
   {
-    name: 'strategy', kind: 'choice', group: 'deployment',
+    name: 'strategy',
+    kind: 'choice',
+    group: 'deployment',
     message: 'Deployment strategy',
     description: 'How a new version replaces the old one.',
     rule: STRATEGY_CHOICES.map((s) => s.value).join(', '),
@@ -334,7 +425,9 @@ const DECLARED = [
     ),
   },
   {
-    name: 'desiredCount', kind: 'integer', group: 'deployment',
+    name: 'desiredCount',
+    kind: 'integer',
+    group: 'deployment',
     message: 'Number of tasks',
     description: 'Number of tasks the service keeps running.',
     rule: `${rangeRule(LIMITS.desiredCount)} (ECS tasks per service)`,
@@ -342,7 +435,9 @@ const DECLARED = [
     validate: v.validateDesiredCount,
   },
   {
-    name: 'minHealthyPercent', kind: 'integer', group: 'deployment',
+    name: 'minHealthyPercent',
+    kind: 'integer',
+    group: 'deployment',
     message: 'Minimum healthy percent during a deployment',
     description: 'Lower limit of running tasks during a deployment, in percent of the desired count (rounded up).',
     rule: rangeRule(LIMITS.minHealthyPercent),
@@ -350,7 +445,9 @@ const DECLARED = [
     validate: v.validateMinHealthyPercent,
   },
   {
-    name: 'maxPercent', kind: 'integer', group: 'deployment',
+    name: 'maxPercent',
+    kind: 'integer',
+    group: 'deployment',
     message: 'Maximum percent during a deployment',
     description: 'Upper limit of running tasks during a deployment, in percent of the desired count (rounded down).',
     rule: `${rangeRule(LIMITS.maxPercent)}; with desiredCount and minHealthyPercent it must let a rolling deployment start or stop a task`,
@@ -358,16 +455,21 @@ const DECLARED = [
     validate: v.validateMaxPercent,
   },
   {
-    name: 'bakeTime', kind: 'integer', group: 'deployment',
+    name: 'bakeTime',
+    kind: 'integer',
+    group: 'deployment',
     message: 'Bake time (minutes both versions keep running after all traffic moved; rollback is instant meanwhile)',
-    description: 'Minutes the old tasks keep running after production traffic moved (ECS BakeTimeInMinutes; CodeDeploy termination wait).',
+    description:
+      'Minutes the old tasks keep running after production traffic moved (ECS BakeTimeInMinutes; CodeDeploy termination wait).',
     rule: `${rangeRule(LIMITS.ecsBakeTime)} (codedeploy: ${rangeRule(LIMITS.codeDeployTerminationWait)})`,
     default: () => 5,
     validate: v.validateBakeTime,
     applies: ownedByStrategy('bakeTime'),
   },
   {
-    name: 'canaryPercent', kind: 'number', group: 'deployment',
+    name: 'canaryPercent',
+    kind: 'number',
+    group: 'deployment',
     message: 'Canary percent (share of production traffic the new version gets first)',
     description: 'Percent of production traffic moved to the new tasks first (ECS CanaryPercent).',
     rule: tenthsRule(LIMITS.canaryPercent),
@@ -376,7 +478,9 @@ const DECLARED = [
     applies: ownedByStrategy('canaryPercent'),
   },
   {
-    name: 'canaryBakeTime', kind: 'integer', group: 'deployment',
+    name: 'canaryBakeTime',
+    kind: 'integer',
+    group: 'deployment',
     message: 'Canary bake time (minutes before the rest of the traffic moves)',
     description: 'Minutes between the canary shift and moving the rest of the traffic (ECS CanaryBakeTimeInMinutes).',
     rule: `${rangeRule(LIMITS.ecsBakeTime)}; bakeTime + canaryBakeTime at most ${CFN_MAX_BAKE_MINUTES}`,
@@ -385,7 +489,9 @@ const DECLARED = [
     applies: ownedByStrategy('canaryBakeTime'),
   },
   {
-    name: 'linearStepPercent', kind: 'number', group: 'deployment',
+    name: 'linearStepPercent',
+    kind: 'number',
+    group: 'deployment',
     message: 'Linear step percent (share of production traffic moved at each step)',
     description: 'Percent of production traffic moved at each step (ECS StepPercent).',
     rule: tenthsRule(LIMITS.linearStepPercent),
@@ -394,7 +500,9 @@ const DECLARED = [
     applies: ownedByStrategy('linearStepPercent'),
   },
   {
-    name: 'linearStepBakeTime', kind: 'integer', group: 'deployment',
+    name: 'linearStepBakeTime',
+    kind: 'integer',
+    group: 'deployment',
     message: 'Linear step bake time (minutes between two steps)',
     description: 'Minutes between two traffic steps (ECS StepBakeTimeInMinutes).',
     rule: `${rangeRule(LIMITS.ecsBakeTime)}; bakeTime + linearStepBakeTime x steps at most ${CFN_MAX_BAKE_MINUTES}`,
@@ -403,7 +511,9 @@ const DECLARED = [
     applies: ownedByStrategy('linearStepBakeTime'),
   },
   {
-    name: 'codeDeployConfig', kind: 'choice', group: 'deployment',
+    name: 'codeDeployConfig',
+    kind: 'choice',
+    group: 'deployment',
     message: 'CodeDeploy traffic shifting',
     description: 'CodeDeploy deployment configuration: how traffic moves to the replacement task set.',
     rule: CODEDEPLOY_CONFIGS.map((c) => c.value).join(', '),
@@ -413,43 +523,58 @@ const DECLARED = [
     applies: ownedByStrategy('codeDeployConfig'),
   },
   {
-    name: 'rollbackAlarms', kind: 'boolean', group: 'deployment',
+    name: 'rollbackAlarms',
+    kind: 'boolean',
+    group: 'deployment',
     message: 'Create CloudWatch alarms (5xx rate of the tasks, unhealthy targets) that roll a deployment back?',
-    description: "Creates CloudWatch alarms on the tasks' 5xx rate and unhealthy targets; a deployment that sets one off is rolled back.",
+    description:
+      "Creates CloudWatch alarms on the tasks' 5xx rate and unhealthy targets; a deployment that sets one off is rolled back.",
     rule: 'true or false',
     // On: the circuit breaker only sees tasks that fail to start or to pass health checks, not a version that answers 5xx.
     default: () => true,
     validate: (value: boolean) => (typeof value === 'boolean' ? true : 'must be true or false'),
   },
   {
-    name: 'validationHook', kind: 'text', group: 'deployment',
-    message: 'Lambda function that validates the new version on the test listener before production traffic moves (empty: none)',
-    description: 'ARN of your Lambda function run as a lifecycle hook after test traffic reaches the new tasks; empty: no hook.',
+    name: 'validationHook',
+    kind: 'text',
+    group: 'deployment',
+    message:
+      'Lambda function that validates the new version on the test listener before production traffic moves (empty: none)',
+    description:
+      'ARN of your Lambda function run as a lifecycle hook after test traffic reaches the new tasks; empty: no hook.',
     rule: `empty or a Lambda function ARN (function name: ${rangeRule(LIMITS.lambdaFunctionNameLength)})`,
     default: () => '',
     validate: v.validateLambdaArn,
     applies: ownedByStrategy('validationHook'),
   },
   {
-    name: 'autoscaling', kind: 'choice', group: 'scaling',
+    name: 'autoscaling',
+    kind: 'choice',
+    group: 'scaling',
     message: 'Autoscaling',
-    description: 'Application Auto Scaling target tracking on requests per task or on CPU; off keeps desiredCount tasks.',
+    description:
+      'Application Auto Scaling target tracking on requests per task or on CPU; off keeps desiredCount tasks.',
     rule: AUTOSCALING.map((a) => a.value).join(', '),
     choices: AUTOSCALING,
     default: () => 'off',
     validate: choiceOf(AUTOSCALING),
   },
   {
-    name: 'fargateVcpuQuota', kind: 'integer', group: 'scaling',
+    name: 'fargateVcpuQuota',
+    kind: 'integer',
+    group: 'scaling',
     message: "Your account's Fargate On-Demand vCPU quota in this region",
-    description: 'The Fargate On-Demand vCPU quota maxCount must fit at the peak of a deployment (Service Quotas console).',
+    description:
+      'The Fargate On-Demand vCPU quota maxCount must fit at the peak of a deployment (Service Quotas console).',
     rule: `${rangeRule(LIMITS.fargateVcpuQuota)} (AWS default: ${DEFAULT_FARGATE_VCPU_QUOTA})`,
     default: () => DEFAULT_FARGATE_VCPU_QUOTA,
     validate: v.validateVcpuQuota,
     applies: scales,
   },
   {
-    name: 'minCount', kind: 'integer', group: 'scaling',
+    name: 'minCount',
+    kind: 'integer',
+    group: 'scaling',
     message: 'Fewest tasks autoscaling keeps',
     description: 'Lower bound of the task count under autoscaling.',
     rule: `${rangeRule(LIMITS.desiredCount)}, at most desiredCount`,
@@ -458,7 +583,9 @@ const DECLARED = [
     applies: scales,
   },
   {
-    name: 'maxCount', kind: 'integer', group: 'scaling',
+    name: 'maxCount',
+    kind: 'integer',
+    group: 'scaling',
     message: 'Most tasks autoscaling may run',
     description: 'Upper bound of the task count under autoscaling; a deployment may have to replace this many tasks.',
     rule: `${rangeRule(LIMITS.desiredCount)}, at least desiredCount; its deployment peak (x maxPercent, or x 2 with two target groups) must fit fargateVcpuQuota`,
@@ -467,7 +594,9 @@ const DECLARED = [
     applies: scales,
   },
   {
-    name: 'scalingTarget', kind: 'integer', group: 'scaling',
+    name: 'scalingTarget',
+    kind: 'integer',
+    group: 'scaling',
     message: 'Scaling target (requests per task per minute, or average CPU percent)',
     description: 'Value target tracking keeps the metric at: requests per task per minute, or CPU percent.',
     rule: `requests: ${rangeRule(LIMITS.requestScalingTarget)}; cpu: ${rangeRule(LIMITS.cpuScalingTarget)}`,
@@ -476,7 +605,9 @@ const DECLARED = [
     applies: scales,
   },
   {
-    name: 'source', kind: 'choice', group: 'source',
+    name: 'source',
+    kind: 'choice',
+    group: 'source',
     message: 'Where the source code lives',
     description: 'Source provider of the pipeline.',
     rule: SOURCES.map((s) => s.value).join(' or '),
@@ -485,15 +616,19 @@ const DECLARED = [
     validate: (value: string) => (SOURCES.some((s) => s.value === value) ? true : 'must be connection or codecommit'),
   },
   {
-    name: 'repository', kind: 'text', group: 'source',
+    name: 'repository',
+    kind: 'text',
+    group: 'source',
     message: 'Repository (owner/name for a connection, the name for CodeCommit; empty to decide at deploy time)',
-    description: "Source repository; empty makes it a required template parameter.",
+    description: 'Source repository; empty makes it a required template parameter.',
     rule: `owner/name (${rangeRule(LIMITS.repositoryIdLength)}) for a connection, a CodeCommit name (${rangeRule(LIMITS.codeCommitRepositoryLength)}) otherwise; may be empty`,
     default: (s: Known, ctx: Context) => (s.source === 'codecommit' ? '' : ctx.gitRemote),
     validate: v.validateRepository,
   },
   {
-    name: 'branch', kind: 'text', group: 'source',
+    name: 'branch',
+    kind: 'text',
+    group: 'source',
     message: 'Branch that triggers a deployment',
     description: 'Branch the pipeline builds and deploys.',
     rule: `a valid git branch name of ${rangeRule(LIMITS.branchNameLength)}`,
@@ -501,7 +636,9 @@ const DECLARED = [
     validate: v.validateBranch,
   },
   {
-    name: 'connectionArn', kind: 'text', group: 'source',
+    name: 'connectionArn',
+    kind: 'text',
+    group: 'source',
     message: 'ARN of an existing CodeConnections connection (empty: the pipeline stack creates one)',
     description: 'Existing connection to use; empty creates one.',
     rule: 'empty or a connection ARN',
@@ -510,7 +647,9 @@ const DECLARED = [
     applies: (s: Known) => s.source !== 'codecommit',
   },
   {
-    name: 'manualApproval', kind: 'boolean', group: 'source',
+    name: 'manualApproval',
+    kind: 'boolean',
+    group: 'source',
     message: 'Add a manual approval stage before deploying?',
     description: 'Adds a manual approval stage between build and deploy.',
     rule: 'true or false',
@@ -518,25 +657,38 @@ const DECLARED = [
     validate: (value: boolean) => (typeof value === 'boolean' ? true : 'must be true or false'),
   },
   {
-    name: 'environment', kind: 'pairs', group: 'config', flag: 'env', entry: 'KEY=VALUE',
+    name: 'environment',
+    kind: 'pairs',
+    group: 'config',
+    flag: 'env',
+    entry: 'KEY=VALUE',
     message: 'Environment variables, KEY=VALUE separated by commas (plain text in the task definition; empty: none)',
-    description: 'Plain environment variables of the container; repeat the flag for each (--env LOG_LEVEL=info; yo: --environment).',
+    description:
+      'Plain environment variables of the container; repeat the flag for each (--env LOG_LEVEL=info; yo: --environment).',
     rule: 'KEY=VALUE; KEY a letter or _ then letters, digits, _; not AWS_*, ECS_* or a variable the app sets',
     default: () => ({}),
     validate: v.validateEnv,
   },
   {
-    name: 'secrets', kind: 'pairs', group: 'config', flag: 'secret', entry: 'KEY=ARN',
+    name: 'secrets',
+    kind: 'pairs',
+    group: 'config',
+    flag: 'secret',
+    entry: 'KEY=ARN',
     message: 'Secrets, KEY=ARN separated by commas (SSM parameters or Secrets Manager secrets; empty: none)',
-    description: 'Secrets ECS injects as environment variables; repeat the flag for each (--secret DB_PASSWORD=arn:...).',
+    description:
+      'Secrets ECS injects as environment variables; repeat the flag for each (--secret DB_PASSWORD=arn:...).',
     rule: 'KEY=ARN of an SSM parameter or a Secrets Manager secret in --region',
     default: () => ({}),
     validate: v.validateSecrets,
   },
   {
-    name: 'kmsKeyArn', kind: 'text', group: 'config',
+    name: 'kmsKeyArn',
+    kind: 'text',
+    group: 'config',
     message: 'KMS key the secrets are encrypted with, if a customer managed key (empty: AWS managed keys)',
-    description: 'Customer managed KMS key of the secrets; the execution role may decrypt with it. Empty: AWS managed keys.',
+    description:
+      'Customer managed KMS key of the secrets; the execution role may decrypt with it. Empty: AWS managed keys.',
     rule: 'empty or a KMS key ARN in --region',
     default: () => '',
     validate: v.validateKmsKeyArn,
@@ -545,7 +697,9 @@ const DECLARED = [
 ] as const;
 
 type Declared = (typeof DECLARED)[number];
-type ValueOf<D extends Declared> = D extends { kind: 'choice'; choices: readonly { value: infer V }[] } ? V : KindValues[D['kind']];
+type ValueOf<D extends Declared> = D extends { kind: 'choice'; choices: readonly { value: infer V }[] }
+  ? V
+  : KindValues[D['kind']];
 
 /** Every setting the generator stores in .yo-rc.json, keyed as in the README's option table; one that `applies` only
  * to some other settings (strategy-specific, HTTPS, autoscaling, ...) is optional. */
@@ -563,7 +717,11 @@ export const SETTINGS: readonly SettingDeclaration[] = DECLARED;
 
 /** A declaration whose default gives, and whose validator takes, a value of its kind (a choice's validator checks the choice). */
 type Typed<D> = D extends { name: infer K extends SettingName; kind: infer Kind extends keyof KindValues }
-  ? { name: K; default: (settings: Known, context: Context) => KindValues[Kind]; validate: v.Validator<KindValues[Kind]> }
+  ? {
+      name: K;
+      default: (settings: Known, context: Context) => KindValues[Kind];
+      validate: v.Validator<KindValues[Kind]>;
+    }
   : never;
 DECLARED satisfies readonly Typed<Declared>[];
 

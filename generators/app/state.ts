@@ -48,21 +48,35 @@ export function parseJsonFile(file: string, text: string, advice: string): unkno
     return JSON.parse(text);
   } catch (error) {
     const line = jsonErrorLine(text);
-    throw new UserError(`${file} is not valid JSON${line ? ` (line ${line})` : ''}: ${cut((error as Error).message)}. ${advice}`);
+    throw new UserError(
+      `${file} is not valid JSON${line ? ` (line ${line})` : ''}: ${cut((error as Error).message)}. ${advice}`,
+    );
   }
 }
 
 /** Reads the state of a destination folder; throws a UserError when it is a file or .yo-rc.json cannot be used. */
 export function readFolder(root: string): FolderState {
   const stat = statSync(root, { throwIfNoEntry: false });
-  if (stat && !stat.isDirectory()) throw new UserError(`The destination ${root} is a file, not a folder; nothing was written. Name a new or existing folder.`);
+  if (stat && !stat.isDirectory())
+    throw new UserError(
+      `The destination ${root} is a file, not a folder; nothing was written. Name a new or existing folder.`,
+    );
   const file = path.join(root, '.yo-rc.json');
   if (!existsSync(file)) return { yoRc: {}, stored: {} };
-  const yoRc = parseJsonFile('.yo-rc.json', readFileSync(file, 'utf8'), 'Fix it (or delete it to be asked every setting again).');
-  if (!isObject(yoRc)) throw new UserError(`.yo-rc.json holds ${kindOf(yoRc)} where an object belongs; nothing was written. Fix it or delete it.`);
+  const yoRc = parseJsonFile(
+    '.yo-rc.json',
+    readFileSync(file, 'utf8'),
+    'Fix it (or delete it to be asked every setting again).',
+  );
+  if (!isObject(yoRc))
+    throw new UserError(
+      `.yo-rc.json holds ${kindOf(yoRc)} where an object belongs; nothing was written. Fix it or delete it.`,
+    );
   const ours = yoRc[STORE_KEY] ?? {};
   if (!isObject(ours)) {
-    throw new UserError(`.yo-rc.json: "${STORE_KEY}" holds ${kindOf(ours)} where an object of settings belongs; nothing was written. Fix it or delete the key.`);
+    throw new UserError(
+      `.yo-rc.json: "${STORE_KEY}" holds ${kindOf(ours)} where an object of settings belongs; nothing was written. Fix it or delete the key.`,
+    );
   }
   const { generatorVersion, ...stored } = ours;
   const record = yoRc[RECORD_KEY];
@@ -79,7 +93,12 @@ function isRecord(value: unknown): value is GenerationRecord {
 }
 
 /** The new .yo-rc.json text, formatted as Yeoman writes it; other generators' keys are kept. */
-export function yoRcText(yoRc: Record<string, unknown>, settings: object, version: string, record: GenerationRecord): string {
+export function yoRcText(
+  yoRc: Record<string, unknown>,
+  settings: object,
+  version: string,
+  record: GenerationRecord,
+): string {
   const next = { ...yoRc, [STORE_KEY]: { ...settings, generatorVersion: version }, [RECORD_KEY]: record };
   return `${JSON.stringify(next, null, 2)}\n`;
 }

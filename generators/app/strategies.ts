@@ -37,7 +37,8 @@ export const STRATEGY_TABLE = {
     testListener: true,
     ecsListenerRules: true,
     owns: ['bakeTime', 'validationHook'],
-    choice: 'blue-green: ECS blue/green, a full new set of tasks, all traffic moved at once, instant rollback while baking',
+    choice:
+      'blue-green: ECS blue/green, a full new set of tasks, all traffic moved at once, instant rollback while baking',
   },
   canary: {
     controller: 'ECS',
@@ -118,5 +119,5 @@ export const STRATEGY_CHOICES = STRATEGY_NAMES.map((value) => ({ value, name: ST
 export const ownedByStrategy =
   // A string: the settings declaration calls this, and the setting names are derived from that declaration.
   (setting: string) =>
-  (s: { strategy?: unknown }): boolean =>
-    (traitsOf(s.strategy).owns as readonly string[]).includes(setting);
+    (s: { strategy?: unknown }): boolean =>
+      (traitsOf(s.strategy).owns as readonly string[]).includes(setting);

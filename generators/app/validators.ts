@@ -55,15 +55,23 @@ export function all<T>(...validators: Validator<T>[]): Validator<T> {
 }
 
 export const validateAppName: Validator<string> = all(
-  pattern(/^[a-z][a-z0-9-]*$/, 'must start with a lowercase letter and contain only lowercase letters, digits and hyphens'),
+  pattern(
+    /^[a-z][a-z0-9-]*$/,
+    'must start with a lowercase letter and contain only lowercase letters, digits and hyphens',
+  ),
   pattern(/^(?!.*--)(?!.*-$)/, 'must not end with a hyphen or contain two hyphens in a row'),
-  (v) => (v.length <= APP_NAME_MAX ? true : `must be at most ${APP_NAME_MAX} characters (the target group name "<appName>-green" must fit the load balancer's ${TARGET_GROUP_NAME_MAX}-character limit)`),
+  (v) =>
+    v.length <= APP_NAME_MAX
+      ? true
+      : `must be at most ${APP_NAME_MAX} characters (the target group name "<appName>-green" must fit the load balancer's ${TARGET_GROUP_NAME_MAX}-character limit)`,
 );
 
 export const validateRegion: Validator<string> = (v) => {
-  if (!(AWS_REGIONS as readonly string[]).includes(v)) return 'must be an AWS region code such as us-east-1 or eu-west-1';
+  if (!(AWS_REGIONS as readonly string[]).includes(v))
+    return 'must be an AWS region code such as us-east-1 or eu-west-1';
   // https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-CloudFormation.html
-  if (partitionOf(v) === 'aws-cn') return "is a China region, where CodePipeline's CloudFormation deploy action (which deploys the service stack) is not offered";
+  if (partitionOf(v) === 'aws-cn')
+    return "is a China region, where CodePipeline's CloudFormation deploy action (which deploys the service stack) is not offered";
   return true;
 };
 
@@ -108,8 +116,11 @@ export const validatePort: Validator<number> = integerBetween(LIMITS.port);
 /** ALB health check path; we allow the subset that is safe in a URL, YAML and an Express route. */
 export const validateHealthCheckPath: Validator<string> = all(
   pattern(/^\//, 'must start with "/"'),
-  lengthWithin(LIMITS.healthCheckPathLength, `must be at most ${LIMITS.healthCheckPathLength.max} characters (load balancer limit)`),
-  pattern(/^\/[A-Za-z0-9._~\/-]*$/, 'may contain only letters, digits and . _ ~ - / (no query string, no spaces)'),
+  lengthWithin(
+    LIMITS.healthCheckPathLength,
+    `must be at most ${LIMITS.healthCheckPathLength.max} characters (load balancer limit)`,
+  ),
+  pattern(/^\/[A-Za-z0-9._~/-]*$/, 'may contain only letters, digits and . _ ~ - / (no query string, no spaces)'),
   pattern(/^(?!.*\/\/)(?!.*\/\.\.?(\/|$))/, 'must not contain "//", "/." or "/.." segments'),
 );
 
@@ -147,13 +158,20 @@ export const validateMaxPercent: Validator<number> = all(integerBetween(LIMITS.m
 /** Multiples of 0.1 within a range, as ECS takes CanaryPercent and StepPercent. */
 export function tenthsBetween({ min, max }: Range): Validator<number> {
   return (value) =>
-    typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max && Number.isInteger(Math.round(value * 1e6) / 1e5)
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    value >= min &&
+    value <= max &&
+    Number.isInteger(Math.round(value * 1e6) / 1e5)
       ? true
       : `must be a multiple of 0.1 from ${min.toFixed(1)} to ${max.toFixed(1)} percent`;
 }
 
 const validateEcsBakeTime = integerBetween(LIMITS.ecsBakeTime);
-const validateCodeDeployTerminationWait = integerBetween({ ...LIMITS.codeDeployTerminationWait, unit: 'minutes (CodeDeploy termination wait)' });
+const validateCodeDeployTerminationWait = integerBetween({
+  ...LIMITS.codeDeployTerminationWait,
+  unit: 'minutes (CodeDeploy termination wait)',
+});
 
 /** ECS bakes with BakeTimeInMinutes; CodeDeploy with the termination wait of the original task set. */
 export const validateBakeTime: Validator<number> = (v, s) =>
@@ -175,11 +193,16 @@ export const validateCanaryBakeTime: Validator<number> = all(validateEcsBakeTime
 
 export const validateLinearStepBakeTime: Validator<number> = all(validateEcsBakeTime, (v, s) => {
   const steps = s.linearStepPercent === undefined ? 0 : linearBakeSteps(s.linearStepPercent);
-  return withinCloudFormationLimit((s.bakeTime ?? 0) + v * steps, `bakeTime ${s.bakeTime ?? 0} + linearStepBakeTime ${v} x ${steps} steps`);
+  return withinCloudFormationLimit(
+    (s.bakeTime ?? 0) + v * steps,
+    `bakeTime ${s.bakeTime ?? 0} + linearStepBakeTime ${v} x ${steps} steps`,
+  );
 });
 
 export const validateCodeDeployConfig: Validator<string> = (v) =>
-  CODEDEPLOY_CONFIGS.some((c) => c.value === v) ? true : `must be one of ${CODEDEPLOY_CONFIGS.map((c) => c.value).join(', ')}`;
+  CODEDEPLOY_CONFIGS.some((c) => c.value === v)
+    ? true
+    : `must be one of ${CODEDEPLOY_CONFIGS.map((c) => c.value).join(', ')}`;
 
 const LAMBDA_ARN = new RegExp(
   `^arn:aws(-[a-z]+)*:lambda:[a-z0-9-]+:\\d{12}:function:[A-Za-z0-9_-]{${LIMITS.lambdaFunctionNameLength.min},${LIMITS.lambdaFunctionNameLength.max}}(:[A-Za-z0-9$_-]{1,128})?$`,
@@ -205,14 +228,17 @@ export const validateCpu: Validator<number> = (v) =>
   FARGATE_SIZES[v] ? true : `must be a Fargate CPU size: ${Object.keys(FARGATE_SIZES).join(', ')}`;
 
 export const validateMemory: Validator<number> = (v, s) => {
-  if (s.cpu === undefined || !FARGATE_SIZES[s.cpu]) return Number.isInteger(v) && v > 0 ? true : 'must be a whole number of MiB';
+  if (s.cpu === undefined || !FARGATE_SIZES[s.cpu])
+    return Number.isInteger(v) && v > 0 ? true : 'must be a whole number of MiB';
   const allowed = FARGATE_SIZES[s.cpu];
   if (allowed.includes(v)) return true;
   return `is not a valid Fargate size with cpu ${s.cpu}: allowed memory is ${describeList(allowed)} MiB`;
 };
 
 function describeList(values: readonly number[]): string {
-  return values.length <= 4 ? values.join(', ') : `${values[0]} to ${values[values.length - 1]} in steps of ${values[1] - values[0]}`;
+  return values.length <= 4
+    ? values.join(', ')
+    : `${values[0]} to ${values[values.length - 1]} in steps of ${values[1] - values[0]}`;
 }
 
 /** git check-ref-format rules for a branch name. */
@@ -221,6 +247,8 @@ export const validateBranch: Validator<string> = (v) => {
   const bad =
     v.length < min ||
     v.length > max ||
+    // git refuses control characters in ref names, so the pattern names them on purpose.
+    // eslint-disable-next-line no-control-regex
     /[\x00-\x20~^:?*[\\\x7f]/.test(v) ||
     v.startsWith('-') ||
     // A leading "!" is an exclusion in the CI workflow's branch filter (https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-syntax, filter patterns).
@@ -234,10 +262,14 @@ export const validateBranch: Validator<string> = (v) => {
     v.includes('@{') ||
     v === '@' ||
     v.split('/').some((part) => part.startsWith('.'));
-  return bad ? 'must be a valid git branch name (no spaces, ~ ^ : ? * [ \\, "..", "@{", or a leading "-", "." or "!")' : true;
+  return bad
+    ? 'must be a valid git branch name (no spaces, ~ ^ : ? * [ \\, "..", "@{", or a leading "-", "." or "!")'
+    : true;
 };
 
-const CODECOMMIT_NAME = new RegExp(`^[\\w.-]{${LIMITS.codeCommitRepositoryLength.min},${LIMITS.codeCommitRepositoryLength.max}}$`);
+const CODECOMMIT_NAME = new RegExp(
+  `^[\\w.-]{${LIMITS.codeCommitRepositoryLength.min},${LIMITS.codeCommitRepositoryLength.max}}$`,
+);
 
 /** owner/name for a connection (GitHub, GitLab, Bitbucket); a CodeCommit repository name otherwise. */
 export const validateRepository: Validator<string> = (v, s) => {
@@ -254,7 +286,9 @@ export const validateRepository: Validator<string> = (v, s) => {
 
 export const validateConnectionArn: Validator<string> = (v, s) => {
   if (v === '') return true;
-  if (!/^arn:aws(-[a-z]+)*:(codestar-connections|codeconnections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]{36}$/.test(v)) {
+  if (
+    !/^arn:aws(-[a-z]+)*:(codestar-connections|codeconnections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]{36}$/.test(v)
+  ) {
     return 'must be empty or a connection ARN: arn:aws:codeconnections:REGION:ACCOUNT:connection/UUID (codestar-connections also accepted)';
   }
   return inTargetRegion(v, s);
@@ -276,10 +310,16 @@ function sameRegionAndPartition(arn: string, service: string, s: Partial<Setting
 export const validateDomain: Validator<string> = (v) => {
   if (v === '') return true;
   const name = v.toLowerCase();
-  if (name.length > CERTIFICATE_DOMAIN_MAX) return `must be at most ${CERTIFICATE_DOMAIN_MAX} characters (ACM limit for the domain name of a certificate)`;
-  if (name.startsWith('*.')) return 'must not be a wildcard: the service answers at one name (request a wildcard certificate yourself and pass --certificate-arn with the exact name)';
+  if (name.length > CERTIFICATE_DOMAIN_MAX)
+    return `must be at most ${CERTIFICATE_DOMAIN_MAX} characters (ACM limit for the domain name of a certificate)`;
+  if (name.startsWith('*.'))
+    return 'must not be a wildcard: the service answers at one name (request a wildcard certificate yourself and pass --certificate-arn with the exact name)';
   const labels = name.split('.');
-  if (labels.length < 2 || !labels.every((l) => /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(l)) || /^\d+$/.test(labels[labels.length - 1])) {
+  if (
+    labels.length < 2 ||
+    !labels.every((l) => /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(l)) ||
+    /^\d+$/.test(labels[labels.length - 1])
+  ) {
     return 'must be a fully qualified domain name such as api.example.com (labels of letters, digits and hyphens, not starting or ending with a hyphen)';
   }
   return true;
@@ -292,7 +332,9 @@ export const validateHostedZoneId: Validator<string> = (v, s) => {
       ? `is required with domain ${s.domain} unless certificateArn is given: the stack creates the certificate and validates it in this zone`
       : true;
   }
-  return /^Z[A-Z0-9]{1,31}$/.test(v) ? true : 'must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ (without "/hostedzone/")';
+  return /^Z[A-Z0-9]{1,31}$/.test(v)
+    ? true
+    : 'must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ (without "/hostedzone/")';
 };
 
 /** An ACM certificate ARN in the stacks' region and partition (a load balancer can only use a certificate of its own region). */
@@ -310,7 +352,9 @@ export function peakTasks(count: number, s: Partial<Settings>): number {
 }
 
 export const validateMinCount: Validator<number> = all(integerBetween(LIMITS.desiredCount), (v, s) =>
-  s.desiredCount === undefined || v <= s.desiredCount ? true : `must not exceed desiredCount (${s.desiredCount}), which must lie between minCount and maxCount`,
+  s.desiredCount === undefined || v <= s.desiredCount
+    ? true
+    : `must not exceed desiredCount (${s.desiredCount}), which must lie between minCount and maxCount`,
 );
 
 export const validateVcpuQuota = integerBetween(LIMITS.fargateVcpuQuota);
@@ -336,7 +380,16 @@ export const validateScalingTarget: Validator<number> = (v, s) =>
     : integerBetween(LIMITS.requestScalingTarget)(v, s);
 
 /** Names the app's own configuration sets from settings; an --env or --secret of the same name would fight it. */
-export const RESERVED_VARIABLES = ['PORT', 'DRAIN_SECONDS', 'STOP_TIMEOUT_SECONDS', 'KEEP_ALIVE_TIMEOUT_MS', 'HEADERS_TIMEOUT_MS', 'CHECK_TIMEOUT_MS', 'APP_VERSION', 'NODE_ENV'];
+export const RESERVED_VARIABLES = [
+  'PORT',
+  'DRAIN_SECONDS',
+  'STOP_TIMEOUT_SECONDS',
+  'KEEP_ALIVE_TIMEOUT_MS',
+  'HEADERS_TIMEOUT_MS',
+  'CHECK_TIMEOUT_MS',
+  'APP_VERSION',
+  'NODE_ENV',
+];
 
 /**
  * A variable name every shell and Node can read: a letter or underscore, then letters, digits and underscores (ECS itself
@@ -344,9 +397,12 @@ export const RESERVED_VARIABLES = ['PORT', 'DRAIN_SECONDS', 'STOP_TIMEOUT_SECOND
  * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/taskdef-envfiles.html).
  */
 export function variableNameProblem(name: string): string | undefined {
-  if (!/^[A-Za-z_][A-Za-z0-9_]{0,254}$/.test(name)) return `name ${JSON.stringify(name)} must be a letter or "_" followed by letters, digits and "_" (at most 255)`;
-  if (/^(AWS|ECS)_/i.test(name)) return `name ${name} starts with AWS_ or ECS_, which ECS and Fargate set in every task`;
-  if (RESERVED_VARIABLES.includes(name)) return `name ${name} is set by the generator from its own settings (${RESERVED_VARIABLES.join(', ')})`;
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,254}$/.test(name))
+    return `name ${JSON.stringify(name)} must be a letter or "_" followed by letters, digits and "_" (at most 255)`;
+  if (/^(AWS|ECS)_/i.test(name))
+    return `name ${name} starts with AWS_ or ECS_, which ECS and Fargate set in every task`;
+  if (RESERVED_VARIABLES.includes(name))
+    return `name ${name} is set by the generator from its own settings (${RESERVED_VARIABLES.join(', ')})`;
   return undefined;
 }
 
@@ -362,7 +418,8 @@ export const validateEnv: Validator<Record<string, string>> = (v) => {
 
 const SSM_PARAMETER_ARN = /^arn:aws(-[a-z]+)*:ssm:[a-z0-9-]+:\d{12}:parameter\/[A-Za-z0-9_.\-/]{1,2048}$/;
 /** A complete Secrets Manager ARN (6-character suffix), optionally with ECS's :json-key:version-stage:version-id. */
-const SECRET_ARN = /^(arn:aws(-[a-z]+)*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]{1,512}-[A-Za-z0-9]{6})(:[^:]*:[^:]*:[^:]*)?$/;
+const SECRET_ARN =
+  /^(arn:aws(-[a-z]+)*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]{1,512}-[A-Za-z0-9]{6})(:[^:]*:[^:]*:[^:]*)?$/;
 
 /** The resource an execution role must be granted to read a secret's ValueFrom (the secret itself, without ECS's json-key suffix). */
 export function secretResource(valueFrom: string): string {
@@ -374,7 +431,8 @@ export const validateSecrets: Validator<Record<string, string>> = (v, s) => {
   for (const [name, arn] of Object.entries(v)) {
     const problem = variableNameProblem(name);
     if (problem) return problem;
-    if (s.environment && name in s.environment) return `name ${name} is also given with --env; a variable is either plain or secret`;
+    if (s.environment && name in s.environment)
+      return `name ${name} is also given with --env; a variable is either plain or secret`;
     if (typeof arn !== 'string' || !(SSM_PARAMETER_ARN.test(arn) || SECRET_ARN.test(arn))) {
       return `${name}: ${JSON.stringify(arn)} must be the ARN of an SSM parameter (arn:aws:ssm:REGION:ACCOUNT:parameter/NAME) or of a Secrets Manager secret (arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME-AbCdEf, optionally :json-key:version-stage:version-id)`;
     }

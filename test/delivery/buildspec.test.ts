@@ -49,7 +49,9 @@ describe.each(['defaults', 'one task, min 0 max 100, bigger task, Node 22'])('bu
     const run = runBuildspec(r, { STUB_PREVIOUS_TAG: 'fedcba9-6' });
     expect(run.status).toBe(0);
     expect(run.calls).toContain(`docker pull ${repository}:fedcba9-6`);
-    expect(run.calls).toContain(`docker build --build-arg BUILDKIT_INLINE_CACHE=1 --build-arg APP_VERSION=0123456-7 --cache-from ${repository}:fedcba9-6 --tag ${repository}:0123456-7 .`);
+    expect(run.calls).toContain(
+      `docker build --build-arg BUILDKIT_INLINE_CACHE=1 --build-arg APP_VERSION=0123456-7 --cache-from ${repository}:fedcba9-6 --tag ${repository}:0123456-7 .`,
+    );
   });
 
   test('"latest" is pushed only to a MUTABLE repository', () => {
@@ -65,7 +67,10 @@ describe.each(['defaults', 'one task, min 0 max 100, bigger task, Node 22'])('bu
     const passed = Object.entries(buildEnvironment(r)).filter(([name]) => name.startsWith('STACK_PARAMETER_'));
     expect(passed.length).toBeGreaterThan(0);
     expect(run.artifacts['service-config.json']).toEqual({
-      Parameters: { ...Object.fromEntries(passed.map(([name, value]) => [name.slice('STACK_PARAMETER_'.length), value])), ImageUri: `${repository}:0123456-7` },
+      Parameters: {
+        ...Object.fromEntries(passed.map(([name, value]) => [name.slice('STACK_PARAMETER_'.length), value])),
+        ImageUri: `${repository}:0123456-7`,
+      },
     });
   });
 

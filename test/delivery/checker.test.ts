@@ -58,7 +58,9 @@ describe('checkTemplate', () => {
   });
 
   test('rejects an unknown property', async () => {
-    expect(await checkTemplate(broken('      TargetType: ip', '      TargetType: ip\n      HealthCheckPathh: /status'))).toEqual([
+    expect(
+      await checkTemplate(broken('      TargetType: ip', '      TargetType: ip\n      HealthCheckPathh: /status')),
+    ).toEqual([
       expect.stringMatching(/Resources\.Group\.Properties\.HealthCheckPathh: unknown property/),
       expect.stringMatching(/Resources\.Group\.Properties: must NOT have additional properties \(HealthCheckPathh\)/),
     ]);
@@ -71,23 +73,31 @@ describe('checkTemplate', () => {
 
   test('rejects an out-of-range threshold', async () => {
     const problems = await checkTemplate(broken('FailureThreshold: 3', 'FailureThreshold: 11'));
-    expect(problems).toEqual([expect.stringMatching(/Check\.Properties\.HealthCheckConfig\.FailureThreshold: must be <= 10/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(/Check\.Properties\.HealthCheckConfig\.FailureThreshold: must be <= 10/),
+    ]);
   });
 
   test('rejects a value outside an enum', async () => {
     const problems = await checkTemplate(broken('        Type: HTTP\n', '        Type: HTTP2\n'));
-    expect(problems).toContainEqual(expect.stringMatching(/HealthCheckConfig\.Type: must be equal to one of the allowed values/));
+    expect(problems).toContainEqual(
+      expect.stringMatching(/HealthCheckConfig\.Type: must be equal to one of the allowed values/),
+    );
     expect(problems.every((p) => p.includes('HealthCheckConfig.Type'))).toBe(true);
   });
 
   test('rejects a missing required property', async () => {
     const problems = await checkTemplate(broken('        Type: HTTP\n', ''));
-    expect(problems).toContainEqual(expect.stringMatching(/Check\.Properties\.HealthCheckConfig\.Type: required property is missing/));
+    expect(problems).toContainEqual(
+      expect.stringMatching(/Check\.Properties\.HealthCheckConfig\.Type: required property is missing/),
+    );
   });
 
   test('rejects a wrong primitive type', async () => {
     const problems = await checkTemplate(broken('Port: 3000', 'Port: "three thousand"'));
-    expect(problems).toContainEqual(expect.stringMatching(/Group\.Properties\.Port: "three thousand" is not an integer/));
+    expect(problems).toContainEqual(
+      expect.stringMatching(/Group\.Properties\.Port: "three thousand" is not an integer/),
+    );
   });
 
   test('rejects an unknown resource type', async () => {
@@ -108,18 +118,26 @@ describe('checkTemplate', () => {
       'Resources.Logs: StackName is neither a parameter, a resource nor a pseudo parameter',
     ]);
     const longForm = broken('!Sub "/app/${AWS::StackName}"', '!Sub ["/app/${Name}-${Other}", { Name: !Ref VpcId }]');
-    expect(await checkTemplate(longForm)).toEqual(['Resources.Logs: Other is neither a parameter, a resource nor a pseudo parameter']);
+    expect(await checkTemplate(longForm)).toEqual([
+      'Resources.Logs: Other is neither a parameter, a resource nor a pseudo parameter',
+    ]);
   });
 
   test('rejects a GetAtt of an attribute the resource type does not have', async () => {
     expect(await checkTemplate(broken('!GetAtt Logs.Arn', '!GetAtt Logs.Url'))).toEqual([
       'Resources.Group: AWS::Logs::LogGroup has no attribute Url (GetAtt Logs)',
     ]);
-    expect(await checkTemplate(broken('${Logs.Arn}', '${Logs.Url}'))).toEqual(['Outputs.Url: AWS::Logs::LogGroup has no attribute Url (GetAtt Logs)']);
+    expect(await checkTemplate(broken('${Logs.Arn}', '${Logs.Url}'))).toEqual([
+      'Outputs.Url: AWS::Logs::LogGroup has no attribute Url (GetAtt Logs)',
+    ]);
   });
 
   test('rejects unknown conditions and DependsOn targets', async () => {
-    expect(await checkTemplate(broken('    Condition: Always\n    Properties:', '    Condition: Sometimes\n    Properties:'))).toEqual([
+    expect(
+      await checkTemplate(
+        broken('    Condition: Always\n    Properties:', '    Condition: Sometimes\n    Properties:'),
+      ),
+    ).toEqual([
       'Resources.Group: condition Sometimes does not exist',
       'Outputs.Url: Group exists only when Sometimes holds; refer to it inside Fn::If [Sometimes, ...] or under the same Condition',
     ]);
@@ -132,7 +150,10 @@ describe('checkTemplate', () => {
     expect(await checkTemplate(broken('    Condition: Always\n    Value', '    Value'))).toEqual([
       'Outputs.Url: Group exists only when Always holds; refer to it inside Fn::If [Always, ...] or under the same Condition',
     ]);
-    const guarded = broken('    Condition: Always\n    Value: !Sub "${Logs.Arn}/${Group}"', '    Value: !If [Always, !Ref Group, !Ref Logs]');
+    const guarded = broken(
+      '    Condition: Always\n    Value: !Sub "${Logs.Arn}/${Group}"',
+      '    Value: !If [Always, !Ref Group, !Ref Logs]',
+    );
     expect(await checkTemplate(guarded)).toEqual([]);
   });
 
@@ -151,17 +172,21 @@ describe('checkTemplate', () => {
   });
 
   test('rejects a parameter default its own constraints refuse', async () => {
-    expect(await checkTemplate(broken('Default: 30', 'Default: 31'))).toEqual(['Parameters.Retention: Default 31 is not one of AllowedValues']);
+    expect(await checkTemplate(broken('Default: 30', 'Default: 31'))).toEqual([
+      'Parameters.Retention: Default 31 is not one of AllowedValues',
+    ]);
   });
 
   test('rejects a read-only property set as input', async () => {
-    expect(await checkTemplate(broken('      TargetType: ip', '      TargetType: ip\n      TargetGroupArn: x'))).toContainEqual(
-      'Resources.Group.Properties.TargetGroupArn: read-only property (an attribute, not an input)',
-    );
+    expect(
+      await checkTemplate(broken('      TargetType: ip', '      TargetType: ip\n      TargetGroupArn: x')),
+    ).toContainEqual('Resources.Group.Properties.TargetGroupArn: read-only property (an attribute, not an input)');
   });
 
   test('reports YAML errors, duplicate keys included', async () => {
-    expect(await checkTemplate(broken('      Port: 3000', '      Port: 3000\n      Port: 3001'))).toEqual([expect.stringMatching(/^YAML: .*unique/s)]);
+    expect(await checkTemplate(broken('      Port: 3000', '      Port: 3000\n      Port: 3001'))).toEqual([
+      expect.stringMatching(/^YAML: .*unique/s),
+    ]);
   });
 
   test('parses every short-form tag to its long form', () => {
@@ -177,8 +202,16 @@ F: !FindInMap [M, K, V]
       A: { Ref: 'X' },
       B: { 'Fn::GetAtt': ['R', 'Attr.Nested'] },
       C: { 'Fn::Sub': ['${a}', { a: { 'Fn::ImportValue': 'exp' } }] },
-      D: { 'Fn::If': ['C', { 'Fn::Select': [0, { 'Fn::GetAZs': '' }] }, { 'Fn::Join': [',', { 'Fn::Split': ['-', { 'Fn::Base64': 'x' }] }] }] },
-      E: { 'Fn::And': [{ 'Fn::Not': [{ Condition: 'C' }] }, { 'Fn::Or': [{ 'Fn::Equals': [1, 1] }, { Condition: 'D' }] }] },
+      D: {
+        'Fn::If': [
+          'C',
+          { 'Fn::Select': [0, { 'Fn::GetAZs': '' }] },
+          { 'Fn::Join': [',', { 'Fn::Split': ['-', { 'Fn::Base64': 'x' }] }] },
+        ],
+      },
+      E: {
+        'Fn::And': [{ 'Fn::Not': [{ Condition: 'C' }] }, { 'Fn::Or': [{ 'Fn::Equals': [1, 1] }, { Condition: 'D' }] }],
+      },
       F: { 'Fn::FindInMap': ['M', 'K', 'V'] },
     });
   });

@@ -15,9 +15,9 @@ const ref = (name: string) => ({ Ref: name });
 const getAtt = (name: string, attribute: string) => ({ 'Fn::GetAtt': [name, attribute] });
 /** Every statement of a role's inline policies. */
 const statementsOf = (template: Rendered['pipeline'], role: string): Record<string, unknown>[] =>
-  (template.Resources![role].Properties as { Policies: { PolicyDocument: { Statement: Record<string, unknown>[] } }[] }).Policies.flatMap(
-    (p) => p.PolicyDocument.Statement,
-  );
+  (
+    template.Resources![role].Properties as { Policies: { PolicyDocument: { Statement: Record<string, unknown>[] } }[] }
+  ).Policies.flatMap((p) => p.PolicyDocument.Statement);
 
 describe.each(Object.entries(SCENARIOS))('%s', (_name, options) => {
   let r: Rendered;
@@ -99,7 +99,9 @@ describe.each(Object.entries(SCENARIOS))('%s', (_name, options) => {
     test('the service runs DesiredCount tasks of ImageUri from its creation; ImageUri has no default to fall back to', () => {
       const service = only(r.service, 'AWS::ECS::Service').Properties;
       expect(service.DesiredCount).toEqual(ref('DesiredCount'));
-      expect(only(r.service, 'AWS::ECS::TaskDefinition').Properties.ContainerDefinitions[0].Image).toEqual(ref('ImageUri'));
+      expect(only(r.service, 'AWS::ECS::TaskDefinition').Properties.ContainerDefinitions[0].Image).toEqual(
+        ref('ImageUri'),
+      );
       expect(r.service.Parameters!.ImageUri).not.toHaveProperty('Default');
       expect(r.service.Conditions).toBeUndefined();
     });
@@ -111,7 +113,9 @@ describe.each(Object.entries(SCENARIOS))('%s', (_name, options) => {
         expect(clusters).toEqual([]);
         expect(service.Cluster).toEqual(ref('ClusterName'));
       } else {
-        expect(clusters.map(([id, res]) => [id, res.Properties?.ClusterName])).toEqual([['Cluster', ref('ClusterName')]]);
+        expect(clusters.map(([id, res]) => [id, res.Properties?.ClusterName])).toEqual([
+          ['Cluster', ref('ClusterName')],
+        ]);
         expect(service.Cluster).toEqual(ref('Cluster'));
       }
     });
@@ -124,12 +128,15 @@ describe.each(Object.entries(SCENARIOS))('%s', (_name, options) => {
     test('tasks are reachable only from the load balancer, on the container port', () => {
       const service = only(r.service, 'AWS::ECS::Service').Properties;
       const taskGroups = service.NetworkConfiguration.AwsvpcConfiguration.SecurityGroups as unknown[];
-      const balancerGroups = only(r.service, 'AWS::ElasticLoadBalancingV2::LoadBalancer').Properties.SecurityGroups as unknown[];
+      const balancerGroups = only(r.service, 'AWS::ElasticLoadBalancingV2::LoadBalancer').Properties
+        .SecurityGroups as unknown[];
       expect(taskGroups).toHaveLength(1);
       const taskGroupId = (taskGroups[0] as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
       expect(r.service.Resources![taskGroupId].Properties?.SecurityGroupIngress).toBeUndefined();
       const ingress = Object.values(r.service.Resources!).filter(
-        (res) => res.Type === 'AWS::EC2::SecurityGroupIngress' && JSON.stringify(res.Properties?.GroupId) === JSON.stringify(taskGroups[0]),
+        (res) =>
+          res.Type === 'AWS::EC2::SecurityGroupIngress' &&
+          JSON.stringify(res.Properties?.GroupId) === JSON.stringify(taskGroups[0]),
       );
       expect(ingress.length).toBeGreaterThan(0);
       for (const rule of ingress) {
@@ -144,7 +151,8 @@ describe.each(Object.entries(SCENARIOS))('%s', (_name, options) => {
     });
 
     test('the load balancer is open on its listener port only', () => {
-      const balancerGroups = only(r.service, 'AWS::ElasticLoadBalancingV2::LoadBalancer').Properties.SecurityGroups as unknown[];
+      const balancerGroups = only(r.service, 'AWS::ElasticLoadBalancingV2::LoadBalancer').Properties
+        .SecurityGroups as unknown[];
       const id = (balancerGroups[0] as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
       for (const rule of r.service.Resources![id].Properties!.SecurityGroupIngress as Record<string, unknown>[]) {
         expect(rule).toMatchObject({ IpProtocol: 'tcp', FromPort: ref('ListenerPort'), ToPort: ref('ListenerPort') });
@@ -154,23 +162,41 @@ describe.each(Object.entries(SCENARIOS))('%s', (_name, options) => {
     });
 
     test('the load balancer may send traffic to the tasks only, on the container port', () => {
-      const balancerGroups = only(r.service, 'AWS::ElasticLoadBalancingV2::LoadBalancer').Properties.SecurityGroups as unknown[];
+      const balancerGroups = only(r.service, 'AWS::ElasticLoadBalancingV2::LoadBalancer').Properties
+        .SecurityGroups as unknown[];
       const id = (balancerGroups[0] as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
-      const taskGroup = only(r.service, 'AWS::ECS::Service').Properties.NetworkConfiguration.AwsvpcConfiguration.SecurityGroups[0];
+      const taskGroup = only(r.service, 'AWS::ECS::Service').Properties.NetworkConfiguration.AwsvpcConfiguration
+        .SecurityGroups[0];
       expect(r.service.Resources![id].Properties!.SecurityGroupEgress).toEqual([
-        { IpProtocol: 'tcp', FromPort: r.settings.port, ToPort: r.settings.port, DestinationSecurityGroupId: taskGroup },
+        {
+          IpProtocol: 'tcp',
+          FromPort: r.settings.port,
+          ToPort: r.settings.port,
+          DestinationSecurityGroupId: taskGroup,
+        },
       ]);
-      expect(Object.values(r.service.Resources!).filter((res) => res.Type === 'AWS::EC2::SecurityGroupEgress')).toEqual([]);
+      expect(Object.values(r.service.Resources!).filter((res) => res.Type === 'AWS::EC2::SecurityGroupEgress')).toEqual(
+        [],
+      );
     });
 
     test('outputs: the URL npm run deploy prints, the cluster and the service', () => {
-      expect(Object.keys(r.service.Outputs!).sort()).toEqual(['ClusterName', 'LoadBalancerDnsName', 'ServiceName', 'ServiceUrl']);
+      expect(Object.keys(r.service.Outputs!).sort()).toEqual([
+        'ClusterName',
+        'LoadBalancerDnsName',
+        'ServiceName',
+        'ServiceUrl',
+      ]);
     });
 
     test('every parameter without a default is passed by the pipeline (or is the image), and every one passed exists', () => {
-      const passed = Object.keys(buildEnvironment(r)).filter((n) => n.startsWith('STACK_PARAMETER_')).map((n) => n.slice('STACK_PARAMETER_'.length));
+      const passed = Object.keys(buildEnvironment(r))
+        .filter((n) => n.startsWith('STACK_PARAMETER_'))
+        .map((n) => n.slice('STACK_PARAMETER_'.length));
       for (const name of passed) expect(r.service.Parameters).toHaveProperty(name);
-      const required = Object.entries(r.service.Parameters!).filter(([, p]) => !('Default' in p)).map(([name]) => name);
+      const required = Object.entries(r.service.Parameters!)
+        .filter(([, p]) => !('Default' in p))
+        .map(([name]) => name);
       expect(required.sort()).toEqual([...passed.filter((n) => required.includes(n)), 'ImageUri'].sort());
     });
   });
@@ -182,7 +208,12 @@ describe.each(Object.entries(SCENARIOS))('%s', (_name, options) => {
       const deploy = pipeline.Stages.at(-1);
       expect(deploy.Actions).toHaveLength(1);
       const action = deploy.Actions[0];
-      expect(action.ActionTypeId).toEqual({ Category: 'Deploy', Owner: 'AWS', Provider: 'CloudFormation', Version: '1' });
+      expect(action.ActionTypeId).toEqual({
+        Category: 'Deploy',
+        Owner: 'AWS',
+        Provider: 'CloudFormation',
+        Version: '1',
+      });
       expect(action.Configuration).toEqual({
         ActionMode: 'CREATE_UPDATE',
         StackName: ref('ServiceStackName'),
@@ -192,7 +223,9 @@ describe.each(Object.entries(SCENARIOS))('%s', (_name, options) => {
         RoleArn: getAtt('DeploymentRole', 'Arn'),
       });
       expect(action.InputArtifacts).toEqual([{ Name: 'BuildOutput' }]);
-      const trust = r.pipeline.Resources!.DeploymentRole.Properties!.AssumeRolePolicyDocument as { Statement: { Principal: unknown }[] };
+      const trust = r.pipeline.Resources!.DeploymentRole.Properties!.AssumeRolePolicyDocument as {
+        Statement: { Principal: unknown }[];
+      };
       expect(trust.Statement[0].Principal).toEqual({ Service: 'cloudformation.amazonaws.com' });
       const p = r.pipeline.Parameters as Record<string, { Default?: unknown }>;
       expect(p.ServiceStackName.Default).toBe(`${String(r.settings.appName)}-service`);
@@ -203,8 +236,12 @@ describe.each(Object.entries(SCENARIOS))('%s', (_name, options) => {
     });
 
     test('stages: source, build, approval only when asked, deploy', () => {
-      const stages = only(r.pipeline, 'AWS::CodePipeline::Pipeline').Properties.Stages.map((s: { Name: string }) => s.Name);
-      expect(stages).toEqual(r.settings.manualApproval ? ['Source', 'Build', 'Approve', 'Deploy'] : ['Source', 'Build', 'Deploy']);
+      const stages = only(r.pipeline, 'AWS::CodePipeline::Pipeline').Properties.Stages.map(
+        (s: { Name: string }) => s.Name,
+      );
+      expect(stages).toEqual(
+        r.settings.manualApproval ? ['Source', 'Build', 'Approve', 'Deploy'] : ['Source', 'Build', 'Deploy'],
+      );
     });
 
     test('the source matches the settings', () => {
@@ -213,28 +250,43 @@ describe.each(Object.entries(SCENARIOS))('%s', (_name, options) => {
       expect(p.BranchName.Default).toBe(r.settings.branch);
       if (r.settings.source === 'codecommit') {
         expect(source.ActionTypeId.Provider).toBe('CodeCommit');
-        expect(source.Configuration).toMatchObject({ RepositoryName: ref('CodeCommitRepositoryName'), PollForSourceChanges: false });
-        expect(p.CodeCommitRepositoryName.Default).toBe(r.settings.repository || undefined);
+        expect(source.Configuration).toMatchObject({
+          RepositoryName: ref('CodeCommitRepositoryName'),
+          PollForSourceChanges: false,
+        });
+        expect(p.CodeCommitRepositoryName.Default).toBe(
+          r.settings.repository === '' ? undefined : r.settings.repository,
+        );
         const rule = only(r.pipeline, 'AWS::Events::Rule').Properties;
         expect(rule.EventPattern.detail.referenceName).toEqual([ref('BranchName')]);
         return;
       }
       expect(source.ActionTypeId.Provider).toBe('CodeStarSourceConnection');
       const connection = { 'Fn::If': ['ShouldCreateConnection', ref('Connection'), ref('ConnectionArn')] };
-      expect(source.Configuration).toMatchObject({ ConnectionArn: connection, FullRepositoryId: ref('FullRepositoryId') });
+      expect(source.Configuration).toMatchObject({
+        ConnectionArn: connection,
+        FullRepositoryId: ref('FullRepositoryId'),
+      });
       expect(p.ConnectionArn.Default).toBe(r.settings.connectionArn);
-      expect(p.FullRepositoryId.Default).toBe(r.settings.repository || undefined);
+      expect(p.FullRepositoryId.Default).toBe(r.settings.repository === '' ? undefined : r.settings.repository);
       expect(r.pipeline.Resources!.Connection.Condition).toBe('ShouldCreateConnection');
     });
 
     test('the artifact bucket is encrypted, private, TLS-only and expires artifacts', () => {
       const bucket = only(r.pipeline, 'AWS::S3::Bucket');
       const p = bucket.Properties;
-      expect(p.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toMatch(/^(AES256|aws:kms)$/);
+      expect(
+        p.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm,
+      ).toMatch(/^(AES256|aws:kms)$/);
       expect(p.PublicAccessBlockConfiguration).toEqual({
-        BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true,
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
       });
-      expect(p.LifecycleConfiguration.Rules).toContainEqual(expect.objectContaining({ Status: 'Enabled', ExpirationInDays: expect.anything() }));
+      expect(p.LifecycleConfiguration.Rules).toContainEqual(
+        expect.objectContaining({ Status: 'Enabled', ExpirationInDays: expect.anything() }),
+      );
       const policy = only(r.pipeline, 'AWS::S3::BucketPolicy').Properties;
       const bucketId = idOf(r.pipeline, bucket);
       expect(policy.Bucket).toEqual(ref(bucketId));
@@ -255,15 +307,21 @@ describe.each(Object.entries(SCENARIOS))('%s', (_name, options) => {
       const text = repository.LifecyclePolicy.LifecyclePolicyText['Fn::Sub'].replaceAll('${ImagesToKeep}', '30');
       const policy = JSON.parse(text);
       expect(policy.rules).toEqual([
-        expect.objectContaining({ selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 30 }, action: { type: 'expire' } }),
+        expect.objectContaining({
+          selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 30 },
+          action: { type: 'expire' },
+        }),
       ]);
     });
 
     test('the build runs Docker privileged on the current standard image and logs to CloudWatch', () => {
       const project = only(r.pipeline, 'AWS::CodeBuild::Project').Properties;
       expect(project.Environment).toMatchObject({ PrivilegedMode: true, Image: r.derived.codeBuildImage });
-      expect(project.Environment.EnvironmentVariables.map((v: { Name: string }) => v.Name).filter((n: string) => !n.startsWith('STACK_PARAMETER_')).sort())
-        .toEqual(['IMAGE_TAG_MUTABILITY', 'REPOSITORY_URI']);
+      expect(
+        project.Environment.EnvironmentVariables.map((v: { Name: string }) => v.Name)
+          .filter((n: string) => !n.startsWith('STACK_PARAMETER_'))
+          .sort(),
+      ).toEqual(['IMAGE_TAG_MUTABILITY', 'REPOSITORY_URI']);
       expect(project.LogsConfig.CloudWatchLogs.Status).toBe('ENABLED');
       expect(project.Source).toEqual({ Type: 'CODEPIPELINE', BuildSpec: 'buildspec.yml' });
       const log = only(r.pipeline, 'AWS::Logs::LogGroup');
@@ -272,14 +330,20 @@ describe.each(Object.entries(SCENARIOS))('%s', (_name, options) => {
 
     test("the build role has AWS's documented CodeBuild minimum: the bucket's ACL and location, its log group created", () => {
       const statements = statementsOf(r.pipeline, 'BuildRole');
-      expect(statements).toContainEqual({ Effect: 'Allow', Action: ['s3:GetBucketAcl', 's3:GetBucketLocation'], Resource: getAtt('ArtifactBucket', 'Arn') });
+      expect(statements).toContainEqual({
+        Effect: 'Allow',
+        Action: ['s3:GetBucketAcl', 's3:GetBucketLocation'],
+        Resource: getAtt('ArtifactBucket', 'Arn'),
+      });
       expect(statements.find((s) => [s.Action].flat().includes('logs:CreateLogGroup'))?.Resource).toEqual([
-        getAtt('BuildLogGroup', 'Arn'), { 'Fn::Sub': '${BuildLogGroup.Arn}:*' },
+        getAtt('BuildLogGroup', 'Arn'),
+        { 'Fn::Sub': '${BuildLogGroup.Arn}:*' },
       ]);
     });
 
     test('iam:PassRole: the pipeline passes only the deployment role, to CloudFormation, which passes only the task roles, to ECS tasks', () => {
-      const passRole = (role: string) => statementsOf(r.pipeline, role).filter((s) => [s.Action].flat().includes('iam:PassRole'));
+      const passRole = (role: string) =>
+        statementsOf(r.pipeline, role).filter((s) => [s.Action].flat().includes('iam:PassRole'));
       expect(passRole('PipelineRole')).toEqual([
         {
           Effect: 'Allow',
@@ -299,17 +363,24 @@ describe.each(Object.entries(SCENARIOS))('%s', (_name, options) => {
     });
 
     test('the deployment role may act on the service stack only, the pipeline may deploy that one stack only', () => {
-      const stackArn = { 'Fn::Sub': 'arn:${AWS::Partition}:cloudformation:${AWS::Region}:${AWS::AccountId}:stack/${ServiceStackName}/*' };
-      const cloudformation = statementsOf(r.pipeline, 'PipelineRole').filter((s) => [s.Action].flat().some((a) => String(a).startsWith('cloudformation:')));
+      const stackArn = {
+        'Fn::Sub': 'arn:${AWS::Partition}:cloudformation:${AWS::Region}:${AWS::AccountId}:stack/${ServiceStackName}/*',
+      };
+      const cloudformation = statementsOf(r.pipeline, 'PipelineRole').filter((s) =>
+        [s.Action].flat().some((a) => String(a).startsWith('cloudformation:')),
+      );
       expect(cloudformation.map((s) => s.Resource)).toEqual([stackArn, '*']);
       expect(cloudformation[1].Action).toBe('cloudformation:ValidateTemplate');
-      const clusterStatements = statementsOf(r.pipeline, 'DeploymentRole').filter((s) => [s.Action].flat().includes('ecs:CreateCluster'));
+      const clusterStatements = statementsOf(r.pipeline, 'DeploymentRole').filter((s) =>
+        [s.Action].flat().includes('ecs:CreateCluster'),
+      );
       expect(clusterStatements).toHaveLength(r.settings.existingCluster ? 0 : 1);
     });
   });
 
   describe('README Deploy', () => {
-    const deploySection = () => r.text.readme.slice(r.text.readme.indexOf('## Deploy\n'), r.text.readme.indexOf('## Deployment time'));
+    const deploySection = () =>
+      r.text.readme.slice(r.text.readme.indexOf('## Deploy\n'), r.text.readme.indexOf('## Deployment time'));
 
     test('one command to a URL, one to tear down; no ImageUri discipline, no 0-task start', () => {
       const text = deploySection();
@@ -320,13 +391,18 @@ describe.each(Object.entries(SCENARIOS))('%s', (_name, options) => {
     });
 
     test('the connection click appears for a connection only', () => {
-      expect(deploySection().includes('### The one click: authorising the connection')).toBe(r.settings.source === 'connection');
+      expect(deploySection().includes('### The one click: authorising the connection')).toBe(
+        r.settings.source === 'connection',
+      );
     });
 
     test('the monthly cost adds up from the prices it states', () => {
       const cost = section(deploySection(), '### What it costs');
-      const rows = cost.split('\n').filter((line) => /^\| .*\$[0-9.]+\** \|$/.test(line))
-        .map((line) => line.split('|').map((cell) => cell.trim())).map((cells) => [cells[1], Number(cells[3].replace(/[*$]/g, ''))] as const);
+      const rows = cost
+        .split('\n')
+        .filter((line) => /^\| .*\$[0-9.]+\** \|$/.test(line))
+        .map((line) => line.split('|').map((cell) => cell.trim()))
+        .map((cells) => [cells[1], Number(cells[3].replace(/[*$]/g, ''))] as const);
       const total = rows.find(([what]) => what === '**total**')![1];
       const parts = rows.filter(([what]) => what !== '**total**').map(([, cost]) => cost);
       expect(parts).toHaveLength(3);
@@ -340,7 +416,11 @@ describe.each(Object.entries(SCENARIOS))('%s', (_name, options) => {
   describe('the app agrees with the infrastructure', () => {
     /** The literal values of `export const GENERATED = { ... }` in the generated src/config.ts, read with the TypeScript parser. */
     const generatedConfig = (): Record<string, unknown> => {
-      const file = ts.createSourceFile('config.ts', readFileSync(path.join(r.dir, 'src/config.ts'), 'utf8'), ts.ScriptTarget.ES2022);
+      const file = ts.createSourceFile(
+        'config.ts',
+        readFileSync(path.join(r.dir, 'src/config.ts'), 'utf8'),
+        ts.ScriptTarget.ES2022,
+      );
       let literal: ts.ObjectLiteralExpression | undefined;
       const visit = (node: ts.Node): void => {
         if (ts.isVariableDeclaration(node) && node.name.getText(file) === 'GENERATED' && node.initializer) {
@@ -352,7 +432,9 @@ describe.each(Object.entries(SCENARIOS))('%s', (_name, options) => {
       visit(file);
       expect(literal, 'GENERATED in src/config.ts').toBeDefined();
       return Object.fromEntries(
-        literal!.properties.filter(ts.isPropertyAssignment).map((p) => [p.name.getText(file), JSON.parse(p.initializer.getText(file))]),
+        literal!.properties
+          .filter(ts.isPropertyAssignment)
+          .map((p) => [p.name.getText(file), JSON.parse(p.initializer.getText(file))]),
       );
     };
 
@@ -370,17 +452,24 @@ describe.each(Object.entries(SCENARIOS))('%s', (_name, options) => {
     test('the image exposes the container port and is the one the build tags', () => {
       const runtime = stagesOf(readFileSync(path.join(r.dir, 'Dockerfile'), 'utf8')).at(-1)!;
       const container = only(r.service, 'AWS::ECS::TaskDefinition').Properties.ContainerDefinitions[0];
-      expect(instructionsOf(runtime, 'EXPOSE').map((i) => i.getArgumentsContent())).toEqual([String(container.PortMappings[0].ContainerPort)]);
+      expect(instructionsOf(runtime, 'EXPOSE').map((i) => i.getArgumentsContent())).toEqual([
+        String(container.PortMappings[0].ContainerPort),
+      ]);
       expect(runtime.image).toBe(r.derived.baseImage);
       const build = r.buildspec.phases.build.commands.find((c) => c.startsWith('docker build'));
       expect(build).toMatch(/ \.$/);
       // The build passes the commit as APP_VERSION, which the image reports on its health endpoint.
       expect(build).toContain('--build-arg APP_VERSION="$IMAGE_TAG"');
-      expect(instructionsOf(runtime, 'ARG').map((i) => i.getArgumentsContent()?.split('=')[0])).toContain('APP_VERSION');
+      expect(instructionsOf(runtime, 'ARG').map((i) => i.getArgumentsContent()?.split('=')[0])).toContain(
+        'APP_VERSION',
+      );
     });
 
     test('the scripts the buildspec runs exist in the app', () => {
-      const scripts = JSON.parse(readFileSync(path.join(r.dir, 'package.json'), 'utf8')).scripts as Record<string, string>;
+      const scripts = JSON.parse(readFileSync(path.join(r.dir, 'package.json'), 'utf8')).scripts as Record<
+        string,
+        string
+      >;
       expect(scripts).toHaveProperty('lint');
       expect(scripts).toHaveProperty('test');
     });
@@ -392,7 +481,9 @@ describe.each(Object.entries(SCENARIOS))('%s', (_name, options) => {
       expect(b.version).toBe(0.2);
       expect(String(b.phases.install['runtime-versions']!.nodejs)).toBe(r.settings.nodeVersion);
       const commands = Object.values(b.phases).flatMap((phase) => phase.commands ?? []);
-      expect(commands.some((c) => /aws ecr get-login-password .*\| docker login .*--password-stdin/.test(c))).toBe(true);
+      expect(commands.some((c) => /aws ecr get-login-password .*\| docker login .*--password-stdin/.test(c))).toBe(
+        true,
+      );
       expect(commands.some((c) => /aws ecr get-login(\s|$)/.test(c))).toBe(false);
       expect(commands).toContain('IMAGE_TAG="${CODEBUILD_RESOLVED_SOURCE_VERSION:0:7}-${CODEBUILD_BUILD_NUMBER}"');
       for (const step of ['npm ci', 'npm run lint', 'npm test']) expect(commands).toContain(step);
@@ -412,9 +503,13 @@ describe.each(Object.entries(SCENARIOS))('%s', (_name, options) => {
 
     test('the image is pushed to the repository the execution role may pull from', () => {
       const project = only(r.pipeline, 'AWS::CodeBuild::Project').Properties;
-      const uri = project.Environment.EnvironmentVariables.find((v: { Name: string }) => v.Name === 'REPOSITORY_URI').Value;
+      const uri = project.Environment.EnvironmentVariables.find(
+        (v: { Name: string }) => v.Name === 'REPOSITORY_URI',
+      ).Value;
       expect(uri).toEqual(getAtt('Repository', 'RepositoryUri'));
-      const pull = statementsOf(r.pipeline, 'ExecutionRole').find((s) => [s.Action].flat().includes('ecr:BatchGetImage'));
+      const pull = statementsOf(r.pipeline, 'ExecutionRole').find((s) =>
+        [s.Action].flat().includes('ecr:BatchGetImage'),
+      );
       expect(pull?.Resource).toEqual(getAtt('Repository', 'Arn'));
     });
   });

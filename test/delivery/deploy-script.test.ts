@@ -77,7 +77,8 @@ function run(r: Rendered, script: string, args: string[], env: Record<string, st
   writeFileSync(path.join(dir, 'bin', 'aws'), AWS);
   chmodSync(path.join(dir, 'bin', 'aws'), 0o755);
   writeFileSync(path.join(dir, 'calls.log'), '');
-  for (const [name, status] of Object.entries(state.stacks ?? {})) writeFileSync(path.join(dir, 'stacks', name), `${status}\n`);
+  for (const [name, status] of Object.entries(state.stacks ?? {}))
+    writeFileSync(path.join(dir, 'stacks', name), `${status}\n`);
   writeFileSync(path.join(dir, 'connection'), (state.connection ?? []).map((s) => `${s}\n`).join(''));
   writeFileSync(path.join(dir, 'executions'), (state.executions ?? []).map((s) => `${s}\n`).join(''));
   writeFileSync(path.join(dir, 'events'), (state.events ?? []).map((row) => `${row.join('\t')}\n`).join(''));
@@ -101,17 +102,21 @@ function run(r: Rendered, script: string, args: string[], env: Record<string, st
 }
 
 /** Calls that create, change or start something. */
-const mutating = (calls: string[]) => calls.filter((c) => /^(\S+ )(deploy|create|start|delete|put|update|disable)/.test(c) || c.startsWith('s3 rm'));
+const mutating = (calls: string[]) =>
+  calls.filter((c) => /^(\S+ )(deploy|create|start|delete|put|update|disable)/.test(c) || c.startsWith('s3 rm'));
 
 /** The parameter names a cloudformation deploy call passes. */
-const overrides = (call: string) => [...(call.split('--parameter-overrides ')[1] ?? '').matchAll(/(\w+)=/g)].map((m) => m[1]);
+const overrides = (call: string) =>
+  [...(call.split('--parameter-overrides ')[1] ?? '').matchAll(/(\w+)=/g)].map((m) => m[1]);
 
 describe('npm run deploy (connection, no repository stored)', () => {
   let r: Rendered;
   let pipelineStack: string;
   let serviceStack: string;
-  const describeStack = (stack: string, query: string) => `cloudformation describe-stacks --stack-name ${stack} --query ${query} --output text`;
-  const output = (stack: string, key: string) => describeStack(stack, `Stacks[0].Outputs[?OutputKey=='${key}'].OutputValue | [0]`);
+  const describeStack = (stack: string, query: string) =>
+    `cloudformation describe-stacks --stack-name ${stack} --query ${query} --output text`;
+  const output = (stack: string, key: string) =>
+    describeStack(stack, `Stacks[0].Outputs[?OutputKey=='${key}'].OutputValue | [0]`);
   beforeAll(async () => {
     r = await render({ 'app-name': 'shop' });
     pipelineStack = 'shop-pipeline';
@@ -124,7 +129,13 @@ describe('npm run deploy (connection, no repository stored)', () => {
   });
 
   test('first deploy: checks, finds the default VPC, deploys the pipeline stack, follows its first run, prints the URL', () => {
-    const result = run(r, 'deploy.sh', ['--repository', 'acme/shop'], { STUB_LAST_EXECUTION: 'exec-1 InProgress' }, { executions: ['InProgress', 'Succeeded'] });
+    const result = run(
+      r,
+      'deploy.sh',
+      ['--repository', 'acme/shop'],
+      { STUB_LAST_EXECUTION: 'exec-1 InProgress' },
+      { executions: ['InProgress', 'Succeeded'] },
+    );
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     const pipeline = `${pipelineStack}-Pipeline-1A2B`;
@@ -150,26 +161,44 @@ describe('npm run deploy (connection, no repository stored)', () => {
     // Every parameter passed is declared by the pipeline template, and every one it requires is passed.
     const passed = overrides(result.calls.find((c) => c.startsWith('cloudformation deploy'))!);
     for (const name of passed) expect(r.pipeline.Parameters).toHaveProperty(name);
-    const required = Object.entries(r.pipeline.Parameters!).filter(([, p]) => !('Default' in p)).map(([name]) => name);
+    const required = Object.entries(r.pipeline.Parameters!)
+      .filter(([, p]) => !('Default' in p))
+      .map(([name]) => name);
     expect(passed).toEqual(expect.arrayContaining(required));
   });
 
   test('re-run: the same stack updated with its stored parameters, no lookup of the network, no new run, the URL again', () => {
-    const result = run(r, 'deploy.sh', [], { STUB_LAST_EXECUTION: 'exec-1 Succeeded' }, { stacks: { [pipelineStack]: 'CREATE_COMPLETE', [serviceStack]: 'CREATE_COMPLETE' } });
+    const result = run(
+      r,
+      'deploy.sh',
+      [],
+      { STUB_LAST_EXECUTION: 'exec-1 Succeeded' },
+      { stacks: { [pipelineStack]: 'CREATE_COMPLETE', [serviceStack]: 'CREATE_COMPLETE' } },
+    );
     expect(result.status, result.stderr).toBe(0);
     expect(mutating(result.calls)).toEqual([
       `cloudformation deploy --stack-name ${pipelineStack} --template-file infra/pipeline.yml --capabilities CAPABILITY_IAM --no-fail-on-empty-changeset`,
     ]);
-    expect(result.calls.filter((c) => c.startsWith('ec2 describe-vpcs') || c.startsWith('ec2 describe-subnets'))).toEqual([]);
+    expect(
+      result.calls.filter((c) => c.startsWith('ec2 describe-vpcs') || c.startsWith('ec2 describe-subnets')),
+    ).toEqual([]);
     expect(result.stdout).toContain('Following pipeline');
     expect(result.stdout.trim().split('\n').at(-1)).toBe(`Service: ${URL}`);
   });
 
   test('a PENDING connection: "action required" with the console link, once, then the wait, then a new run', () => {
-    const result = run(r, 'deploy.sh', ['--repository', 'acme/shop'], { STUB_LAST_EXECUTION: 'exec-1 Failed' }, { connection: ['PENDING', 'PENDING', 'PENDING', 'AVAILABLE'] });
+    const result = run(
+      r,
+      'deploy.sh',
+      ['--repository', 'acme/shop'],
+      { STUB_LAST_EXECUTION: 'exec-1 Failed' },
+      { connection: ['PENDING', 'PENDING', 'PENDING', 'AVAILABLE'] },
+    );
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout.match(/ACTION REQUIRED/g)).toHaveLength(1);
-    expect(result.stdout).toContain(`https://console.aws.amazon.com/codesuite/settings/connections?region=${String(r.settings.region)}`);
+    expect(result.stdout).toContain(
+      `https://console.aws.amazon.com/codesuite/settings/connections?region=${String(r.settings.region)}`,
+    );
     expect(result.calls.filter((c) => c.startsWith('codeconnections get-connection'))).toHaveLength(4);
     const start = result.calls.findIndex((c) => c.startsWith('codepipeline start-pipeline-execution'));
     expect(start).toBeGreaterThan(result.calls.findLastIndex((c) => c.startsWith('codeconnections get-connection')));
@@ -178,14 +207,29 @@ describe('npm run deploy (connection, no repository stored)', () => {
 
   test.each([
     ['no credentials', { STUB_NO_CREDENTIALS: '1' }, [], /no usable AWS credentials/],
-    ['AWS CLI v1', { STUB_CLI_VERSION: 'aws-cli/1.18.69 Python/3.8.10' }, [], /AWS CLI v2 is required, found: aws-cli\/1\.18\.69/],
+    [
+      'AWS CLI v1',
+      { STUB_CLI_VERSION: 'aws-cli/1.18.69 Python/3.8.10' },
+      [],
+      /AWS CLI v2 is required, found: aws-cli\/1\.18\.69/,
+    ],
     ['no default VPC', { STUB_DEFAULT_VPC: 'None' }, ['--repository', 'acme/shop'], /no default VPC in us-east-1/],
-    ['a VPC with one Availability Zone', { STUB_SUBNETS: 'subnet-0aaa us-east-1a;subnet-0ccc us-east-1a' }, ['--repository', 'acme/shop'], /public subnets in 1 Availability Zone\(s\); the load balancer needs two/],
-    ['subnets outside the VPC', { STUB_SUBNETS: 'subnet-0aaa us-east-1a' }, ['--vpc', 'vpc-9', '--subnets', 'subnet-0aaa,subnet-0zzz', '--repository', 'acme/shop'], /not all of subnet-0aaa,subnet-0zzz are subnets of vpc-9/],
+    [
+      'a VPC with one Availability Zone',
+      { STUB_SUBNETS: 'subnet-0aaa us-east-1a;subnet-0ccc us-east-1a' },
+      ['--repository', 'acme/shop'],
+      /public subnets in 1 Availability Zone\(s\); the load balancer needs two/,
+    ],
+    [
+      'subnets outside the VPC',
+      { STUB_SUBNETS: 'subnet-0aaa us-east-1a' },
+      ['--vpc', 'vpc-9', '--subnets', 'subnet-0aaa,subnet-0zzz', '--repository', 'acme/shop'],
+      /not all of subnet-0aaa,subnet-0zzz are subnets of vpc-9/,
+    ],
     ['no repository', {}, [], /pass --repository/],
     ['an unknown option', {}, ['--vcp', 'vpc-1'], /unknown option --vcp/],
   ])('refused before anything is created: %s', (_name, env, args, message) => {
-    const result = run(r, 'deploy.sh', args as string[], env as Record<string, string>);
+    const result = run(r, 'deploy.sh', args as string[], env);
     expect(result.status).not.toBe(0);
     expect(result.stderr).toMatch(message);
     expect(mutating(result.calls)).toEqual([]);
@@ -194,69 +238,134 @@ describe('npm run deploy (connection, no repository stored)', () => {
   test('a pipeline stack that failed to create is reported with the command that clears it, nothing else is done', () => {
     const result = run(r, 'deploy.sh', [], {}, { stacks: { [pipelineStack]: 'ROLLBACK_COMPLETE' } });
     expect(result.status).not.toBe(0);
-    expect(result.stderr).toContain(`aws cloudformation delete-stack --region ${String(r.settings.region)} --stack-name ${pipelineStack}`);
+    expect(result.stderr).toContain(
+      `aws cloudformation delete-stack --region ${String(r.settings.region)} --stack-name ${pipelineStack}`,
+    );
     expect(mutating(result.calls)).toEqual([]);
   });
 
   const STACK = 'AWS::CloudFormation::Stack';
-  const CIRCUIT_BREAKER = 'Resource handler returned message: "Error occurred during operation \'ECS Deployment Circuit Breaker was triggered\'." (HandlerErrorCode: GeneralServiceException)';
+  const CIRCUIT_BREAKER =
+    'Resource handler returned message: "Error occurred during operation \'ECS Deployment Circuit Breaker was triggered\'." (HandlerErrorCode: GeneralServiceException)';
   /** The events of a first creation that failed at the service, newest first; the listener was cancelled after it. */
   const failedCreation = (stack: string) => [
     [STACK, 'ROLLBACK_COMPLETE', stack, 'None'],
-    [STACK, 'ROLLBACK_IN_PROGRESS', stack, 'The following resource(s) failed to create: [Service, Listener]. Rollback requested by user.'],
+    [
+      STACK,
+      'ROLLBACK_IN_PROGRESS',
+      stack,
+      'The following resource(s) failed to create: [Service, Listener]. Rollback requested by user.',
+    ],
     ['AWS::ElasticLoadBalancingV2::Listener', 'CREATE_FAILED', 'Listener', 'Resource creation cancelled'],
     ['AWS::ECS::Service', 'CREATE_FAILED', 'Service', CIRCUIT_BREAKER],
     ['AWS::ECS::Service', 'CREATE_IN_PROGRESS', 'Service', 'None'],
     [STACK, 'CREATE_IN_PROGRESS', stack, 'User Initiated'],
   ];
-  const recovery = (calls: string[]) => calls.filter((c) => /^cloudformation (describe-stack-events|delete-stack|wait)|^codepipeline start-pipeline-execution/.test(c));
+  const recovery = (calls: string[]) =>
+    calls.filter((c) =>
+      /^cloudformation (describe-stack-events|delete-stack|wait)|^codepipeline start-pipeline-execution/.test(c),
+    );
 
   // The last run failed creating it, or was superseded by a later one that failed on it before.
-  test.each(['Failed', 'Superseded'])('a service stack whose first creation failed (ROLLBACK_COMPLETE), last run %s: its reason, deleted, a new run followed to the URL', (last) => {
-    const result = run(r, 'deploy.sh', [], { STUB_LAST_EXECUTION: `exec-1 ${last}` }, {
-      stacks: { [pipelineStack]: 'CREATE_COMPLETE', [serviceStack]: 'ROLLBACK_COMPLETE' }, events: failedCreation(serviceStack), executions: ['InProgress', 'Succeeded'],
-    });
-    expect(result.status, result.stderr).toBe(0);
-    expect(recovery(result.calls)).toEqual([
-      `cloudformation describe-stack-events --stack-name ${serviceStack} --max-items 500 --query StackEvents[].[ResourceType,ResourceStatus,LogicalResourceId,ResourceStatusReason] --output text`,
-      `cloudformation delete-stack --stack-name ${serviceStack}`,
-      `cloudformation wait stack-delete-complete --stack-name ${serviceStack}`,
-      `codepipeline start-pipeline-execution --name ${pipelineStack}-Pipeline-1A2B --query pipelineExecutionId --output text`,
-    ]);
-    // The first resource that failed, not the one cancelled after it.
-    expect(result.stdout).toContain(`Stack ${serviceStack} failed to create (ROLLBACK_COMPLETE), so it never served traffic: Service: ${CIRCUIT_BREAKER}`);
-    expect(result.stdout).not.toContain('Resource creation cancelled');
-    expect(result.stdout).toContain('Started pipeline shop-pipeline-Pipeline-1A2B, execution exec-2');
-    expect(result.calls).toContain(`codepipeline get-pipeline-execution --pipeline-name ${pipelineStack}-Pipeline-1A2B --pipeline-execution-id exec-2 --query pipelineExecution.status --output text`);
-    expect(result.stdout.trim().split('\n').at(-1)).toBe(`Service: ${URL}`);
-  });
+  test.each(['Failed', 'Superseded'])(
+    'a service stack whose first creation failed (ROLLBACK_COMPLETE), last run %s: its reason, deleted, a new run followed to the URL',
+    (last) => {
+      const result = run(
+        r,
+        'deploy.sh',
+        [],
+        { STUB_LAST_EXECUTION: `exec-1 ${last}` },
+        {
+          stacks: { [pipelineStack]: 'CREATE_COMPLETE', [serviceStack]: 'ROLLBACK_COMPLETE' },
+          events: failedCreation(serviceStack),
+          executions: ['InProgress', 'Succeeded'],
+        },
+      );
+      expect(result.status, result.stderr).toBe(0);
+      expect(recovery(result.calls)).toEqual([
+        `cloudformation describe-stack-events --stack-name ${serviceStack} --max-items 500 --query StackEvents[].[ResourceType,ResourceStatus,LogicalResourceId,ResourceStatusReason] --output text`,
+        `cloudformation delete-stack --stack-name ${serviceStack}`,
+        `cloudformation wait stack-delete-complete --stack-name ${serviceStack}`,
+        `codepipeline start-pipeline-execution --name ${pipelineStack}-Pipeline-1A2B --query pipelineExecutionId --output text`,
+      ]);
+      // The first resource that failed, not the one cancelled after it.
+      expect(result.stdout).toContain(
+        `Stack ${serviceStack} failed to create (ROLLBACK_COMPLETE), so it never served traffic: Service: ${CIRCUIT_BREAKER}`,
+      );
+      expect(result.stdout).not.toContain('Resource creation cancelled');
+      expect(result.stdout).toContain('Started pipeline shop-pipeline-Pipeline-1A2B, execution exec-2');
+      expect(result.calls).toContain(
+        `codepipeline get-pipeline-execution --pipeline-name ${pipelineStack}-Pipeline-1A2B --pipeline-execution-id exec-2 --query pipelineExecution.status --output text`,
+      );
+      expect(result.stdout.trim().split('\n').at(-1)).toBe(`Service: ${URL}`);
+    },
+  );
 
   test.each([
-    ['UPDATE_ROLLBACK_FAILED', 'exec-1 Failed', /UPDATE_ROLLBACK_FAILED \(Service: .*\); it is not deleted, it served traffic: .*aws cloudformation continue-update-rollback --region us-east-1 --stack-name shop-service/],
+    [
+      'UPDATE_ROLLBACK_FAILED',
+      'exec-1 Failed',
+      /UPDATE_ROLLBACK_FAILED \(Service: .*\); it is not deleted, it served traffic: .*aws cloudformation continue-update-rollback --region us-east-1 --stack-name shop-service/,
+    ],
     ['DELETE_FAILED', 'exec-1 Succeeded', /stack shop-service is DELETE_FAILED \(Service: .*\); it is not deleted/],
-    ['UPDATE_IN_PROGRESS', 'exec-1 Succeeded', /stack shop-service is UPDATE_IN_PROGRESS outside a pipeline run; wait for it to finish and run again/],
+    [
+      'UPDATE_IN_PROGRESS',
+      'exec-1 Succeeded',
+      /stack shop-service is UPDATE_IN_PROGRESS outside a pipeline run; wait for it to finish and run again/,
+    ],
   ])('a service stack in %s: a clear message, never deleted, no new run', (status, last, message) => {
-    const events = [['AWS::ECS::Service', status.replace(/_IN_PROGRESS$/, '_FAILED'), 'Service', CIRCUIT_BREAKER], [STACK, 'UPDATE_IN_PROGRESS', serviceStack, 'User Initiated']];
-    const result = run(r, 'deploy.sh', [], { STUB_LAST_EXECUTION: last }, { stacks: { [pipelineStack]: 'UPDATE_COMPLETE', [serviceStack]: status }, events });
+    const events = [
+      ['AWS::ECS::Service', status.replace(/_IN_PROGRESS$/, '_FAILED'), 'Service', CIRCUIT_BREAKER],
+      [STACK, 'UPDATE_IN_PROGRESS', serviceStack, 'User Initiated'],
+    ];
+    const result = run(
+      r,
+      'deploy.sh',
+      [],
+      { STUB_LAST_EXECUTION: last },
+      { stacks: { [pipelineStack]: 'UPDATE_COMPLETE', [serviceStack]: status }, events },
+    );
     expect(result.status).not.toBe(0);
     expect(result.stderr).toMatch(message);
-    expect(result.calls.filter((c) => /delete-stack|start-pipeline-execution|get-pipeline-execution/.test(c))).toEqual([]);
+    expect(result.calls.filter((c) => /delete-stack|start-pipeline-execution|get-pipeline-execution/.test(c))).toEqual(
+      [],
+    );
   });
 
   test('a service stack being updated by the run in progress is followed, not refused', () => {
-    const result = run(r, 'deploy.sh', [], { STUB_LAST_EXECUTION: 'exec-1 InProgress' }, { stacks: { [pipelineStack]: 'UPDATE_COMPLETE', [serviceStack]: 'UPDATE_IN_PROGRESS' } });
+    const result = run(
+      r,
+      'deploy.sh',
+      [],
+      { STUB_LAST_EXECUTION: 'exec-1 InProgress' },
+      { stacks: { [pipelineStack]: 'UPDATE_COMPLETE', [serviceStack]: 'UPDATE_IN_PROGRESS' } },
+    );
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toContain('Following pipeline shop-pipeline-Pipeline-1A2B, execution exec-1 (InProgress)');
   });
 
   test('a first run that fails at the service stack prints its first failed resource and how to recover', () => {
-    const result = run(r, 'deploy.sh', ['--repository', 'acme/shop'], {
-      STUB_LAST_EXECUTION: 'exec-1 InProgress', STUB_FAILED_ACTION: 'Deploy ServiceStack', STUB_FAILED_SERVICE_STATUS: 'ROLLBACK_COMPLETE',
-    }, { executions: ['InProgress', 'Failed'], events: failedCreation(serviceStack) });
+    const result = run(
+      r,
+      'deploy.sh',
+      ['--repository', 'acme/shop'],
+      {
+        STUB_LAST_EXECUTION: 'exec-1 InProgress',
+        STUB_FAILED_ACTION: 'Deploy ServiceStack',
+        STUB_FAILED_SERVICE_STATUS: 'ROLLBACK_COMPLETE',
+      },
+      { executions: ['InProgress', 'Failed'], events: failedCreation(serviceStack) },
+    );
     expect(result.status).not.toBe(0);
-    expect(result.calls).toContain(`codepipeline list-action-executions --pipeline-name ${pipelineStack}-Pipeline-1A2B --filter pipelineExecutionId=exec-1 --query actionExecutionDetails[?status=='Failed'].[stageName,actionName] | [0] --output text`);
-    expect(result.stderr).toContain(`the pipeline run exec-1 ended Failed at Deploy/ServiceStack (stack ${serviceStack} is ROLLBACK_COMPLETE, Service: ${CIRCUIT_BREAKER}); fix the cause, push, and run npm run deploy again`);
-    expect(result.stderr).toMatch(/; see https:\/\/console\.aws\.amazon\.com\/codesuite\/codepipeline\/pipelines\/shop-pipeline-Pipeline-1A2B\/view/);
+    expect(result.calls).toContain(
+      `codepipeline list-action-executions --pipeline-name ${pipelineStack}-Pipeline-1A2B --filter pipelineExecutionId=exec-1 --query actionExecutionDetails[?status=='Failed'].[stageName,actionName] | [0] --output text`,
+    );
+    expect(result.stderr).toContain(
+      `the pipeline run exec-1 ended Failed at Deploy/ServiceStack (stack ${serviceStack} is ROLLBACK_COMPLETE, Service: ${CIRCUIT_BREAKER}); fix the cause, push, and run npm run deploy again`,
+    );
+    expect(result.stderr).toMatch(
+      /; see https:\/\/console\.aws\.amazon\.com\/codesuite\/codepipeline\/pipelines\/shop-pipeline-Pipeline-1A2B\/view/,
+    );
     expect(mutating(result.calls).filter((c) => c.includes('delete-stack'))).toEqual([]);
   });
 
@@ -268,22 +377,51 @@ describe('npm run deploy (connection, no repository stored)', () => {
       ['AWS::ECS::TaskDefinition', 'UPDATE_FAILED', 'TaskDefinition', 'an earlier failure'],
       [STACK, 'UPDATE_IN_PROGRESS', serviceStack, 'User Initiated'],
     ];
-    const result = run(r, 'deploy.sh', [], { STUB_LAST_EXECUTION: 'exec-1 InProgress', STUB_FAILED_ACTION: 'Deploy ServiceStack', STUB_FAILED_SERVICE_STATUS: 'UPDATE_ROLLBACK_COMPLETE' },
-      { stacks: { [pipelineStack]: 'UPDATE_COMPLETE', [serviceStack]: 'UPDATE_COMPLETE' }, executions: ['Failed'], events });
+    const result = run(
+      r,
+      'deploy.sh',
+      [],
+      {
+        STUB_LAST_EXECUTION: 'exec-1 InProgress',
+        STUB_FAILED_ACTION: 'Deploy ServiceStack',
+        STUB_FAILED_SERVICE_STATUS: 'UPDATE_ROLLBACK_COMPLETE',
+      },
+      {
+        stacks: { [pipelineStack]: 'UPDATE_COMPLETE', [serviceStack]: 'UPDATE_COMPLETE' },
+        executions: ['Failed'],
+        events,
+      },
+    );
     expect(result.status).not.toBe(0);
-    expect(result.stderr).toContain(`ended Failed at Deploy/ServiceStack (stack ${serviceStack} is UPDATE_ROLLBACK_COMPLETE, Service: ${CIRCUIT_BREAKER}); see`);
+    expect(result.stderr).toContain(
+      `ended Failed at Deploy/ServiceStack (stack ${serviceStack} is UPDATE_ROLLBACK_COMPLETE, Service: ${CIRCUIT_BREAKER}); see`,
+    );
     expect(result.stderr).not.toContain('an earlier failure');
   });
 
   test('a run that fails before the service stack names the action and reads no stack events', () => {
-    const result = run(r, 'deploy.sh', ['--repository', 'acme/shop'], { STUB_LAST_EXECUTION: 'exec-1 InProgress', STUB_FAILED_ACTION: 'Build Build' }, { executions: ['InProgress', 'Failed'] });
+    const result = run(
+      r,
+      'deploy.sh',
+      ['--repository', 'acme/shop'],
+      { STUB_LAST_EXECUTION: 'exec-1 InProgress', STUB_FAILED_ACTION: 'Build Build' },
+      { executions: ['InProgress', 'Failed'] },
+    );
     expect(result.status).not.toBe(0);
-    expect(result.stderr).toMatch(/the pipeline run exec-1 ended Failed at Build\/Build; see https:\/\/console\.aws\.amazon\.com\/codesuite\/codepipeline\/pipelines\/shop-pipeline-Pipeline-1A2B\/view/);
+    expect(result.stderr).toMatch(
+      /the pipeline run exec-1 ended Failed at Build\/Build; see https:\/\/console\.aws\.amazon\.com\/codesuite\/codepipeline\/pipelines\/shop-pipeline-Pipeline-1A2B\/view/,
+    );
     expect(result.calls.filter((c) => c.startsWith('cloudformation describe-stack-events'))).toEqual([]);
   });
 
   test('teardown: the service stack first (its deployment role still exists), then the bucket emptied, then the pipeline stack', () => {
-    const result = run(r, 'teardown.sh', ['--yes'], {}, { stacks: { [pipelineStack]: 'UPDATE_COMPLETE', [serviceStack]: 'CREATE_COMPLETE' } });
+    const result = run(
+      r,
+      'teardown.sh',
+      ['--yes'],
+      {},
+      { stacks: { [pipelineStack]: 'UPDATE_COMPLETE', [serviceStack]: 'CREATE_COMPLETE' } },
+    );
     expect(result.status, result.stderr).toBe(0);
     expect(mutating(result.calls)).toEqual([
       `codepipeline disable-stage-transition --pipeline-name ${pipelineStack}-Pipeline-1A2B --stage-name Deploy --transition-type Inbound --reason teardown`,
@@ -295,7 +433,13 @@ describe('npm run deploy (connection, no repository stored)', () => {
   });
 
   test('teardown asks first and deletes nothing without a yes', () => {
-    const result = run(r, 'teardown.sh', [], {}, { stacks: { [pipelineStack]: 'UPDATE_COMPLETE', [serviceStack]: 'CREATE_COMPLETE' } });
+    const result = run(
+      r,
+      'teardown.sh',
+      [],
+      {},
+      { stacks: { [pipelineStack]: 'UPDATE_COMPLETE', [serviceStack]: 'CREATE_COMPLETE' } },
+    );
     expect(result.status).not.toBe(0);
     expect(result.calls).toEqual([]);
   });
@@ -304,43 +448,76 @@ describe('npm run deploy (connection, no repository stored)', () => {
 describe('npm run deploy (codecommit, existing cluster, another VPC with private task subnets)', () => {
   let r: Rendered;
   beforeAll(async () => {
-    r = await render({ 'app-name': 'orders', source: 'codecommit', repository: 'orders', 'existing-cluster': true, cluster: 'shared', region: 'eu-west-1' });
+    r = await render({
+      'app-name': 'orders',
+      source: 'codecommit',
+      repository: 'orders',
+      'existing-cluster': true,
+      cluster: 'shared',
+      region: 'eu-west-1',
+    });
   });
 
   test('checks the cluster, passes the VPC and subnets given, and no connection step', () => {
-    const result = run(r, 'deploy.sh', ['--vpc', 'vpc-9', '--subnets', 'subnet-0aaa,subnet-0bbb', '--task-subnets', 'subnet-0ppp,subnet-0qqq'], {
-      STUB_CLUSTER: 'shared', STUB_LAST_EXECUTION: 'exec-1 InProgress',
-    });
+    const result = run(
+      r,
+      'deploy.sh',
+      ['--vpc', 'vpc-9', '--subnets', 'subnet-0aaa,subnet-0bbb', '--task-subnets', 'subnet-0ppp,subnet-0qqq'],
+      {
+        STUB_CLUSTER: 'shared',
+        STUB_LAST_EXECUTION: 'exec-1 InProgress',
+      },
+    );
     expect(result.status, result.stderr).toBe(0);
-    expect(result.calls).toContain("ecs describe-clusters --clusters shared --query clusters[?status=='ACTIVE'].clusterName | [0] --output text");
+    expect(result.calls).toContain(
+      "ecs describe-clusters --clusters shared --query clusters[?status=='ACTIVE'].clusterName | [0] --output text",
+    );
     const deploy = result.calls.find((c) => c.startsWith('cloudformation deploy'))!;
-    expect(deploy).toContain('--parameter-overrides VpcId=vpc-9 LoadBalancerSubnetIds=subnet-0aaa,subnet-0bbb TaskSubnetIds=subnet-0ppp,subnet-0qqq AssignPublicIp=DISABLED');
+    expect(deploy).toContain(
+      '--parameter-overrides VpcId=vpc-9 LoadBalancerSubnetIds=subnet-0aaa,subnet-0bbb TaskSubnetIds=subnet-0ppp,subnet-0qqq AssignPublicIp=DISABLED',
+    );
     for (const name of overrides(deploy)) expect(r.pipeline.Parameters).toHaveProperty(name);
     expect(result.calls.filter((c) => c.includes('connection'))).toEqual([]);
-    expect(result.calls).toContain('ec2 describe-subnets --subnet-ids subnet-0aaa subnet-0bbb --filters Name=vpc-id,Values=vpc-9 --query Subnets[].[SubnetId,AvailabilityZone] --output text');
+    expect(result.calls).toContain(
+      'ec2 describe-subnets --subnet-ids subnet-0aaa subnet-0bbb --filters Name=vpc-id,Values=vpc-9 --query Subnets[].[SubnetId,AvailabilityZone] --output text',
+    );
   });
 
   test('an existing cluster that is not there is refused before anything is created', () => {
     const result = run(r, 'deploy.sh', [], { STUB_CLUSTER: 'None' });
     expect(result.status).not.toBe(0);
-    expect(result.stderr).toContain('the existing cluster shared (setting existingCluster) is not an active cluster in eu-west-1');
+    expect(result.stderr).toContain(
+      'the existing cluster shared (setting existingCluster) is not an active cluster in eu-west-1',
+    );
     expect(mutating(result.calls)).toEqual([]);
   });
 });
 
 describe.skipIf(spawnSync('shellcheck', ['--version']).status !== 0)('shellcheck', () => {
-  test.each([{}, { source: 'codecommit', 'existing-cluster': true }])('the scripts pass shellcheck (%o)', async (options) => {
-    const r = await render(options);
-    const out = spawnSync('shellcheck', ['-x', 'scripts/deploy.sh', 'scripts/teardown.sh', 'scripts/lib.sh'], { cwd: r.dir, encoding: 'utf8' });
-    expect(out.stdout).toBe('');
-    expect(out.status).toBe(0);
-  });
+  test.each([{}, { source: 'codecommit', 'existing-cluster': true }])(
+    'the scripts pass shellcheck (%o)',
+    async (options) => {
+      const r = await render(options);
+      const out = spawnSync('shellcheck', ['-x', 'scripts/deploy.sh', 'scripts/teardown.sh', 'scripts/lib.sh'], {
+        cwd: r.dir,
+        encoding: 'utf8',
+      });
+      expect(out.stdout).toBe('');
+      expect(out.status).toBe(0);
+    },
+  );
 });
 
 describe('npm run deploy and teardown with a network of its own (--network new)', () => {
   let r: Rendered;
   beforeAll(async () => {
-    r = await render({ 'app-name': 'shop', network: 'new', 'private-subnets': true, repository: 'acme/shop', 'connection-arn': CONNECTION });
+    r = await render({
+      'app-name': 'shop',
+      network: 'new',
+      'private-subnets': true,
+      repository: 'acme/shop',
+      'connection-arn': CONNECTION,
+    });
   });
 
   test('deploys infra/network.yml first, looks up no VPC, passes no network parameter, prints the URL', () => {
@@ -350,9 +527,15 @@ describe('npm run deploy and teardown with a network of its own (--network new)'
       'cloudformation deploy --stack-name shop-network --template-file infra/network.yml --no-fail-on-empty-changeset',
       'cloudformation deploy --stack-name shop-pipeline --template-file infra/pipeline.yml --capabilities CAPABILITY_IAM --no-fail-on-empty-changeset',
     ]);
-    expect(result.calls.filter((c) => c.startsWith('ec2 describe-vpcs') || c.startsWith('ec2 describe-subnets'))).toEqual([]);
+    expect(
+      result.calls.filter((c) => c.startsWith('ec2 describe-vpcs') || c.startsWith('ec2 describe-subnets')),
+    ).toEqual([]);
     // The pipeline template needs no parameter from the command: the network comes from the network stack's exports.
-    expect(Object.entries(r.pipeline.Parameters!).filter(([, p]) => !('Default' in p)).map(([name]) => name)).toEqual([]);
+    expect(
+      Object.entries(r.pipeline.Parameters!)
+        .filter(([, p]) => !('Default' in p))
+        .map(([name]) => name),
+    ).toEqual([]);
     expect(r.pipeline.Parameters).toHaveProperty('NetworkStackName');
     expect(result.stdout.trim().split('\n').at(-1)).toBe(`Service: ${URL}`);
   });
@@ -360,21 +543,42 @@ describe('npm run deploy and teardown with a network of its own (--network new)'
   test('refuses --vpc and --subnets, which do not apply, before anything is created', () => {
     const result = run(r, 'deploy.sh', ['--vpc', 'vpc-1', '--subnets', 'subnet-a,subnet-b']);
     expect(result.status).not.toBe(0);
-    expect(result.stderr).toMatch(/a network of its own \(shop-network, infra\/network\.yml\): --vpc, --subnets and --task-subnets do not apply/);
+    expect(result.stderr).toMatch(
+      /a network of its own \(shop-network, infra\/network\.yml\): --vpc, --subnets and --task-subnets do not apply/,
+    );
     expect(mutating(result.calls)).toEqual([]);
   });
 
   test('teardown deletes the network stack last, once nothing imports its VPC', () => {
-    const result = run(r, 'teardown.sh', ['--yes'], {}, { stacks: { 'shop-pipeline': 'CREATE_COMPLETE', 'shop-service': 'CREATE_COMPLETE', 'shop-network': 'CREATE_COMPLETE' } });
+    const result = run(
+      r,
+      'teardown.sh',
+      ['--yes'],
+      {},
+      {
+        stacks: {
+          'shop-pipeline': 'CREATE_COMPLETE',
+          'shop-service': 'CREATE_COMPLETE',
+          'shop-network': 'CREATE_COMPLETE',
+        },
+      },
+    );
     expect(result.status, result.stderr).toBe(0);
     const deletes = mutating(result.calls).filter((c) => c.startsWith('cloudformation delete-stack'));
-    expect(deletes).toEqual(['shop-service', 'shop-pipeline', 'shop-network'].map((s) => `cloudformation delete-stack --stack-name ${s}`));
+    expect(deletes).toEqual(
+      ['shop-service', 'shop-pipeline', 'shop-network'].map((s) => `cloudformation delete-stack --stack-name ${s}`),
+    );
   });
 });
 
 describe('npm run deploy with a VPC you name (--network existing)', () => {
   test('the first deploy requires --vpc and --subnets instead of taking the default VPC', async () => {
-    const r = await render({ 'app-name': 'shop', network: 'existing', repository: 'acme/shop', 'connection-arn': CONNECTION });
+    const r = await render({
+      'app-name': 'shop',
+      network: 'existing',
+      repository: 'acme/shop',
+      'connection-arn': CONNECTION,
+    });
     const result = run(r, 'deploy.sh', []);
     expect(result.status).not.toBe(0);
     expect(result.stderr).toMatch(/setting network: existing\): pass --vpc and --subnets/);

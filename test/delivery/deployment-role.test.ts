@@ -8,8 +8,8 @@ import { render, type Rendered } from './render.js';
 /** Handler permissions for features the service stack does not use, each with why it is not granted. */
 const NOT_NEEDED: Record<string, string> = {
   'kms:DescribeKey': 'no customer-managed KMS key (cluster, log group)',
-  'ecs:PutAccountSetting': 'account-wide ECS settings are not the stack\'s to change',
-  'ecs:PutAccountSettingDefault': 'account-wide ECS settings are not the stack\'s to change',
+  'ecs:PutAccountSetting': "account-wide ECS settings are not the stack's to change",
+  'ecs:PutAccountSettingDefault': "account-wide ECS settings are not the stack's to change",
   'logs:GetDataProtectionPolicy': 'no log data protection policy',
   'logs:PutDataProtectionPolicy': 'no log data protection policy',
   'logs:DeleteDataProtectionPolicy': 'no log data protection policy',
@@ -38,13 +38,34 @@ const NOT_NEEDED: Record<string, string> = {
 const VARIANTS = [
   { strategy: 'rolling', 'rollback-alarms': true },
   { strategy: 'rolling', 'existing-cluster': true },
-  { strategy: 'blue-green', 'rollback-alarms': true, 'validation-hook': 'arn:aws:lambda:us-east-1:123456789012:function:check' },
+  {
+    strategy: 'blue-green',
+    'rollback-alarms': true,
+    'validation-hook': 'arn:aws:lambda:us-east-1:123456789012:function:check',
+  },
   { strategy: 'canary' },
   { strategy: 'linear' },
-  { strategy: 'codedeploy', 'rollback-alarms': true, 'validation-hook': 'arn:aws:lambda:us-east-1:123456789012:function:check' },
+  {
+    strategy: 'codedeploy',
+    'rollback-alarms': true,
+    'validation-hook': 'arn:aws:lambda:us-east-1:123456789012:function:check',
+  },
   // The production edge: autoscaling without the rollback alarms' CloudWatch grant, HTTPS, a network of its own.
-  { strategy: 'rolling', 'rollback-alarms': false, autoscaling: 'requests', network: 'new', 'private-subnets': true, domain: 'api.example.com', 'hosted-zone-id': 'Z0123456789ABCDEFGHIJ' },
-  { strategy: 'blue-green', autoscaling: 'cpu', domain: 'api.example.com', 'certificate-arn': 'arn:aws:acm:us-east-1:123456789012:certificate/0f8fad5b-d9cb-469f-a165-70867728950e' },
+  {
+    strategy: 'rolling',
+    'rollback-alarms': false,
+    autoscaling: 'requests',
+    network: 'new',
+    'private-subnets': true,
+    domain: 'api.example.com',
+    'hosted-zone-id': 'Z0123456789ABCDEFGHIJ',
+  },
+  {
+    strategy: 'blue-green',
+    autoscaling: 'cpu',
+    domain: 'api.example.com',
+    'certificate-arn': 'arn:aws:acm:us-east-1:123456789012:certificate/0f8fad5b-d9cb-469f-a165-70867728950e',
+  },
 ];
 
 describe.each(VARIANTS)('deployment role (%o)', (options) => {
@@ -55,15 +76,26 @@ describe.each(VARIANTS)('deployment role (%o)', (options) => {
 
   test('allows every handler permission of every resource type of the service stack', async () => {
     const { registry } = await loadSchemas();
-    const policies = (r.pipeline.Resources!.DeploymentRole.Properties as { Policies: { PolicyDocument: { Statement: { Effect: string; Action: string | string[] }[] } }[] }).Policies;
-    const allowed = new Set(policies.flatMap((p) => p.PolicyDocument.Statement).filter((s) => s.Effect === 'Allow').flatMap((s) => [s.Action].flat()));
+    const policies = (
+      r.pipeline.Resources!.DeploymentRole.Properties as {
+        Policies: { PolicyDocument: { Statement: { Effect: string; Action: string | string[] }[] } }[];
+      }
+    ).Policies;
+    const allowed = new Set(
+      policies
+        .flatMap((p) => p.PolicyDocument.Statement)
+        .filter((s) => s.Effect === 'Allow')
+        .flatMap((s) => [s.Action].flat()),
+    );
     const missing: string[] = [];
     const types = new Set(Object.values(r.service.Resources!).map((resource) => resource.Type));
     for (const type of types) {
-      const handlers = (registry.get(type) as { handlers?: Record<string, { permissions?: string[] }> } | undefined)?.handlers ?? {};
+      const handlers =
+        (registry.get(type) as { handlers?: Record<string, { permissions?: string[] }> } | undefined)?.handlers ?? {};
       for (const handler of ['create', 'read', 'update', 'delete']) {
         for (const permission of handlers[handler]?.permissions ?? []) {
-          if (!allowed.has(permission) && !(permission in NOT_NEEDED)) missing.push(`${type} ${handler}: ${permission}`);
+          if (!allowed.has(permission) && !(permission in NOT_NEEDED))
+            missing.push(`${type} ${handler}: ${permission}`);
         }
       }
     }

@@ -33,7 +33,9 @@ describe('values are never HTML-escaped', () => {
 
   test('the branch reaches YAML intact and the README as a code span', () => {
     expect(r.pipeline.Parameters!.BranchName.Default).toBe(BRANCH);
-    const ci = parseYaml(readFileSync(path.join(r.dir, '.github/workflows/ci.yml'), 'utf8')) as { on: { push: { branches: string[] } } };
+    const ci = parseYaml(readFileSync(path.join(r.dir, '.github/workflows/ci.yml'), 'utf8')) as {
+      on: { push: { branches: string[] } };
+    };
     expect(ci.on.push.branches).toEqual([BRANCH]);
     expect(r.text.readme).toContain(`| \`branch\` | \`${BRANCH}\` |`);
   });

@@ -21,8 +21,16 @@ const combinations = STRATEGY_NAMES.flatMap((strategy) =>
     strategy,
     source: source.value,
     ...(source.value === 'codecommit'
-      ? { 'manual-approval': true, 'rollback-alarms': true, 'existing-cluster': true, repository: 'shop', region: 'eu-west-1',
-          ...(strategy === 'rolling' ? {} : { 'validation-hook': 'arn:aws:lambda:eu-west-1:123456789012:function:check' }) }
+      ? {
+          'manual-approval': true,
+          'rollback-alarms': true,
+          'existing-cluster': true,
+          repository: 'shop',
+          region: 'eu-west-1',
+          ...(strategy === 'rolling'
+            ? {}
+            : { 'validation-hook': 'arn:aws:lambda:eu-west-1:123456789012:function:check' }),
+        }
       : {}),
   })),
 );
@@ -39,21 +47,27 @@ beforeAll(async () => {
     rendered.push(r);
     templatesOf(i).forEach((file, at) => writeFileSync(file, [r.text.service, r.text.pipeline][at]));
   }
-  if (CFN_LINT_AVAILABLE) lint = cfnLintEach(rendered.flatMap((r, i) => templatesOf(i).map((file) => ({ file, region: String(r.settings.region) }))));
+  if (CFN_LINT_AVAILABLE)
+    lint = cfnLintEach(
+      rendered.flatMap((r, i) => templatesOf(i).map((file) => ({ file, region: String(r.settings.region) }))),
+    );
 }, 600_000);
 
-describe.each(combinations.map((options, i) => ({ ...options, i })))('strategy $strategy, source $source', ({ i, ...options }) => {
-  test('service.yml and pipeline.yml pass the schema, reference and IAM checks, and cfn-lint', async () => {
-    const r = rendered[i];
-    expect(r.settings.strategy).toBe(options.strategy);
-    expect(r.settings.source).toBe(options.source);
-    for (const text of [r.text.service, r.text.pipeline]) {
-      expect(await checkTemplate(text)).toEqual([]);
-      expect(await checkPolicies(text)).toEqual([]);
-    }
-    if (CFN_LINT_AVAILABLE) for (const file of templatesOf(i)) expect(lint.get(file), file).toEqual([]);
-  });
-});
+describe.each(combinations.map((options, i) => ({ ...options, i })))(
+  'strategy $strategy, source $source',
+  ({ i, ...options }) => {
+    test('service.yml and pipeline.yml pass the schema, reference and IAM checks, and cfn-lint', async () => {
+      const r = rendered[i];
+      expect(r.settings.strategy).toBe(options.strategy);
+      expect(r.settings.source).toBe(options.source);
+      for (const text of [r.text.service, r.text.pipeline]) {
+        expect(await checkTemplate(text)).toEqual([]);
+        expect(await checkPolicies(text)).toEqual([]);
+      }
+      if (CFN_LINT_AVAILABLE) for (const file of templatesOf(i)) expect(lint.get(file), file).toEqual([]);
+    });
+  },
+);
 
 describe.skipIf(!CFN_LINT_AVAILABLE)('cfn-lint as the tests run it', () => {
   test('reports what it finds (a redundant DependsOn, W3005) against the file that has it, among clean ones of two regions', () => {
@@ -61,9 +75,16 @@ describe.skipIf(!CFN_LINT_AVAILABLE)('cfn-lint as the tests run it', () => {
     const clean = 'Resources:\n  A:\n    Type: AWS::SNS::Topic\n';
     const files = ['clean.yml', 'redundant.yml', 'clean-eu.yml'].map((name) => path.join(dir, name));
     writeFileSync(files[0], clean);
-    writeFileSync(files[1], `${clean}  B:\n    Type: AWS::SNS::Subscription\n    DependsOn: A\n    Properties:\n      TopicArn: !Ref A\n      Protocol: email\n      Endpoint: a@example.com\n`);
+    writeFileSync(
+      files[1],
+      `${clean}  B:\n    Type: AWS::SNS::Subscription\n    DependsOn: A\n    Properties:\n      TopicArn: !Ref A\n      Protocol: email\n      Endpoint: a@example.com\n`,
+    );
     writeFileSync(files[2], clean);
-    const found = cfnLintEach([{ file: files[0], region: 'us-east-1' }, { file: files[1], region: 'us-east-1' }, { file: files[2], region: 'eu-west-1' }]);
+    const found = cfnLintEach([
+      { file: files[0], region: 'us-east-1' },
+      { file: files[1], region: 'us-east-1' },
+      { file: files[2], region: 'eu-west-1' },
+    ]);
     expect([...found.keys()]).toEqual(files);
     expect(found.get(files[0])).toEqual([]);
     expect(found.get(files[1])?.map((f) => f.split(':').slice(0, 3).join(':'))).toEqual(['6:W3005:Warning']);

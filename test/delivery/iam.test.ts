@@ -58,9 +58,11 @@ describe('checkPolicies', () => {
   });
 
   test('refuses Resource "*" without a comment naming the action', async () => {
-    expect(await checkPolicies(role(SCOPED.replace('# ecr:GetAuthorizationToken has no resource to scope to.', '# no reason given')))).toEqual([
-      'Role.Policies.p.Statement[1]: Resource "*" without a comment naming ecr:GetAuthorizationToken',
-    ]);
+    expect(
+      await checkPolicies(
+        role(SCOPED.replace('# ecr:GetAuthorizationToken has no resource to scope to.', '# no reason given')),
+      ),
+    ).toEqual(['Role.Policies.p.Statement[1]: Resource "*" without a comment naming ecr:GetAuthorizationToken']);
   });
 
   test('refuses iam:PassRole on any role or without iam:PassedToService', async () => {
@@ -68,7 +70,9 @@ describe('checkPolicies', () => {
       'Role.Policies.p.Statement[2]: iam:PassRole on any role',
     );
     const unconditioned = SCOPED.replace(/\n {16}Condition:\n.*\n/, '\n');
-    expect(await checkPolicies(role(unconditioned))).toEqual(['Role.Policies.p.Statement[2]: iam:PassRole without an iam:PassedToService condition']);
+    expect(await checkPolicies(role(unconditioned))).toEqual([
+      'Role.Policies.p.Statement[2]: iam:PassRole without an iam:PassedToService condition',
+    ]);
   });
 
   test('refuses actions and condition keys that do not exist', async () => {

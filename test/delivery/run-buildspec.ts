@@ -67,7 +67,10 @@ export function resolve(r: Rendered, value: unknown): string | string[] {
 export function buildEnvironment(r: Rendered): Record<string, string> {
   const project = only(r.pipeline, 'AWS::CodeBuild::Project').Properties;
   return Object.fromEntries(
-    (project.Environment.EnvironmentVariables as { Name: string; Value: unknown }[]).map((v) => [v.Name, String(resolve(r, v.Value))]),
+    (project.Environment.EnvironmentVariables as { Name: string; Value: unknown }[]).map((v) => [
+      v.Name,
+      String(resolve(r, v.Value)),
+    ]),
   );
 }
 
@@ -93,7 +96,9 @@ export function runBuildspec(r: Rendered, env: Record<string, string> = {}): Bui
   const log = path.join(dir, 'calls.log');
   writeFileSync(log, '');
   // CodeBuild runs a phase's commands in one shell and stops at the first failing one; ABORT skips the later phases.
-  const phases = ['install', 'pre_build', 'build', 'post_build'].map((name) => r.buildspec.phases[name]).filter(Boolean);
+  const phases = ['install', 'pre_build', 'build', 'post_build']
+    .map((name) => r.buildspec.phases[name])
+    .filter(Boolean);
   const script = ['set -e', ...phases.flatMap((phase) => phase.commands ?? [])].join('\n');
   const out = spawnSync(r.buildspec.env.shell ?? 'sh', ['-c', script], {
     cwd: dir,
@@ -113,7 +118,8 @@ export function runBuildspec(r: Rendered, env: Record<string, string> = {}): Bui
   const artifacts: Record<string, any> = {};
   for (const file of r.buildspec.artifacts.files) {
     const at = path.join(dir, file);
-    if (existsSync(at)) artifacts[file] = file.endsWith('.json') ? JSON.parse(readFileSync(at, 'utf8')) : readFileSync(at, 'utf8');
+    if (existsSync(at))
+      artifacts[file] = file.endsWith('.json') ? JSON.parse(readFileSync(at, 'utf8')) : readFileSync(at, 'utf8');
   }
   return { status: out.status, stderr: out.stderr, calls: readFileSync(log, 'utf8').trim().split('\n'), artifacts };
 }

@@ -29,23 +29,43 @@ describe('existingCluster', () => {
 
 describe('ARNs must be in the region and partition the stacks are deployed to', () => {
   it.each([
-    ['connectionArn', `arn:aws:codeconnections:eu-west-1:123456789012:connection/${UUID}`, `arn:aws:codeconnections:us-east-1:123456789012:connection/${UUID}`],
-    ['validationHook', 'arn:aws:lambda:eu-west-1:123456789012:function:check', 'arn:aws:lambda:us-east-1:123456789012:function:check'],
+    [
+      'connectionArn',
+      `arn:aws:codeconnections:eu-west-1:123456789012:connection/${UUID}`,
+      `arn:aws:codeconnections:us-east-1:123456789012:connection/${UUID}`,
+    ],
+    [
+      'validationHook',
+      'arn:aws:lambda:eu-west-1:123456789012:function:check',
+      'arn:aws:lambda:us-east-1:123456789012:function:check',
+    ],
   ] as const)('%s', (name, inRegion, elsewhere) => {
     const known = { region: 'eu-west-1', strategy: 'blue-green' as const, source: 'connection' as const };
     expect(ok(name, inRegion, known)).toBe(true);
-    expect(ok(name, elsewhere, known)).toMatch(/is in aws\/us-east-1, but the stacks are deployed to region eu-west-1 \(partition aws\)/);
-    expect(ok(name, inRegion.replace('arn:aws:', 'arn:aws-us-gov:'), known)).toMatch(/is in aws-us-gov\/eu-west-1.*partition aws/);
+    expect(ok(name, elsewhere, known)).toMatch(
+      /is in aws\/us-east-1, but the stacks are deployed to region eu-west-1 \(partition aws\)/,
+    );
+    expect(ok(name, inRegion.replace('arn:aws:', 'arn:aws-us-gov:'), known)).toMatch(
+      /is in aws-us-gov\/eu-west-1.*partition aws/,
+    );
     const gov = { ...known, region: 'us-gov-west-1' };
-    expect(ok(name, inRegion.replace('arn:aws:', 'arn:aws-us-gov:').replace('eu-west-1', 'us-gov-west-1'), gov)).toBe(true);
+    expect(ok(name, inRegion.replace('arn:aws:', 'arn:aws-us-gov:').replace('eu-west-1', 'us-gov-west-1'), gov)).toBe(
+      true,
+    );
     expect(ok(name, inRegion.replace('eu-west-1', 'us-gov-west-1'), gov)).toMatch(/partition aws-us-gov/);
   });
 
   it('a mismatch given as a flag stops the run, naming the setting and the value', () => {
     const hook = 'arn:aws:lambda:us-east-1:123456789012:function:check';
-    const run = () => resolveSettings({ flags: { region: 'eu-west-1', strategy: 'canary', validationHook: hook }, stored: {} }, CONTEXT);
+    const run = () =>
+      resolveSettings(
+        { flags: { region: 'eu-west-1', strategy: 'canary', validationHook: hook }, stored: {} },
+        CONTEXT,
+      );
     expect(run).toThrow(SettingsError);
-    expect(run).toThrow(/validationHook = "arn:aws:lambda:us-east-1:123456789012:function:check" \(from --validation-hook\): is in aws\/us-east-1/);
+    expect(run).toThrow(
+      /validationHook = "arn:aws:lambda:us-east-1:123456789012:function:check" \(from --validation-hook\): is in aws\/us-east-1/,
+    );
   });
 });
 
@@ -54,12 +74,15 @@ describe('codedeploy names the CodeDeploy application and deployment group after
 
   it('accepts 100 characters, refuses 101, and only for codedeploy', () => {
     expect(ok('strategy', 'codedeploy', { service: service(100) })).toBe(true);
-    expect(ok('strategy', 'codedeploy', { service: service(101) })).toMatch(/service name of at most 100 characters.*has 101/);
+    expect(ok('strategy', 'codedeploy', { service: service(101) })).toMatch(
+      /service name of at most 100 characters.*has 101/,
+    );
     expect(ok('strategy', 'rolling', { service: service(255) })).toBe(true);
   });
 
   it('a long service name with --strategy codedeploy stops the run before anything is written', () => {
-    const run = () => resolveSettings({ flags: { service: service(120), strategy: 'codedeploy' }, stored: {} }, CONTEXT);
+    const run = () =>
+      resolveSettings({ flags: { service: service(120), strategy: 'codedeploy' }, stored: {} }, CONTEXT);
     expect(run).toThrow(/strategy = "codedeploy" \(from --strategy\): needs a service name of at most 100 characters/);
   });
 });

@@ -49,16 +49,25 @@ const SHIFTING_FLAGS: Record<string, Record<string, string>> = {
 };
 
 const sourceFiles = (dir: string) =>
-  Object.fromEntries(readdirSync(path.join(dir, 'src')).map((f) => [f, readFileSync(path.join(dir, 'src', f), 'utf8')]));
+  Object.fromEntries(
+    readdirSync(path.join(dir, 'src')).map((f) => [f, readFileSync(path.join(dir, 'src', f), 'utf8')]),
+  );
 
 beforeAll(async () => {
   [defaults, custom] = await Promise.all([
     generateProject('orders-api'),
     // Every rolling knob off its default: 4 tasks, one may be down, one extra; /healthz on 8080; unhealthy 4.
     generateProject('orders-custom', {
-      port: '8080', 'health-check-path': '/healthz', 'health-check-interval': '10', 'health-check-timeout': '4',
-      'healthy-threshold': '3', 'unhealthy-threshold': '4', 'deregistration-delay': '20',
-      'desired-count': '4', 'min-healthy-percent': '75', 'max-percent': '125',
+      port: '8080',
+      'health-check-path': '/healthz',
+      'health-check-interval': '10',
+      'health-check-timeout': '4',
+      'healthy-threshold': '3',
+      'unhealthy-threshold': '4',
+      'deregistration-delay': '20',
+      'desired-count': '4',
+      'min-healthy-percent': '75',
+      'max-percent': '125',
     }),
   ]);
   for (const [strategy, flags] of Object.entries(SHIFTING_FLAGS)) {
@@ -68,20 +77,46 @@ beforeAll(async () => {
     shifting[strategy] = project;
   }
   const tlsDir = tempDir('bluegreen-e2e-tls-');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-    '-keyout', path.join(tlsDir, 'key.pem'), '-out', path.join(tlsDir, 'cert.pem')], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-keyout',
+      path.join(tlsDir, 'key.pem'),
+      '-out',
+      path.join(tlsDir, 'cert.pem'),
+    ],
+    { stdio: 'ignore' },
+  );
   tlsPem = path.join(tlsDir, 'listener.pem');
-  writeFileSync(tlsPem, readFileSync(path.join(tlsDir, 'cert.pem'), 'utf8') + readFileSync(path.join(tlsDir, 'key.pem'), 'utf8'));
+  writeFileSync(
+    tlsPem,
+    readFileSync(path.join(tlsDir, 'cert.pem'), 'utf8') + readFileSync(path.join(tlsDir, 'key.pem'), 'utf8'),
+  );
 
   const baseImages = [...new Set([defaults, custom].flatMap((p) => p.baseImages))];
   execFileSync('bash', [path.join(HERE, 'setup.sh'), ...baseImages], { stdio: 'inherit', timeout: 600_000 });
   buildLog = await buildImage(defaults.dir, APP_IMAGE);
-  await buildImage(path.join(HERE, 'fixtures'), CONTROL_IMAGE, ['-f', path.join(HERE, 'fixtures', 'Dockerfile.abrupt'), '--build-arg', `BASE_IMAGE=${defaults.baseImages[0]}`]);
+  await buildImage(path.join(HERE, 'fixtures'), CONTROL_IMAGE, [
+    '-f',
+    path.join(HERE, 'fixtures', 'Dockerfile.abrupt'),
+    '--build-arg',
+    `BASE_IMAGE=${defaults.baseImages[0]}`,
+  ]);
 });
 
 // Each generated repository has its own node_modules: about 100 MB a run.
 afterAll(() => {
-  for (const project of [defaults, custom, ...Object.values(shifting)]) if (project) rmSync(path.dirname(project.dir), { recursive: true, force: true });
+  for (const project of [defaults, custom, ...Object.values(shifting)])
+    if (project) rmSync(path.dirname(project.dir), { recursive: true, force: true });
   if (tlsPem) rmSync(path.dirname(tlsPem), { recursive: true, force: true });
 });
 
@@ -96,13 +131,18 @@ describe.concurrent('container built from the generated Dockerfile', () => {
     try {
       let status = 0;
       for (let i = 0; i < 100 && status !== 200; i++) {
-        status = await fetch(`http://127.0.0.1:${hostPort}${healthCheckPath}`).then((r) => r.status, () => 0);
+        status = await fetch(`http://127.0.0.1:${hostPort}${healthCheckPath}`).then(
+          (r) => r.status,
+          () => 0,
+        );
         if (status !== 200) await sleep(100);
       }
       expect(status).toBe(200);
       expect(await podman('exec', name, 'id', '-u')).not.toBe('0');
       const installed = (await podman('exec', name, 'ls', 'node_modules')).split('\n');
-      const devDependencies = Object.keys(JSON.parse(readFileSync(path.join(defaults.dir, 'package.json'), 'utf8')).devDependencies);
+      const devDependencies = Object.keys(
+        JSON.parse(readFileSync(path.join(defaults.dir, 'package.json'), 'utf8')).devDependencies,
+      );
       expect(installed).toContain('express');
       expect(installed.filter((dep) => devDependencies.some((d) => d === dep || d.startsWith(`${dep}/`)))).toEqual([]);
       expect(await podman('inspect', '--format', '{{.Config.Healthcheck.Test}}', name)).toContain(healthCheckPath);
@@ -123,16 +163,19 @@ describe.concurrent('container built from the generated Dockerfile', () => {
 
   test('a source-only change rebuilds without reinstalling dependencies', async () => {
     const copy = path.join(tempDir('bluegreen-e2e-rebuild-'), 'app');
-    cpSync(defaults.dir, copy, { recursive: true, filter: (src) => !/node_modules|dist/.test(path.relative(defaults.dir, src)) });
+    cpSync(defaults.dir, copy, {
+      recursive: true,
+      filter: (src) => !/node_modules|dist/.test(path.relative(defaults.dir, src)),
+    });
     // Unique, or the layer cache of an earlier run of this suite would already hold the changed sources.
     appendFileSync(path.join(copy, 'src', 'app.ts'), `\n// a source-only change ${Date.now()}-${process.pid}\n`);
     const firstSteps = buildSteps(buildLog);
     const steps = buildSteps(await buildImage(copy, `${APP_IMAGE}-rebuilt`));
-    const installs = steps.filter((s) => /^RUN npm ci/.test(s.instruction));
+    const installs = steps.filter((s) => s.instruction.startsWith('RUN npm ci'));
     expect(installs.length).toBeGreaterThan(0);
     expect(installs.every((s) => s.cached)).toBe(true);
     // The change was seen: copying the sources was not cached.
-    expect(steps.find((s) => /^COPY src/.test(s.instruction))?.cached).toBe(false);
+    expect(steps.find((s) => s.instruction.startsWith('COPY src'))?.cached).toBe(false);
     expect(firstSteps.length).toBe(steps.length);
     rmSync(path.dirname(copy), { recursive: true, force: true });
   });
@@ -156,20 +199,64 @@ const abruptProcesses = () => processRuntime([process.execPath, path.join(HERE, 
 const CASES: Record<string, Case> = {
   'rolling, defaults, worst phase': { project: () => defaults, runtime: defaultApp, phase: 'worst', trials: 5 },
   'rolling, defaults, random phase': { project: () => defaults, runtime: defaultApp, phase: 'random', trials: 2 },
-  'rolling, defaults, ECS order (drain state, then SIGTERM)': { project: () => defaults, runtime: defaultApp, phase: 'ecs' },
-  'rolling, defaults, containers, worst phase': { project: () => defaults, runtime: () => containerRuntime(APP_IMAGE), phase: 'worst' },
-  'rolling, defaults, containers, random phase': { project: () => defaults, runtime: () => containerRuntime(APP_IMAGE), phase: 'random' },
-  'rolling, custom settings, worst phase': { project: () => custom, runtime: appProcesses(() => custom), phase: 'worst' },
-  'rolling, HTTPS listener with the redirect on port 80, worst phase': { project: () => defaults, runtime: defaultApp, phase: 'worst', tls: true },
-  'rolling, scale-out from 3 to 5 tasks during the rollout, random phase': { project: () => defaults, runtime: defaultApp, phase: 'random', scaleOutTo: 5 },
+  'rolling, defaults, ECS order (drain state, then SIGTERM)': {
+    project: () => defaults,
+    runtime: defaultApp,
+    phase: 'ecs',
+  },
+  'rolling, defaults, containers, worst phase': {
+    project: () => defaults,
+    runtime: () => containerRuntime(APP_IMAGE),
+    phase: 'worst',
+  },
+  'rolling, defaults, containers, random phase': {
+    project: () => defaults,
+    runtime: () => containerRuntime(APP_IMAGE),
+    phase: 'random',
+  },
+  'rolling, custom settings, worst phase': {
+    project: () => custom,
+    runtime: appProcesses(() => custom),
+    phase: 'worst',
+  },
+  'rolling, HTTPS listener with the redirect on port 80, worst phase': {
+    project: () => defaults,
+    runtime: defaultApp,
+    phase: 'worst',
+    tls: true,
+  },
+  'rolling, scale-out from 3 to 5 tasks during the rollout, random phase': {
+    project: () => defaults,
+    runtime: defaultApp,
+    phase: 'random',
+    scaleOutTo: 5,
+  },
   ...Object.fromEntries(
     Object.keys(SHIFTING_FLAGS).flatMap((strategy) => [
-      [`${strategy}, worst phase`, { project: () => shifting[strategy], runtime: defaultApp, phase: 'worst', trials: strategy === 'blue-green' ? 3 : 1 }],
+      [
+        `${strategy}, worst phase`,
+        {
+          project: () => shifting[strategy],
+          runtime: defaultApp,
+          phase: 'worst',
+          trials: strategy === 'blue-green' ? 3 : 1,
+        },
+      ],
       [`${strategy}, random phase`, { project: () => shifting[strategy], runtime: defaultApp, phase: 'random' }],
     ]),
   ),
-  'negative control (exits at once on SIGTERM), processes, worst phase': { project: () => defaults, runtime: abruptProcesses, phase: 'worst', control: true },
-  'negative control (exits at once on SIGTERM), containers, random phase': { project: () => defaults, runtime: () => containerRuntime(CONTROL_IMAGE), phase: 'random', control: true },
+  'negative control (exits at once on SIGTERM), processes, worst phase': {
+    project: () => defaults,
+    runtime: abruptProcesses,
+    phase: 'worst',
+    control: true,
+  },
+  'negative control (exits at once on SIGTERM), containers, random phase': {
+    project: () => defaults,
+    runtime: () => containerRuntime(CONTROL_IMAGE),
+    phase: 'random',
+    control: true,
+  },
 };
 
 /** Every rehearsal of the app (not the control), for the closing summary. */
@@ -203,7 +290,11 @@ describe('deployment rehearsal under load behind HAProxy', () => {
         });
         console.log(result.line);
         expect(result.requests).toBeGreaterThan(1000);
-        if (c.tls) expect(result.redirect).toEqual({ status: 301, location: expect.stringMatching(/^https:\/\/127\.0\.0\.1[:/]/) });
+        if (c.tls)
+          expect(result.redirect).toEqual({
+            status: 301,
+            location: expect.stringMatching(/^https:\/\/127\.0\.0\.1[:/]/),
+          });
         if (c.control) {
           expect(result.failed, 'the control lost nothing: the rehearsal cannot see lost requests').toBeGreaterThan(0);
           return;

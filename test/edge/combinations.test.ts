@@ -14,12 +14,16 @@ import { TLS_POLICY } from '../../generators/app/aws-limits.js';
 import { CERTIFICATE, DOMAIN, ZONE } from './values.js';
 import { only } from '../delivery/render.js';
 
-
 /** Each axis: its values as the flags that choose them. */
 const AXES = {
   strategy: ['rolling', 'blue-green', 'canary', 'linear', 'codedeploy'].map((strategy) => ({ strategy })),
   source: [{ source: 'connection' }, { source: 'codecommit', 'manual-approval': true }],
-  network: [{ network: 'default' }, { network: 'existing' }, { network: 'new' }, { network: 'new', 'private-subnets': true }],
+  network: [
+    { network: 'default' },
+    { network: 'existing' },
+    { network: 'new' },
+    { network: 'new', 'private-subnets': true },
+  ],
   https: [{}, { domain: DOMAIN, 'hosted-zone-id': ZONE }, { domain: DOMAIN, 'certificate-arn': CERTIFICATE }],
   scaling: [{ autoscaling: 'off' }, { autoscaling: 'requests' }, { autoscaling: 'cpu', 'scaling-target': '70' }],
 } satisfies Record<string, Record<string, unknown>[]>;
@@ -38,7 +42,9 @@ function allPairs(): Case[] {
   const uncovered = new Set(product.flatMap(pairsOf));
   const chosen: Case[] = [];
   while (uncovered.size > 0) {
-    const best = product.reduce((top, c) => (pairsOf(c).filter((p) => uncovered.has(p)).length > pairsOf(top).filter((p) => uncovered.has(p)).length ? c : top));
+    const best = product.reduce((top, c) =>
+      pairsOf(c).filter((p) => uncovered.has(p)).length > pairsOf(top).filter((p) => uncovered.has(p)).length ? c : top,
+    );
     for (const p of pairsOf(best)) uncovered.delete(p);
     chosen.push(best);
   }
@@ -46,7 +52,10 @@ function allPairs(): Case[] {
 }
 
 const CASES = allPairs().map((c) => {
-  const options = Object.assign({ 'app-name': 'shop' }, ...(Object.keys(c) as Axis[]).map((axis) => AXES[axis][c[axis]]));
+  const options = Object.assign(
+    { 'app-name': 'shop' },
+    ...(Object.keys(c) as Axis[]).map((axis) => AXES[axis][c[axis]]),
+  );
   const name = (Object.keys(c) as Axis[]).map((axis) => `${axis}=${JSON.stringify(AXES[axis][c[axis]])}`).join(' ');
   return { name, options: options as Record<string, unknown>, c };
 });
@@ -61,13 +70,16 @@ beforeAll(async () => {
     // Copied out: the next generation removes this one's folder.
     const dir = path.join(kept, String(i), 'infra');
     mkdirSync(dir, { recursive: true });
-    const files = ['service.yml', 'pipeline.yml', 'network.yml'].filter((f) => existsSync(path.join(cwd, 'infra', f))).map((f) => {
-      copyFileSync(path.join(cwd, 'infra', f), path.join(dir, f));
-      return path.join(dir, f);
-    });
+    const files = ['service.yml', 'pipeline.yml', 'network.yml']
+      .filter((f) => existsSync(path.join(cwd, 'infra', f)))
+      .map((f) => {
+        copyFileSync(path.join(cwd, 'infra', f), path.join(dir, f));
+        return path.join(dir, f);
+      });
     generated.push({ files, region: readYoRc(cwd).region as string });
   }
-  if (CFN_LINT_AVAILABLE) lint = cfnLintEach(generated.flatMap(({ files, region }) => files.map((file) => ({ file, region }))));
+  if (CFN_LINT_AVAILABLE)
+    lint = cfnLintEach(generated.flatMap(({ files, region }) => files.map((file) => ({ file, region }))));
 }, 600_000);
 
 const props = (t: Template, id: string) => {
@@ -79,9 +91,12 @@ const props = (t: Template, id: string) => {
 test('the sample covers every pair of values of any two axes, in fewer cases than the product', () => {
   const axes = Object.keys(AXES) as Axis[];
   const seen = new Set(CASES.flatMap(({ c }) => axes.flatMap((a) => axes.map((b) => `${a}=${c[a]},${b}=${c[b]}`))));
-  for (const a of axes) for (const b of axes) for (const i of AXES[a].keys()) for (const j of AXES[b].keys()) {
-    if (a !== b) expect(seen.has(`${a}=${i},${b}=${j}`), `${a}=${i} with ${b}=${j}`).toBe(true);
-  }
+  for (const a of axes)
+    for (const b of axes)
+      for (const i of AXES[a].keys())
+        for (const j of AXES[b].keys()) {
+          if (a !== b) expect(seen.has(`${a}=${i},${b}=${j}`), `${a}=${i} with ${b}=${j}`).toBe(true);
+        }
   expect(CASES.length).toBeLessThan(Object.values(AXES).reduce((n, v) => n * v.length, 1));
 });
 
@@ -101,9 +116,13 @@ describe.each(CASES.map((c, i) => ({ ...c, i })))('$name', ({ options, c, i }) =
     const pipeline = parseTemplate(readFileSync(files[1], 'utf8'));
     const project = only(pipeline, 'AWS::CodeBuild::Project').Properties;
     const passed = (project.Environment.EnvironmentVariables as { Name: string }[])
-      .map((v) => v.Name).filter((n) => n.startsWith('STACK_PARAMETER_')).map((n) => n.slice('STACK_PARAMETER_'.length));
+      .map((v) => v.Name)
+      .filter((n) => n.startsWith('STACK_PARAMETER_'))
+      .map((n) => n.slice('STACK_PARAMETER_'.length));
     for (const name of passed) expect(service.Parameters).toHaveProperty(name);
-    const required = Object.entries(service.Parameters ?? {}).filter(([, p]) => !('Default' in p)).map(([name]) => name);
+    const required = Object.entries(service.Parameters ?? {})
+      .filter(([, p]) => !('Default' in p))
+      .map(([name]) => name);
     expect([...passed, 'ImageUri']).toEqual(expect.arrayContaining(required));
     expect(passed.includes('NetworkStackName')).toBe(options.network === 'new');
     const listener = props(service, 'Listener');
@@ -112,13 +131,24 @@ describe.each(CASES.map((c, i) => ({ ...c, i })))('$name', ({ options, c, i }) =
     expect(listener.Protocol).toBe(https ? 'HTTPS' : 'HTTP');
     expect(service.Parameters?.ListenerPort.Default).toBe(https ? 443 : 80);
     expect(listener.SslPolicy).toBe(https ? TLS_POLICY : undefined);
-    expect(listener.Certificates).toEqual(https ? [{ CertificateArn: c.https === 1 ? { Ref: 'Certificate' } : CERTIFICATE }] : undefined);
+    expect(listener.Certificates).toEqual(
+      https ? [{ CertificateArn: c.https === 1 ? { Ref: 'Certificate' } : CERTIFICATE }] : undefined,
+    );
     expect('Certificate' in (service.Resources ?? {})).toBe(c.https === 1);
     expect('AliasRecord' in (service.Resources ?? {})).toBe(c.https === 1);
     expect(service.Resources?.HttpRedirectListener?.Properties?.DefaultActions).toEqual(
-      https ? [{ Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: { 'Fn::Sub': '${ListenerPort}' }, StatusCode: 'HTTP_301' } }] : undefined,
+      https
+        ? [
+            {
+              Type: 'redirect',
+              RedirectConfig: { Protocol: 'HTTPS', Port: { 'Fn::Sub': '${ListenerPort}' }, StatusCode: 'HTTP_301' },
+            },
+          ]
+        : undefined,
     );
-    expect(service.Outputs?.ServiceUrl.Value).toEqual(https ? `https://${DOMAIN}` : { 'Fn::Sub': 'http://${LoadBalancer.DNSName}:${ListenerPort}' });
+    expect(service.Outputs?.ServiceUrl.Value).toEqual(
+      https ? `https://${DOMAIN}` : { 'Fn::Sub': 'http://${LoadBalancer.DNSName}:${ListenerPort}' },
+    );
     // The test listener keeps its protocol in step with production, and its reach: TestTrafficCidr only.
     const ingress = props(service, 'LoadBalancerSecurityGroup').SecurityGroupIngress as Record<string, unknown>[];
     const testRules = ingress.filter((r) => JSON.stringify(r.FromPort) === '{"Ref":"TestListenerPort"}');
@@ -126,9 +156,18 @@ describe.each(CASES.map((c, i) => ({ ...c, i })))('$name', ({ options, c, i }) =
       expect(testRules).toEqual([]);
     } else {
       expect(props(service, 'TestListener').Protocol).toBe(listener.Protocol);
-      expect(testRules).toEqual([{ IpProtocol: 'tcp', FromPort: { Ref: 'TestListenerPort' }, ToPort: { Ref: 'TestListenerPort' }, CidrIp: { Ref: 'TestTrafficCidr' } }]);
+      expect(testRules).toEqual([
+        {
+          IpProtocol: 'tcp',
+          FromPort: { Ref: 'TestListenerPort' },
+          ToPort: { Ref: 'TestListenerPort' },
+          CidrIp: { Ref: 'TestTrafficCidr' },
+        },
+      ]);
     }
-    const openPorts = ingress.filter((r) => r.CidrIp === '0.0.0.0/0' || r.CidrIpv6 === '::/0').map((r) => JSON.stringify(r.FromPort));
+    const openPorts = ingress
+      .filter((r) => r.CidrIp === '0.0.0.0/0' || r.CidrIpv6 === '::/0')
+      .map((r) => JSON.stringify(r.FromPort));
     expect(new Set(openPorts)).toEqual(new Set(https ? ['{"Ref":"ListenerPort"}', '80'] : ['{"Ref":"ListenerPort"}']));
 
     // The network: imported from infra/network.yml, or parameters given at deploy time.
@@ -139,14 +178,27 @@ describe.each(CASES.map((c, i) => ({ ...c, i })))('$name', ({ options, c, i }) =
       const privateTasks = options['private-subnets'] === true;
       expect('NatGateway' in (network.Resources ?? {})).toBe(privateTasks);
       expect(awsvpc.AssignPublicIp).toBe(privateTasks ? 'DISABLED' : 'ENABLED');
-      expect(awsvpc.Subnets).toEqual({ 'Fn::Split': [',', { 'Fn::ImportValue': { 'Fn::Sub': `\${NetworkStackName}-${privateTasks ? 'Private' : 'Public'}SubnetIds` } }] });
+      expect(awsvpc.Subnets).toEqual({
+        'Fn::Split': [
+          ',',
+          { 'Fn::ImportValue': { 'Fn::Sub': `\${NetworkStackName}-${privateTasks ? 'Private' : 'Public'}SubnetIds` } },
+        ],
+      });
       // Every export the service stack imports exists.
-      const exports = Object.values(network.Outputs ?? {}).map((o: any) => o.Export.Name['Fn::Sub'].replace('${AWS::StackName}', '${NetworkStackName}'));
-      const imports = [...JSON.stringify(service).matchAll(/"Fn::ImportValue":\{"Fn::Sub":"([^"]+)"\}/g)].map((m) => m[1]);
+      const exports = Object.values(network.Outputs ?? {}).map((o: any) =>
+        o.Export.Name['Fn::Sub'].replace('${AWS::StackName}', '${NetworkStackName}'),
+      );
+      const imports = [...JSON.stringify(service).matchAll(/"Fn::ImportValue":\{"Fn::Sub":"([^"]+)"\}/g)].map(
+        (m) => m[1],
+      );
       expect(imports.length).toBeGreaterThan(0);
       for (const name of imports) expect(exports).toContain(name);
     } else {
-      expect(awsvpc).toEqual({ AssignPublicIp: { Ref: 'AssignPublicIp' }, Subnets: { Ref: 'TaskSubnetIds' }, SecurityGroups: [{ 'Fn::GetAtt': ['TaskSecurityGroup', 'GroupId'] }] });
+      expect(awsvpc).toEqual({
+        AssignPublicIp: { Ref: 'AssignPublicIp' },
+        Subnets: { Ref: 'TaskSubnetIds' },
+        SecurityGroups: [{ 'Fn::GetAtt': ['TaskSecurityGroup', 'GroupId'] }],
+      });
     }
 
     // Scaling: a scalable target and a target tracking policy; the stack then leaves the task count alone.
@@ -155,11 +207,21 @@ describe.each(CASES.map((c, i) => ({ ...c, i })))('$name', ({ options, c, i }) =
     expect(props(service, 'Service').DesiredCount).toEqual(scaling ? undefined : { Ref: 'DesiredCount' });
     expect('DesiredCount' in (service.Parameters ?? {})).toBe(!scaling);
     if (scaling) {
-      expect(props(service, 'ScalableTarget')).toMatchObject({ MinCapacity: 3, MaxCapacity: 6, ScalableDimension: 'ecs:service:DesiredCount' });
+      expect(props(service, 'ScalableTarget')).toMatchObject({
+        MinCapacity: 3,
+        MaxCapacity: 6,
+        ScalableDimension: 'ecs:service:DesiredCount',
+      });
       const tracking = props(service, 'ScalingPolicy').TargetTrackingScalingPolicyConfiguration;
       expect(tracking.TargetValue).toBe(c.scaling === 2 ? 70 : 1000);
       const metric = tracking.PredefinedMetricSpecification?.PredefinedMetricType ?? 'both target groups';
-      expect(metric).toBe(c.scaling === 2 ? 'ECSServiceAverageCPUUtilization' : c.strategy === 0 ? 'ALBRequestCountPerTarget' : 'both target groups');
+      expect(metric).toBe(
+        c.scaling === 2
+          ? 'ECSServiceAverageCPUUtilization'
+          : c.strategy === 0
+            ? 'ALBRequestCountPerTarget'
+            : 'both target groups',
+      );
     }
   });
 });

@@ -8,8 +8,16 @@ import { generate } from '../support/generate.js';
 import { DOMAIN, ZONE } from './values.js';
 
 const EDGE_RESOURCES = [
-  'Certificate', 'AliasRecord', 'HttpRedirectListener', 'Listener', 'TestListener', 'LoadBalancerSecurityGroup',
-  'ScalableTarget', 'ScalingPolicy', 'TargetErrorsAlarm', 'UnhealthyTargetsAlarm',
+  'Certificate',
+  'AliasRecord',
+  'HttpRedirectListener',
+  'Listener',
+  'TestListener',
+  'LoadBalancerSecurityGroup',
+  'ScalableTarget',
+  'ScalingPolicy',
+  'TargetErrorsAlarm',
+  'UnhealthyTargetsAlarm',
 ];
 
 describe.each([
@@ -23,13 +31,21 @@ describe.each([
 });
 
 describe.each([
-  { name: 'rolling, HTTPS with a hosted zone, requests scaling', options: { strategy: 'rolling', autoscaling: 'requests' } },
-  { name: 'blue-green, HTTPS with a hosted zone, requests scaling', options: { strategy: 'blue-green', autoscaling: 'requests' } },
+  {
+    name: 'rolling, HTTPS with a hosted zone, requests scaling',
+    options: { strategy: 'rolling', autoscaling: 'requests' },
+  },
+  {
+    name: 'blue-green, HTTPS with a hosted zone, requests scaling',
+    options: { strategy: 'blue-green', autoscaling: 'requests' },
+  },
 ])('$name', ({ options }) => {
   test("service.yml's edge resources and outputs", async () => {
     const result = await generate({ 'app-name': 'shop', domain: DOMAIN, 'hosted-zone-id': ZONE, ...options });
     const service = parseTemplate(readFileSync(path.join(result.cwd, 'infra/service.yml'), 'utf8'));
-    const resources = Object.fromEntries(EDGE_RESOURCES.filter((id) => service.Resources?.[id]).map((id) => [id, service.Resources?.[id]]));
+    const resources = Object.fromEntries(
+      EDGE_RESOURCES.filter((id) => service.Resources?.[id]).map((id) => [id, service.Resources?.[id]]),
+    );
     expect({ resources, outputs: service.Outputs }).toMatchSnapshot();
   });
 });

@@ -11,14 +11,22 @@ describe('create-bluegreen-ecs and yo bluegreen-ecs', () => {
     it(`write byte-identical trees, .yo-rc.json included: ${strategy}`, async () => {
       const flags = { 'app-name': 'svc', strategy, port: '8080' };
       const byBin = path.join(tempDir(), 'svc');
-      const out = runBin([byBin, '--yes', '--skip-install', ...Object.entries(flags).flat().map((v, i) => (i % 2 ? v : `--${v}`))]);
+      const out = runBin([
+        byBin,
+        '--yes',
+        '--skip-install',
+        ...Object.entries(flags)
+          .flat()
+          .map((v, i) => (i % 2 ? v : `--${v}`)),
+      ]);
       expect(out.status, out.stderr).toBe(0);
       const byYo = (await generate(flags)).cwd;
       const bin = treeSnapshot(byBin);
       expect(Object.keys(bin).length).toBeGreaterThan(20);
       expect(treeSnapshot(byYo)).toEqual(bin);
       // Permissions too: the template's executable scripts stay executable.
-      for (const file of Object.keys(bin)) expect(statSync(path.join(byYo, file)).mode, file).toBe(statSync(path.join(byBin, file)).mode);
+      for (const file of Object.keys(bin))
+        expect(statSync(path.join(byYo, file)).mode, file).toBe(statSync(path.join(byBin, file)).mode);
       expect(statSync(path.join(byBin, 'scripts/deploy.sh')).mode & 0o111).not.toBe(0);
     });
   }
@@ -40,7 +48,8 @@ function packagesLoadedBy(entry: string): Set<string> {
     for (const spec of importsOf(file)) {
       if (spec.startsWith('.')) {
         if (spec.endsWith('.js')) visit(path.resolve(path.dirname(file), spec));
-      } else if (!spec.startsWith('node:')) packages.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
+      } else if (!spec.startsWith('node:'))
+        packages.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
     }
   };
   visit(entry);
@@ -49,14 +58,25 @@ function packagesLoadedBy(entry: string): Set<string> {
 
 describe('the core', () => {
   const app = path.join(ROOT, 'dist', 'generators', 'app');
-  const YEOMAN = ['yeoman-generator', 'yeoman-environment', 'mem-fs', 'mem-fs-editor', 'inquirer', '@inquirer/prompts', '@yeoman/adapter'];
+  const YEOMAN = [
+    'yeoman-generator',
+    'yeoman-environment',
+    'mem-fs',
+    'mem-fs-editor',
+    'inquirer',
+    '@inquirer/prompts',
+    '@yeoman/adapter',
+  ];
 
   it('imports only ejs, node-diff3 and jsonc-parser, nothing of Yeoman', () => {
     const core = readdirSync(app).filter((f) => f.endsWith('.js') && f !== 'index.js');
     expect(core).toContain('session.js');
     for (const file of core) {
       const loaded = [...packagesLoadedBy(path.join(app, file))];
-      expect(loaded.filter((p) => YEOMAN.includes(p)), file).toEqual([]);
+      expect(
+        loaded.filter((p) => YEOMAN.includes(p)),
+        file,
+      ).toEqual([]);
     }
     expect([...packagesLoadedBy(path.join(app, 'session.js'))].sort()).toEqual(['ejs', 'jsonc-parser', 'node-diff3']);
   });
@@ -69,6 +89,8 @@ describe('the core', () => {
     const bin = readFileSync(BIN, 'utf8');
     expect(bin).not.toMatch(/yeoman/);
     expect(importsOf(BIN).filter((s) => !s.startsWith('node:'))).toEqual(['@inquirer/prompts']);
-    expect(bin).toMatch(/async function terminalPrompt\(\) \{\n\s+const \{ confirm, input, select \} = await import\('@inquirer\/prompts'\);/);
+    expect(bin).toMatch(
+      /async function terminalPrompt\(\) \{\n\s+const \{ confirm, input, select \} = await import\('@inquirer\/prompts'\);/,
+    );
   });
 });

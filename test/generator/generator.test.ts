@@ -22,11 +22,25 @@ describe('create-bluegreen-ecs with bad flags', () => {
   it('exits 1, names setting, value and range, and creates nothing', () => {
     const parent = tempDir();
     const target = path.join(parent, 'svc');
-    const out = runBin([target, '--yes', '--skip-install', '--port', '80', '--healthy-threshold', '11', '--cpu', '256', '--memory', '4096']);
+    const out = runBin([
+      target,
+      '--yes',
+      '--skip-install',
+      '--port',
+      '80',
+      '--healthy-threshold',
+      '11',
+      '--cpu',
+      '256',
+      '--memory',
+      '4096',
+    ]);
     expect(out.status).toBe(1);
     expect(out.stderr).toContain('nothing was written');
     expect(out.stderr).toContain('port = "80" (from --port): must be a whole number from 1024 to 65535');
-    expect(out.stderr).toContain('healthyThreshold = "11" (from --healthy-threshold): must be a whole number from 2 to 10');
+    expect(out.stderr).toContain(
+      'healthyThreshold = "11" (from --healthy-threshold): must be a whole number from 2 to 10',
+    );
     expect(out.stderr).toContain('memory = "4096" (from --memory): is not a valid Fargate size with cpu 256');
     expect(existsSync(target)).toBe(false);
   });
@@ -34,9 +48,21 @@ describe('create-bluegreen-ecs with bad flags', () => {
   it('leaves an existing folder exactly as it was', () => {
     const dir = tempDir();
     writeFileSync(path.join(dir, 'notes.txt'), 'mine');
-    const out = runBin([dir, '--yes', '--skip-install', '--min-healthy-percent', '100', '--max-percent', '100', '--desired-count', '1']);
+    const out = runBin([
+      dir,
+      '--yes',
+      '--skip-install',
+      '--min-healthy-percent',
+      '100',
+      '--max-percent',
+      '100',
+      '--desired-count',
+      '1',
+    ]);
     expect(out.status).toBe(1);
-    expect(out.stderr).toMatch(/maxPercent = "100" \(from --max-percent\): with desiredCount 1, minHealthyPercent 100 and maxPercent 100 a rolling deployment can neither start/);
+    expect(out.stderr).toMatch(
+      /maxPercent = "100" \(from --max-percent\): with desiredCount 1, minHealthyPercent 100 and maxPercent 100 a rolling deployment can neither start/,
+    );
     expect(listTree(dir)).toEqual(['notes.txt']);
   });
 
@@ -93,7 +119,10 @@ describe('--help', () => {
   });
 
   it('shows the entry each repeatable flag takes: --env <KEY=VALUE>, --secret <KEY=ARN>', () => {
-    const flags = runBin(['--help']).stdout.split('\n').map((line) => /^ {2}(--\S+ <[^>]+> \(repeatable\))/.exec(line)?.[1]).filter(Boolean);
+    const flags = runBin(['--help'])
+      .stdout.split('\n')
+      .map((line) => /^ {2}(--\S+ <[^>]+> \(repeatable\))/.exec(line)?.[1])
+      .filter(Boolean);
     expect(flags).toEqual(['--env <KEY=VALUE> (repeatable)', '--secret <KEY=ARN> (repeatable)']);
   });
 });
@@ -102,9 +131,19 @@ describe('.yo-rc.json storage', () => {
   it('stores every setting under generator-bluegreen-ecs, keyed by setting name', async () => {
     const result = await generate({ 'app-name': 'shop', port: '8080', 'manual-approval': true });
     const stored = readYoRc(result.cwd);
-    expect(stored).toMatchObject({ appName: 'shop', cluster: 'shop-cluster', service: 'shop', port: 8080, manualApproval: true });
+    expect(stored).toMatchObject({
+      appName: 'shop',
+      cluster: 'shop-cluster',
+      service: 'shop',
+      port: 8080,
+      manualApproval: true,
+    });
     const expected = SETTINGS.filter((d) => !d.applies || d.applies(stored)).map((d) => d.name);
-    expect(Object.keys(stored).filter((k) => k !== 'generatorVersion').sort()).toEqual([...expected].sort());
+    expect(
+      Object.keys(stored)
+        .filter((k) => k !== 'generatorVersion')
+        .sort(),
+    ).toEqual([...expected].sort());
   });
 
   it('a re-run with a stored .yo-rc.json asks nothing, and a flag overrides and is stored', async () => {
@@ -125,7 +164,14 @@ describe('.yo-rc.json storage', () => {
 describe('regenerating a folder made with the old health check defaults', () => {
   it('keeps its stored values (30 s x 4, deregistration 30 s), whatever the new defaults', async () => {
     const first = await generate({ 'app-name': 'shop' });
-    const old = { healthCheckInterval: 30, healthCheckTimeout: 5, healthyThreshold: 4, unhealthyThreshold: 2, healthCheckGracePeriod: 60, deregistrationDelay: 30 };
+    const old = {
+      healthCheckInterval: 30,
+      healthCheckTimeout: 5,
+      healthyThreshold: 4,
+      unhealthyThreshold: 2,
+      healthCheckGracePeriod: 60,
+      deregistrationDelay: 30,
+    };
     // As the previous version stored it: no healthCheckDefaults, the old values.
     const { healthCheckDefaults, ...rest } = readYoRc(first.cwd);
     expect(healthCheckDefaults).toBe('fast');
@@ -156,11 +202,17 @@ describe('interactive', () => {
     expect(asked.indexOf('healthCheckPath')).toBeLessThan(asked.indexOf('desiredCount'));
     expect(asked.indexOf('desiredCount')).toBeLessThan(asked.indexOf('branch'));
     const stored = readYoRc(result.cwd);
-    expect(stored).toMatchObject({ appName: 'billing-api', region: 'eu-west-1', port: 8081, healthyThreshold: 3, manualApproval: true });
+    expect(stored).toMatchObject({
+      appName: 'billing-api',
+      region: 'eu-west-1',
+      port: 8081,
+      healthyThreshold: 3,
+      manualApproval: true,
+    });
     expect(stored.cluster).toBe('billing-api-cluster');
   });
 
-  it("a prompt rejects a bad answer with the setting, value and range (inquirer asks again)", async () => {
+  it('a prompt rejects a bad answer with the setting, value and range (inquirer asks again)', async () => {
     const messages: Record<string, unknown> = {};
     await helpers
       .run(GENERATOR)

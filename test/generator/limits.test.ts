@@ -23,7 +23,12 @@ interface Use {
 }
 
 const ARN = (name: string) => `arn:aws:lambda:eu-west-1:123456789012:function:${name}`;
-const ROLLING: Partial<Settings> = { strategy: 'rolling', desiredCount: 3, minHealthyPercent: 50, healthCheckInterval: 300 };
+const ROLLING: Partial<Settings> = {
+  strategy: 'rolling',
+  desiredCount: 3,
+  minHealthyPercent: 50,
+  healthCheckInterval: 300,
+};
 
 /** The settings each limit bounds. */
 const USES: Record<LimitName, Use[]> = {
@@ -39,30 +44,60 @@ const USES: Record<LimitName, Use[]> = {
   desiredCount: [
     { setting: 'desiredCount', kind: 'integer' },
     { setting: 'minCount', kind: 'integer', known: { autoscaling: 'cpu', desiredCount: 5000 } },
-    { setting: 'maxCount', kind: 'integer', known: { autoscaling: 'cpu', desiredCount: 1, minCount: 1, fargateVcpuQuota: 1_000_000, cpu: 256, maxPercent: 200 } },
+    {
+      setting: 'maxCount',
+      kind: 'integer',
+      known: {
+        autoscaling: 'cpu',
+        desiredCount: 1,
+        minCount: 1,
+        fargateVcpuQuota: 1_000_000,
+        cpu: 256,
+        maxPercent: 200,
+      },
+    },
   ],
   minHealthyPercent: [{ setting: 'minHealthyPercent', kind: 'integer' }],
   maxPercent: [{ setting: 'maxPercent', kind: 'integer', known: ROLLING }],
   ecsBakeTime: [
     { setting: 'bakeTime', kind: 'integer', known: { strategy: 'blue-green' } },
     { setting: 'canaryBakeTime', kind: 'integer', known: { strategy: 'canary', bakeTime: 0 } },
-    { setting: 'linearStepBakeTime', kind: 'integer', known: { strategy: 'linear', bakeTime: 0, linearStepPercent: 100 } },
+    {
+      setting: 'linearStepBakeTime',
+      kind: 'integer',
+      known: { strategy: 'linear', bakeTime: 0, linearStepPercent: 100 },
+    },
   ],
   codeDeployTerminationWait: [{ setting: 'bakeTime', kind: 'integer', known: { strategy: 'codedeploy' } }],
   canaryPercent: [{ setting: 'canaryPercent', kind: 'tenths' }],
   linearStepPercent: [{ setting: 'linearStepPercent', kind: 'tenths' }],
   ecsNameLength: (['cluster', 'service', 'containerName'] as const).map((setting) => ({
-    setting, kind: 'length', text: (n: number) => 'a'.repeat(n),
+    setting,
+    kind: 'length',
+    text: (n: number) => 'a'.repeat(n),
   })),
   ecrRepositoryLength: [{ setting: 'ecrRepository', kind: 'length', text: (n) => 'a'.repeat(n) }],
   healthCheckPathLength: [{ setting: 'healthCheckPath', kind: 'length', text: (n) => '/'.padEnd(n, 'a').slice(0, n) }],
   codeCommitRepositoryLength: [
-    { setting: 'repository', kind: 'length', text: (n) => 'a'.repeat(n), known: { source: 'codecommit' }, belowMinAllowed: true },
+    {
+      setting: 'repository',
+      kind: 'length',
+      text: (n) => 'a'.repeat(n),
+      known: { source: 'codecommit' },
+      belowMinAllowed: true,
+    },
   ],
   repositoryIdLength: [
-    { setting: 'repository', kind: 'length', text: (n) => `a/${'b'.repeat(Math.max(0, n - 2))}`.slice(0, n), known: { source: 'connection' } },
+    {
+      setting: 'repository',
+      kind: 'length',
+      text: (n) => `a/${'b'.repeat(Math.max(0, n - 2))}`.slice(0, n),
+      known: { source: 'connection' },
+    },
   ],
-  lambdaFunctionNameLength: [{ setting: 'validationHook', kind: 'length', text: (n) => ARN('f'.repeat(n)), known: { strategy: 'blue-green' } }],
+  lambdaFunctionNameLength: [
+    { setting: 'validationHook', kind: 'length', text: (n) => ARN('f'.repeat(n)), known: { strategy: 'blue-green' } },
+  ],
   branchNameLength: [{ setting: 'branch', kind: 'length', text: (n) => 'b'.repeat(n) }],
   fargateVcpuQuota: [{ setting: 'fargateVcpuQuota', kind: 'integer', known: { autoscaling: 'cpu' } }],
   cpuScalingTarget: [{ setting: 'scalingTarget', kind: 'integer', known: { autoscaling: 'cpu' } }],
@@ -80,7 +115,8 @@ const ok = (setting: SettingName, value: unknown, known: Partial<Settings> = {})
 const at = (use: Use, n: number) => (use.kind === 'length' ? use.text!(n) : n);
 const step = (use: Use) => (use.kind === 'tenths' ? 0.1 : 1);
 /** "5-300": how the rule text shows the range. */
-const shown = (use: Use, { min, max }: Range) => (use.kind === 'tenths' ? `${min.toFixed(1)}-${max.toFixed(1)}` : `${min}-${max}`);
+const shown = (use: Use, { min, max }: Range) =>
+  use.kind === 'tenths' ? `${min.toFixed(1)}-${max.toFixed(1)}` : `${min}-${max}`;
 const round = (n: number) => Math.round(n * 10) / 10;
 
 describe('every limit is covered', () => {
@@ -90,7 +126,7 @@ describe('every limit is covered', () => {
 });
 
 const CASES = (Object.entries(USES) as [LimitName, Use[]][]).flatMap(([limit, uses]) =>
-  uses.map((use) => ({ limit, range: LIMITS[limit] as Range, use, name: `${limit} -> ${use.setting}` })),
+  uses.map((use) => ({ limit, range: LIMITS[limit], use, name: `${limit} -> ${use.setting}` })),
 );
 
 describe.each(CASES)('$name', ({ range, use }) => {
@@ -111,7 +147,9 @@ describe.each(CASES)('$name', ({ range, use }) => {
   if (use.kind !== 'length') {
     it('the message of a rejected value names the bounds', () => {
       const fmt = (n: number) => (use.kind === 'tenths' ? n.toFixed(1) : String(n));
-      expect(ok(use.setting, round(range.max + step(use)), use.known)).toContain(`from ${fmt(range.min)} to ${fmt(range.max)}`);
+      expect(ok(use.setting, round(range.max + step(use)), use.known)).toContain(
+        `from ${fmt(range.min)} to ${fmt(range.max)}`,
+      );
     });
   }
 });
@@ -126,7 +164,9 @@ describe('limits that are not a range of one setting', () => {
   it(`canary and linear bake times: CloudFormation's ${CFN_MAX_BAKE_MINUTES} minutes, in the validators and the rules`, () => {
     const max = LIMITS.ecsBakeTime.max;
     expect(ok('canaryBakeTime', CFN_MAX_BAKE_MINUTES - max, { bakeTime: max })).toBe(true);
-    expect(ok('canaryBakeTime', CFN_MAX_BAKE_MINUTES - max + 1, { bakeTime: max })).toMatch(new RegExp(`over ${CFN_MAX_BAKE_MINUTES} minutes`));
+    expect(ok('canaryBakeTime', CFN_MAX_BAKE_MINUTES - max + 1, { bakeTime: max })).toMatch(
+      new RegExp(`over ${CFN_MAX_BAKE_MINUTES} minutes`),
+    );
     for (const name of ['canaryBakeTime', 'linearStepBakeTime']) {
       expect(SETTINGS.find((d) => d.name === name)!.rule).toContain(`at most ${CFN_MAX_BAKE_MINUTES}`);
     }

@@ -9,7 +9,9 @@ it('publishes only bin/, dist/ and templates/, with every template the generator
     execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' }),
   ) as [{ files: { path: string }[] }];
   const paths = pack.files.map((f) => f.path);
-  const stray = paths.filter((p) => !/^(bin|dist|templates)\//.test(p) && !['package.json', 'README.md', 'LICENSE'].includes(p));
+  const stray = paths.filter(
+    (p) => !/^(bin|dist|templates)\//.test(p) && !['package.json', 'README.md', 'LICENSE'].includes(p),
+  );
   expect(stray).toEqual([]);
   expect(paths).toContain('bin/create-bluegreen-ecs.js');
   expect(paths).toContain('dist/generators/app/index.js');

@@ -52,7 +52,9 @@ describe.each(RANGES)('%s accepts %i to %i', (name, min, max, known = DEFAULTS) 
 describe('cross-field rules', () => {
   it('health check timeout must be below the interval', () => {
     expect(ok('healthCheckTimeout', 29, { healthCheckInterval: 30 })).toBe(true);
-    expect(ok('healthCheckTimeout', 30, { healthCheckInterval: 30 })).toMatch(/less than the health check interval \(30 s\)/);
+    expect(ok('healthCheckTimeout', 30, { healthCheckInterval: 30 })).toMatch(
+      /less than the health check interval \(30 s\)/,
+    );
     expect(ok('healthCheckTimeout', 5, { healthCheckInterval: 5 })).toMatch(/less than/);
   });
 
@@ -78,7 +80,9 @@ describe('cross-field rules', () => {
   it('memory must pair with cpu as Fargate allows', () => {
     expect(ok('memory', 512, { cpu: 256 })).toBe(true);
     expect(ok('memory', 2048, { cpu: 256 })).toBe(true);
-    expect(ok('memory', 3072, { cpu: 256 })).toMatch(/not a valid Fargate size with cpu 256: allowed memory is 512, 1024, 2048 MiB/);
+    expect(ok('memory', 3072, { cpu: 256 })).toMatch(
+      /not a valid Fargate size with cpu 256: allowed memory is 512, 1024, 2048 MiB/,
+    );
     expect(ok('memory', 1024, { cpu: 512 })).toBe(true);
     expect(ok('memory', 4096, { cpu: 512 })).toBe(true);
     expect(ok('memory', 5120, { cpu: 512 })).toMatch(/allowed memory is 1024, 2048, 3072, 4096 MiB/);
@@ -164,8 +168,18 @@ describe('names and text settings', () => {
 
   it('connectionArn is empty or a connection ARN', () => {
     expect(ok('connectionArn', '')).toBe(true);
-    expect(ok('connectionArn', 'arn:aws:codeconnections:us-east-1:123456789012:connection/0a1b2c3d-1234-5678-9abc-0123456789ab')).toBe(true);
-    expect(ok('connectionArn', 'arn:aws:codestar-connections:eu-west-1:123456789012:connection/0a1b2c3d-1234-5678-9abc-0123456789ab')).toBe(true);
+    expect(
+      ok(
+        'connectionArn',
+        'arn:aws:codeconnections:us-east-1:123456789012:connection/0a1b2c3d-1234-5678-9abc-0123456789ab',
+      ),
+    ).toBe(true);
+    expect(
+      ok(
+        'connectionArn',
+        'arn:aws:codestar-connections:eu-west-1:123456789012:connection/0a1b2c3d-1234-5678-9abc-0123456789ab',
+      ),
+    ).toBe(true);
     expect(ok('connectionArn', 'arn:aws:s3:::bucket')).toMatch(/connection ARN/);
   });
 

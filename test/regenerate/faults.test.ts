@@ -8,11 +8,18 @@ import { runBin, runCore, tempDir } from '../support/generate.js';
 import { read, snapshot } from './support.js';
 
 // A long suite says what it runs when it starts.
-beforeAll(() => console.log(`fault injection: a failing write at every step and kills at 8 points, for a first run and a regeneration`));
+beforeAll(() =>
+  console.log(
+    `fault injection: a failing write at every step and kills at 8 points, for a first run and a regeneration`,
+  ),
+);
 
-const contents = (dir: string) => new Map(existsSync(dir) ? [...snapshot(dir)].map(([file, { contents: text }]) => [file, text]) : []);
+const contents = (dir: string) =>
+  new Map(existsSync(dir) ? [...snapshot(dir)].map(([file, { contents: text }]) => [file, text]) : []);
 const leftovers = (dir: string) =>
-  (existsSync(dir) ? readdirSync(dir, { recursive: true, encoding: 'utf8' }) : []).filter((f) => f.endsWith('.bluegreen-tmp') || f.endsWith('.bluegreen-ecs.lock'));
+  (existsSync(dir) ? readdirSync(dir, { recursive: true, encoding: 'utf8' }) : []).filter(
+    (f) => f.endsWith('.bluegreen-tmp') || f.endsWith('.bluegreen-ecs.lock'),
+  );
 
 afterEach(() => {
   delete process.env.BLUEGREEN_ECS_FAULT;
@@ -92,7 +99,10 @@ describe.each(Object.entries(SCENARIOS))('%s', (_name, scenario) => {
 
   it('a process killed at points of the write phase: old or new files, and a plain re-run finishes', async () => {
     const { source, old, next } = await beforeAndAfter(scenario);
-    const args = Object.entries(flags).flatMap(([name, value]) => [`--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, value]);
+    const args = Object.entries(flags).flatMap(([name, value]) => [
+      `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
+      value,
+    ]);
     for (const n of [1, 2, 5, 9, 13, 25, 37, 49]) {
       const dir = copy(source);
       const killed = runBin([dir, '--yes', '--skip-install', ...args], undefined, { BLUEGREEN_ECS_FAULT: `kill:${n}` });

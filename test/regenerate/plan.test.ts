@@ -18,7 +18,8 @@ const THEIRS = BASE.replace('3000', '8080');
 const FAR_EDIT = `# mine\n${BASE}`;
 const CLASH = BASE.replace('3000', '3000 # mine');
 
-const output = (files: Record<string, string>): Output => new Map(Object.entries(files).map(([file, contents]) => [file, { contents }]));
+const output = (files: Record<string, string>): Output =>
+  new Map(Object.entries(files).map(([file, contents]) => [file, { contents }]));
 
 function plan(
   base: Record<string, string> | undefined,
@@ -26,10 +27,17 @@ function plan(
   disk: Record<string, string>,
   extra: { recorded?: Record<string, string>; force?: boolean; settingsDigest?: string } = {},
 ) {
-  return planRegeneration({ base: base && output(base), theirs: output(theirs), read: (file) => disk[file], settingsDigest: SETTINGS_DIGEST, ...extra });
+  return planRegeneration({
+    base: base && output(base),
+    theirs: output(theirs),
+    read: (file) => disk[file],
+    settingsDigest: SETTINGS_DIGEST,
+    ...extra,
+  });
 }
 
-const actions = (p: ReturnType<typeof plan>): Record<string, Action> => Object.fromEntries(p.files.map((f) => [f.path, f.action]));
+const actions = (p: ReturnType<typeof plan>): Record<string, Action> =>
+  Object.fromEntries(p.files.map((f) => [f.path, f.action]));
 
 describe('mergeThreeWay', () => {
   it('merges an edit far from the changed line', () => {
@@ -40,7 +48,21 @@ describe('mergeThreeWay', () => {
     const merged = mergeThreeWay(CLASH, BASE, THEIRS);
     expect(merged.clean).toBe(false);
     expect(merged.text).toBe(
-      ['a', 'b', '<<<<<<< yours', 'port: 3000 # mine', '||||||| previous settings', 'port: 3000', '=======', 'port: 8080', '>>>>>>> new settings', 'd', 'e', 'f', ''].join('\n'),
+      [
+        'a',
+        'b',
+        '<<<<<<< yours',
+        'port: 3000 # mine',
+        '||||||| previous settings',
+        'port: 3000',
+        '=======',
+        'port: 8080',
+        '>>>>>>> new settings',
+        'd',
+        'e',
+        'f',
+        '',
+      ].join('\n'),
     );
     expect(hasConflictMarkers(merged.text)).toBe(true);
   });
@@ -50,7 +72,14 @@ describe('mergeThreeWay', () => {
   });
 
   it('finds every kind of marker line, alone or labelled, and nothing inside a line', () => {
-    for (const marker of ['<<<<<<< yours', '||||||| previous settings', '=======', '>>>>>>> new settings', '>>>>>>>', '=======\r']) {
+    for (const marker of [
+      '<<<<<<< yours',
+      '||||||| previous settings',
+      '=======',
+      '>>>>>>> new settings',
+      '>>>>>>>',
+      '=======\r',
+    ]) {
       expect(hasConflictMarkers(`a\n${marker}\nb\n`), marker).toBe(true);
     }
     expect(hasConflictMarkers('a ======= b\n========\n<<<<<<<<\n')).toBe(false);
@@ -75,16 +104,54 @@ describe('planRegeneration', () => {
       { untouched: 'old output', edited: FAR_EDIT, 'yours-in-the-way': 'mine' },
       { recorded },
     );
-    expect(actions(p)).toEqual({ untouched: 'update', edited: 'merge', deleted: 'keep-removed', added: 'create', 'yours-in-the-way': 'conflict' });
+    expect(actions(p)).toEqual({
+      untouched: 'update',
+      edited: 'merge',
+      deleted: 'keep-removed',
+      added: 'create',
+      'yours-in-the-way': 'conflict',
+    });
     // The record holds the generator's output, not the merge: the user's edit is still an edit on the next run.
-    expect(p.digests).toEqual({ untouched: digest(THEIRS), edited: digest(THEIRS), deleted: digest(THEIRS), added: digest('x'), 'yours-in-the-way': digest('new') });
+    expect(p.digests).toEqual({
+      untouched: digest(THEIRS),
+      edited: digest(THEIRS),
+      deleted: digest(THEIRS),
+      added: digest('x'),
+      'yours-in-the-way': digest('new'),
+    });
   });
 
   it('decides each case of a regeneration', () => {
     const p = plan(
-      { untouched: BASE, far: BASE, clash: BASE, kept: BASE, gone: BASE, 'edited-gone': BASE, deleted: BASE, 'deleted-same': 'x' },
-      { untouched: THEIRS, far: THEIRS, clash: THEIRS, kept: BASE, deleted: THEIRS, 'deleted-same': 'x', added: 'new', taken: 'new' },
-      { untouched: BASE, far: FAR_EDIT, clash: CLASH, kept: FAR_EDIT, gone: BASE, 'edited-gone': FAR_EDIT, taken: 'user file' },
+      {
+        untouched: BASE,
+        far: BASE,
+        clash: BASE,
+        kept: BASE,
+        gone: BASE,
+        'edited-gone': BASE,
+        deleted: BASE,
+        'deleted-same': 'x',
+      },
+      {
+        untouched: THEIRS,
+        far: THEIRS,
+        clash: THEIRS,
+        kept: BASE,
+        deleted: THEIRS,
+        'deleted-same': 'x',
+        added: 'new',
+        taken: 'new',
+      },
+      {
+        untouched: BASE,
+        far: FAR_EDIT,
+        clash: CLASH,
+        kept: FAR_EDIT,
+        gone: BASE,
+        'edited-gone': FAR_EDIT,
+        taken: 'user file',
+      },
     );
     expect(p.firstRun).toBe(false);
     expect(actions(p)).toEqual({
@@ -115,24 +182,51 @@ describe('planRegeneration', () => {
 
   it("takes a resolved side file while the user's file is as it was, and keeps an unresolved or outdated one", () => {
     const side = plan({ f: BASE }, { f: THEIRS }, { f: CLASH }).files[0].contents ?? '';
-    expect(side).toMatch(new RegExp(`^bluegreen-ecs conflict, yours sha256:[0-9a-f]{12}, settings sha256:${SETTINGS_DIGEST} \\(keep this line\\)\n`));
+    expect(side).toMatch(
+      new RegExp(
+        `^bluegreen-ecs conflict, yours sha256:[0-9a-f]{12}, settings sha256:${SETTINGS_DIGEST} \\(keep this line\\)\n`,
+      ),
+    );
     const [header] = side.split('\n', 1);
     const resolution = THEIRS.replace('8080', '8080 # mine');
     const resolve = (disk: Record<string, string>) => plan({ f: BASE }, { f: THEIRS }, disk).files[0];
 
-    expect(resolve({ f: CLASH, 'f.conflict': `${header}\n${resolution}` })).toEqual({ path: 'f', action: 'resolve', contents: resolution });
-    expect(resolve({ f: CLASH, 'f.conflict': side })).toMatchObject({ action: 'conflict', writeConflictFile: false, reason: 'f.conflict still has conflict markers' });
+    expect(resolve({ f: CLASH, 'f.conflict': `${header}\n${resolution}` })).toEqual({
+      path: 'f',
+      action: 'resolve',
+      contents: resolution,
+    });
+    expect(resolve({ f: CLASH, 'f.conflict': side })).toMatchObject({
+      action: 'conflict',
+      writeConflictFile: false,
+      reason: 'f.conflict still has conflict markers',
+    });
     expect(resolve({ f: `${CLASH}more\n`, 'f.conflict': `${header}\n${resolution}` })).toMatchObject({
       action: 'conflict',
       writeConflictFile: false,
       reason: 'f changed after f.conflict was written: delete f.conflict and run again for a fresh merge',
     });
-    expect(resolve({ f: CLASH, 'f.conflict': resolution }).reason).toMatch(/does not start with its bluegreen-ecs line/);
-    const otherSettings = plan({ f: BASE }, { f: THEIRS }, { f: CLASH, 'f.conflict': `${header}\n${resolution}` }, { settingsDigest: 'bbbbbbbbbbbb' });
-    expect(otherSettings.files[0].reason).toBe('f.conflict was made for other settings than this run\'s: delete it and run again for a fresh merge');
+    expect(resolve({ f: CLASH, 'f.conflict': resolution }).reason).toMatch(
+      /does not start with its bluegreen-ecs line/,
+    );
+    const otherSettings = plan(
+      { f: BASE },
+      { f: THEIRS },
+      { f: CLASH, 'f.conflict': `${header}\n${resolution}` },
+      { settingsDigest: 'bbbbbbbbbbbb' },
+    );
+    expect(otherSettings.files[0].reason).toBe(
+      "f.conflict was made for other settings than this run's: delete it and run again for a fresh merge",
+    );
     // Only the opening and closing markers deleted: the middle ones are refused too.
-    const halfResolved = side.split('\n').filter((line) => !/^(<{7}|>{7})/.test(line)).join('\n');
-    expect(resolve({ f: CLASH, 'f.conflict': halfResolved })).toMatchObject({ action: 'conflict', reason: 'f.conflict still has conflict markers' });
+    const halfResolved = side
+      .split('\n')
+      .filter((line) => !/^(<{7}|>{7})/.test(line))
+      .join('\n');
+    expect(resolve({ f: CLASH, 'f.conflict': halfResolved })).toMatchObject({
+      action: 'conflict',
+      reason: 'f.conflict still has conflict markers',
+    });
 
     const stale = plan({ f: BASE }, { f: THEIRS }, { f: BASE, 'f.conflict': 'old' });
     expect(stale.staleConflictFiles).toEqual(['f.conflict']);
@@ -147,9 +241,12 @@ describe('mixed line endings', () => {
     const p = plan({ f: BASE }, { f: THEIRS }, { f: mixed });
     expect(p.files[0]).toEqual({ path: 'f', action: 'merge', contents: crlf(THEIRS).replace('f\r\n', 'f\n') });
     // The LF line edited where the new settings change it too: a conflict on that line only, the other lines untouched.
-    const clash = plan({ f: BASE }, { f: THEIRS }, { f: crlf(BASE).replace('port: 3000\r\n', 'port: 3000\n') }).files[0];
+    const clash = plan({ f: BASE }, { f: THEIRS }, { f: crlf(BASE).replace('port: 3000\r\n', 'port: 3000\n') })
+      .files[0];
     expect(clash.action).toBe('conflict');
-    expect(clash.contents).toContain('a\r\nb\r\n<<<<<<< yours\nport: 3000\n||||||| previous settings\nport: 3000\r\n=======\nport: 8080\r\n>>>>>>> new settings\nd\r\n');
+    expect(clash.contents).toContain(
+      'a\r\nb\r\n<<<<<<< yours\nport: 3000\n||||||| previous settings\nport: 3000\r\n=======\nport: 8080\r\n>>>>>>> new settings\nd\r\n',
+    );
   });
 });
 
@@ -161,14 +258,18 @@ describe('operationsOf and applyOperations', () => {
       mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
       writeFileSync(path.join(dir, file), contents);
     }
-    const read = (file: string) => (existsSync(path.join(dir, file)) ? readFileSync(path.join(dir, file), 'utf8') : undefined);
+    const read = (file: string) =>
+      existsSync(path.join(dir, file)) ? readFileSync(path.join(dir, file), 'utf8') : undefined;
     return { dir, read };
   }
 
   it('writes updates and merges, deletes an untouched dotfile', () => {
     const { dir, read } = project({ '.github/old.yml': BASE, far: FAR_EDIT, untouched: BASE });
     const p = planRegeneration({
-      base: output({ '.github/old.yml': BASE, far: BASE, untouched: BASE }), theirs: output({ far: THEIRS, untouched: THEIRS }), read, settingsDigest: SETTINGS_DIGEST,
+      base: output({ '.github/old.yml': BASE, far: BASE, untouched: BASE }),
+      theirs: output({ far: THEIRS, untouched: THEIRS }),
+      read,
+      settingsDigest: SETTINGS_DIGEST,
     });
     applyOperations(dir, operationsOf(p));
     expect(read('.github/old.yml')).toBeUndefined();
@@ -180,7 +281,10 @@ describe('operationsOf and applyOperations', () => {
     const { dir, read } = project({ 'docs/real.txt': 'real', 'docs/other.txt': 'other' });
     symlinkSync('docs/real.txt', path.join(dir, 'gone'));
     symlinkSync('docs/other.txt', path.join(dir, 'kept'));
-    applyOperations(dir, [{ path: 'gone', remove: true }, { path: 'kept', contents: 'new' }]);
+    applyOperations(dir, [
+      { path: 'gone', remove: true },
+      { path: 'kept', contents: 'new' },
+    ]);
     expect(existsSync(path.join(dir, 'gone'))).toBe(false);
     expect(read('docs/real.txt')).toBe('real');
     expect(lstatSync(path.join(dir, 'kept')).isSymbolicLink()).toBe(true);
@@ -190,7 +294,10 @@ describe('operationsOf and applyOperations', () => {
   it('on a conflict writes the side file and nothing else', () => {
     const { dir, read } = project({ clash: CLASH, untouched: BASE, gone: BASE });
     const p = planRegeneration({
-      base: output({ clash: BASE, untouched: BASE, gone: BASE }), theirs: output({ clash: THEIRS, untouched: THEIRS }), read, settingsDigest: SETTINGS_DIGEST,
+      base: output({ clash: BASE, untouched: BASE, gone: BASE }),
+      theirs: output({ clash: THEIRS, untouched: THEIRS }),
+      read,
+      settingsDigest: SETTINGS_DIGEST,
     });
     expect(operationsOf(p).map((op) => op.path)).toEqual(['clash.conflict']);
     applyOperations(dir, operationsOf(p));

@@ -33,7 +33,11 @@ type Edit =
   | { kind: 'yorc'; port: number };
 
 const editArb: fc.Arbitrary<Edit> = fc.oneof(
-  fc.record({ kind: fc.constantFrom('prepend', 'append', 'change', 'clash', 'clash', 'delete', 'crlf', 'add'), file: fc.nat(), line: fc.nat() }) as fc.Arbitrary<Edit>,
+  fc.record({
+    kind: fc.constantFrom('prepend', 'append', 'change', 'clash', 'clash', 'delete', 'crlf', 'add'),
+    file: fc.nat(),
+    line: fc.nat(),
+  }) as fc.Arbitrary<Edit>,
   fc.record({ kind: fc.constant('yorc'), port: fc.constantFrom(4000, 5000) }) as fc.Arbitrary<Edit>,
 );
 
@@ -72,7 +76,16 @@ function applyEdits(dir: string, edits: Edit[]): Applied {
     }
     // A clash edits a line that holds the port, which a port change changes too.
     const port = String(JSON.parse(readFileSync(path.join(dir, '.yo-rc.json'), 'utf8'))[KEY].port);
-    const candidates = edit.kind === 'clash' ? files.filter((f) => !f.endsWith('.json') && present(f) && !applied.edits.has(f) && readFileSync(path.join(dir, f), 'utf8').includes(port)) : files;
+    const candidates =
+      edit.kind === 'clash'
+        ? files.filter(
+            (f) =>
+              !f.endsWith('.json') &&
+              present(f) &&
+              !applied.edits.has(f) &&
+              readFileSync(path.join(dir, f), 'utf8').includes(port),
+          )
+        : files;
     if (candidates.length === 0) continue;
     const file = candidates[edit.file % candidates.length];
     // One edit per file, and JSON files keep valid JSON (a broken package.json is an error case of its own).
@@ -84,7 +97,8 @@ function applyEdits(dir: string, edits: Edit[]): Applied {
     else if (edit.kind === 'crlf') writeFileSync(target, text.replaceAll('\n', '\r\n'));
     else if (edit.kind === 'prepend') writeFileSync(target, `${mark}\n${text}`);
     else if (edit.kind === 'append') writeFileSync(target, `${text}${mark}\n`);
-    else if (edit.kind === 'clash') writeFileSync(target, text.replace(new RegExp(`^(.*${port}.*)$`, 'm'), `$1 ${mark}`));
+    else if (edit.kind === 'clash')
+      writeFileSync(target, text.replace(new RegExp(`^(.*${port}.*)$`, 'm'), `$1 ${mark}`));
     else {
       const lines = text.split('\n');
       lines[edit.line % lines.length] = mark;
@@ -98,11 +112,15 @@ function applyEdits(dir: string, edits: Edit[]): Applied {
 const expectedCache = new Map<string, Map<string, string>>();
 /** The output for the settings stored in dir's .yo-rc.json. */
 function expectedFor(dir: string): Map<string, string> {
-  const { generatorVersion: _version, ...settings } = JSON.parse(readFileSync(path.join(dir, '.yo-rc.json'), 'utf8'))[KEY];
+  const { generatorVersion: _version, ...settings } = JSON.parse(readFileSync(path.join(dir, '.yo-rc.json'), 'utf8'))[
+    KEY
+  ];
   const key = JSON.stringify(settings);
   let out = expectedCache.get(key);
   if (!out) {
-    out = new Map([...renderOutput(FILES, settings as Settings, VERSION)].map(([file, { contents }]) => [file, contents]));
+    out = new Map(
+      [...renderOutput(FILES, settings as Settings, VERSION)].map(([file, { contents }]) => [file, contents]),
+    );
     expectedCache.set(key, out);
   }
   return out;
@@ -112,45 +130,51 @@ describe('regeneration, property-based', () => {
   it(`keeps every invariant over ${RUNS} seeded random cases`, async () => {
     const outcomes = { dry: 0, conflict: 0, done: 0, merged: 0 };
     await fc.assert(
-      fc.asyncProperty(settingsArb, fc.array(editArb, { maxLength: 5 }), settingsArb, fc.boolean(), async (first, edits, second, dryRun) => {
-        const dir = path.join(tempDir('bluegreen-prop-'), 'svc');
-        try {
-          expect((await runCore(dir, { appName: 'svc', ...first })).status).toBe(0);
-          const { edits: applied } = applyEdits(dir, edits);
-          const before = tree(dir);
-          const run = await runCore(dir, second, { dryRun });
-          const after = tree(dir);
-          if (dryRun) outcomes.dry++;
-          else if (run.status === 1) outcomes.conflict++;
-          else outcomes.done++;
-          if (run.log.includes('  merge ')) outcomes.merged++;
-          if (dryRun) {
-            expect(after).toEqual(before);
-            return;
+      fc.asyncProperty(
+        settingsArb,
+        fc.array(editArb, { maxLength: 5 }),
+        settingsArb,
+        fc.boolean(),
+        async (first, edits, second, dryRun) => {
+          const dir = path.join(tempDir('bluegreen-prop-'), 'svc');
+          try {
+            expect((await runCore(dir, { appName: 'svc', ...first })).status).toBe(0);
+            const { edits: applied } = applyEdits(dir, edits);
+            const before = tree(dir);
+            const run = await runCore(dir, second, { dryRun });
+            const after = tree(dir);
+            if (dryRun) outcomes.dry++;
+            else if (run.status === 1) outcomes.conflict++;
+            else outcomes.done++;
+            if (run.log.includes('  merge ')) outcomes.merged++;
+            if (dryRun) {
+              expect(after).toEqual(before);
+              return;
+            }
+            if (run.status === 1) {
+              expect(run.error?.name, run.error?.message).toBe('ConflictError');
+              for (const [file, text] of before) expect(after.get(file), file).toBe(text);
+              for (const file of after.keys()) if (!before.has(file)) expect(file).toMatch(/\.conflict$/);
+              return;
+            }
+            const expected = expectedFor(dir);
+            for (const [file, edit] of applied) {
+              const now = after.get(file);
+              if (edit.kind === 'delete') expect(now, `${file} deleted by the user`).toBeUndefined();
+              else if (edit.kind === 'add') expect(now).toBe(edit.text);
+              else if (edit.kind === 'crlf') {
+                if (expected.has(file)) expect(now, file).toBe(expected.get(file)!.replaceAll('\n', '\r\n'));
+              } else expect(now, `${file}: ${edit.kind}`).toContain(edit.text);
+            }
+            for (const [file, text] of expected) if (!applied.has(file)) expect(after.get(file), file).toBe(text);
+            const again = await runCore(dir, second);
+            expect(again.status).toBe(0);
+            expect(tree(dir)).toEqual(after);
+          } finally {
+            rmSync(path.dirname(dir), { recursive: true, force: true });
           }
-          if (run.status === 1) {
-            expect(run.error?.name, run.error?.message).toBe('ConflictError');
-            for (const [file, text] of before) expect(after.get(file), file).toBe(text);
-            for (const file of after.keys()) if (!before.has(file)) expect(file).toMatch(/\.conflict$/);
-            return;
-          }
-          const expected = expectedFor(dir);
-          for (const [file, edit] of applied) {
-            const now = after.get(file);
-            if (edit.kind === 'delete') expect(now, `${file} deleted by the user`).toBeUndefined();
-            else if (edit.kind === 'add') expect(now).toBe(edit.text);
-            else if (edit.kind === 'crlf') {
-              if (expected.has(file)) expect(now, file).toBe(expected.get(file)!.replaceAll('\n', '\r\n'));
-            } else expect(now, `${file}: ${edit.kind}`).toContain(edit.text);
-          }
-          for (const [file, text] of expected) if (!applied.has(file)) expect(after.get(file), file).toBe(text);
-          const again = await runCore(dir, second);
-          expect(again.status).toBe(0);
-          expect(tree(dir)).toEqual(after);
-        } finally {
-          rmSync(path.dirname(dir), { recursive: true, force: true });
-        }
-      }),
+        },
+      ),
       { seed: 20261126, numRuns: RUNS },
     );
     // The cases cover every outcome, so that the invariants were actually put to the test.

@@ -33,7 +33,8 @@ async function editedProject({ clash: withClash = true } = {}) {
   const changed = changedFiles(dir, expected);
   const far = changed.find(({ lines }) => lines[0] >= 3);
   const clash = changed.find((c) => c !== far);
-  if (!far || !clash) throw new Error(`a port change must touch two files, one below its third line: ${JSON.stringify(changed)}`);
+  if (!far || !clash)
+    throw new Error(`a port change must touch two files, one below its third line: ${JSON.stringify(changed)}`);
   const untouched = changed.filter((c) => c !== far && c !== clash).map((c) => c.file);
   writeFileSync(path.join(dir, far.file), `${USER_LINE}\n${read(dir, far.file)}`);
   const clashLines = read(dir, clash.file).split('\n');
@@ -45,7 +46,9 @@ async function editedProject({ clash: withClash = true } = {}) {
 /** Files that differ in contents or mtime between two snapshots. */
 function written(before: ReturnType<typeof snapshot>, after: ReturnType<typeof snapshot>): string[] {
   const files = new Set([...before.keys(), ...after.keys()]);
-  return [...files].filter((f) => before.get(f)?.contents !== after.get(f)?.contents || before.get(f)?.mtimeMs !== after.get(f)?.mtimeMs);
+  return [...files].filter(
+    (f) => before.get(f)?.contents !== after.get(f)?.contents || before.get(f)?.mtimeMs !== after.get(f)?.mtimeMs,
+  );
 }
 
 describe('regenerating with a changed setting', () => {
@@ -67,7 +70,9 @@ describe('regenerating with a changed setting', () => {
     const after = snapshot(dir);
     expect(written(before, after)).toEqual([`${clash}.conflict`]);
     const side = read(dir, `${clash}.conflict`);
-    expect(side).toMatch(/^bluegreen-ecs conflict, yours sha256:[0-9a-f]{12}, settings sha256:[0-9a-f]{12} \(keep this line\)/);
+    expect(side).toMatch(
+      /^bluegreen-ecs conflict, yours sha256:[0-9a-f]{12}, settings sha256:[0-9a-f]{12} \(keep this line\)/,
+    );
     expect(side).toContain(`<<<<<<< yours\n${clashLine}\n||||||| previous settings\n`);
     expect(side).toMatch(/\n=======\n[^\n]*8080[^\n]*\n>>>>>>> new settings\n/);
 
@@ -100,7 +105,8 @@ describe('regenerating with a changed setting', () => {
     writeFileSync(path.join(dir, '.yo-rc.json'), JSON.stringify(yoRc, null, 2));
     const result = await rerun(dir).withAnswers({ port: '8080' });
     expect(result.askedQuestions.map((q) => q.name)).toEqual(['port']);
-    for (const [file, { contents }] of snapshot(expected)) if (file !== '.yo-rc.json') expect(read(dir, file), file).toBe(contents);
+    for (const [file, { contents }] of snapshot(expected))
+      if (file !== '.yo-rc.json') expect(read(dir, file), file).toBe(contents);
     expect(readYoRc(dir)).toEqual(readYoRc(expected));
   });
 
@@ -114,7 +120,9 @@ describe('regenerating with a changed setting', () => {
     yoRc[KEY].generatorVersion = '0.0.1';
     writeFileSync(path.join(dir, '.yo-rc.json'), JSON.stringify(yoRc, null, 2));
     // What version 0.0.1 wrote: its version in the README, and an older template without the README's last line.
-    const oldReadme = read(dir, 'README.md').replace(` ${current}.`, ' 0.0.1.').replace(/[^\n]*\n$/, '');
+    const oldReadme = read(dir, 'README.md')
+      .replace(` ${current}.`, ' 0.0.1.')
+      .replace(/[^\n]*\n$/, '');
     expect(oldReadme).toContain(' 0.0.1.');
     writeFileSync(path.join(dir, 'README.md'), oldReadme);
     await rerun(dir, { yes: true, port: '8080' });
@@ -194,7 +202,14 @@ class WithOptionalFiles extends Generator {
   }
 
   _outputFiles() {
-    return [...FILES, ...OPTIONAL.map((destination) => ({ source: 'gitignore', destination, when: (s: { manualApproval: boolean }) => !s.manualApproval }))];
+    return [
+      ...FILES,
+      ...OPTIONAL.map((destination) => ({
+        source: 'gitignore',
+        destination,
+        when: (s: { manualApproval: boolean }) => !s.manualApproval,
+      })),
+    ];
   }
 }
 

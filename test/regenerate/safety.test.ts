@@ -1,6 +1,16 @@
 // The write step, case by case (issue 12): containment, all or nothing, the lock, trusting the tree, folders that are
 // not empty, conflicts, upgrades, the lockfile, and a clear error for each bad input. Each case runs the bin, as a user.
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import os from 'node:os';
@@ -78,7 +88,12 @@ describe('containment', () => {
 describe('a folder that is not empty, with --yes', () => {
   it('never prompts: files of the user in the way are conflicts, kept byte for byte; --force replaces them; others untouched', () => {
     const dir = tempDir();
-    const mine = { 'package.json': '{ "name": "mine" }\n', 'README.md': '# Mine\n', 'src/app.ts': 'export {};\n', 'notes.txt': 'keep\n' };
+    const mine = {
+      'package.json': '{ "name": "mine" }\n',
+      'README.md': '# Mine\n',
+      'src/app.ts': 'export {};\n',
+      'notes.txt': 'keep\n',
+    };
     for (const [file, text] of Object.entries(mine)) {
       mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
       writeFileSync(path.join(dir, file), text);
@@ -168,10 +183,16 @@ describe('conflicts', () => {
     expect(bin(dir, '--port', '8080').status).toBe(1);
     const side = read(dir, 'src/config.ts.conflict');
     // The user resolves it (markers gone), then runs with another port.
-    writeFileSync(path.join(dir, 'src/config.ts.conflict'), side.split('\n').filter((l) => !/^(<{7}|\|{7}|={7}|>{7})/.test(l)).join('\n'));
+    writeFileSync(
+      path.join(dir, 'src/config.ts.conflict'),
+      side
+        .split('\n')
+        .filter((l) => !/^(<{7}|\|{7}|={7}|>{7})/.test(l))
+        .join('\n'),
+    );
     const out = bin(dir, '--port', '9090');
     expect(out.status).toBe(1);
-    expect(out.stderr).toContain('src/config.ts.conflict was made for other settings than this run\'s');
+    expect(out.stderr).toContain("src/config.ts.conflict was made for other settings than this run's");
     expect(read(dir, 'src/config.ts')).toContain('3000 /* mine */');
   });
 });
@@ -207,10 +228,15 @@ describe('upgrades', () => {
 describe('the lockfile', () => {
   it('a re-run notices a missing package-lock.json: installs, or with --skip-install says to', () => {
     const { dir } = project();
-    expect(bin(dir).stdout).toContain('Run npm install in the project: package-lock.json is missing (the buildspec runs npm ci).');
+    expect(bin(dir).stdout).toContain(
+      'Run npm install in the project: package-lock.json is missing (the buildspec runs npm ci).',
+    );
     // A stand-in npm on PATH records that the run installed.
     const fake = tempDir();
-    writeFileSync(path.join(fake, 'npm'), `#!/bin/sh\necho "$@" > "${path.join(fake, 'ran')}"\ntouch package-lock.json\n`);
+    writeFileSync(
+      path.join(fake, 'npm'),
+      `#!/bin/sh\necho "$@" > "${path.join(fake, 'ran')}"\ntouch package-lock.json\n`,
+    );
     chmodSync(path.join(fake, 'npm'), 0o755);
     const out = runBin([dir, '--yes'], undefined, { PATH: `${fake}:${process.env.PATH}` });
     expect(out.status, out.stderr).toBe(0);
@@ -223,7 +249,10 @@ describe('clear errors', () => {
   it('a package.json that is not JSON: names the file and the line, suggests fixing it or --force', () => {
     const { dir } = project();
     writeFileSync(path.join(dir, 'package.json'), read(dir, 'package.json').replace('"private"', '"private" oops'));
-    for (const flags of [['--port', '8080'], ['--port', '8080', '--dry-run']]) {
+    for (const flags of [
+      ['--port', '8080'],
+      ['--port', '8080', '--dry-run'],
+    ]) {
       const out = bin(dir, ...flags);
       expect(out.status).toBe(1);
       expect(out.stderr).toMatch(/package\.json is not valid JSON \(line \d+\): .*Fix it, or run again with --force/);
@@ -232,7 +261,10 @@ describe('clear errors', () => {
     expect(() => JSON.parse(read(dir, 'package.json'))).not.toThrow();
   });
 
-  for (const [what, value] of [['a string', '"port 3000"'], ['an array', '[1, 2]']] as const) {
+  for (const [what, value] of [
+    ['a string', '"port 3000"'],
+    ['an array', '[1, 2]'],
+  ] as const) {
     it(`.yo-rc.json with ${what} where the settings object belongs`, () => {
       const dir = tempDir();
       writeFileSync(path.join(dir, '.yo-rc.json'), `{ "${KEY}": ${value} }`);
@@ -300,12 +332,18 @@ describe('output', () => {
   it("Next steps name the generated project's npm scripts for what they do (npm test builds and tests; lint is its own script)", () => {
     const parent = tempDir();
     const out = runBin(['svc', '--yes', '--skip-install'], parent);
-    const scripts = JSON.parse(readFileSync(path.join(parent, 'svc', 'package.json'), 'utf8')).scripts as Record<string, string>;
-    const steps = new Map([...out.stdout.matchAll(/^ {2}npm (?:run (\w+)|(test)) +(.+)$/gm)].map((m) => [m[1] ?? m[2], m[3]]));
+    const scripts = JSON.parse(readFileSync(path.join(parent, 'svc', 'package.json'), 'utf8')).scripts as Record<
+      string,
+      string
+    >;
+    const steps = new Map(
+      [...out.stdout.matchAll(/^ {2}npm (?:run (\w+)|(test)) +(.+)$/gm)].map((m) => [m[1] ?? m[2], m[3]]),
+    );
     expect([...steps.keys()]).toEqual(['test', 'lint', 'deploy']);
     for (const name of steps.keys()) expect(scripts).toHaveProperty(name);
     // A step says "lint" only if its script lints.
-    for (const [name, text] of steps) if (name !== 'lint') expect(/\blint/.test(text), name).toBe(/\blint\b/.test(scripts[name]));
+    for (const [name, text] of steps)
+      if (name !== 'lint') expect(/\blint/.test(text), name).toBe(/\blint\b/.test(scripts[name]));
   });
 
   it("the README's change-a-setting example runs without a terminal", () => {
@@ -321,13 +359,17 @@ describe('yo bluegreen-ecs', () => {
     const out = runYo(['--yes', '--skip-install']);
     expect(out.status, out.output).toBe(0);
     expect(out.output).toContain('for example: yo bluegreen-ecs --port 8080');
-    expect(out.output).not.toMatch(/An error occured|package manager|No change to package\.json|force \.yo-rc\.json|conflict /i);
+    expect(out.output).not.toMatch(
+      /An error occured|package manager|No change to package\.json|force \.yo-rc\.json|conflict /i,
+    );
   });
 
   it('refuses an unknown flag, and prints a rejected setting without a Yeoman preamble', () => {
     const unknown = runYo(['--yes', '--skip-install', '--prot', '8080']);
     expect(unknown.status).toBe(1);
-    expect(unknown.output).toContain('Unknown option --prot: yo passes it on, and bluegreen-ecs does not know it; nothing was written.');
+    expect(unknown.output).toContain(
+      'Unknown option --prot: yo passes it on, and bluegreen-ecs does not know it; nothing was written.',
+    );
     const bad = runYo(['--yes', '--skip-install', '--port', '80']);
     expect(bad.status).toBe(1);
     expect(bad.output).toContain('port = "80" (from --port): must be a whole number from 1024 to 65535');
@@ -342,10 +384,14 @@ describe('Ctrl-C', () => {
     const fake = tempDir();
     writeFileSync(path.join(fake, 'npm'), `#!/bin/sh\necho started > "${path.join(fake, 'ran')}"\nexec sleep 30\n`);
     chmodSync(path.join(fake, 'npm'), 0o755);
-    const child = spawn(process.execPath, [BIN, dir, '--yes'], { env: { ...process.env, PATH: `${fake}:${process.env.PATH}` }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, dir, '--yes'], {
+      env: { ...process.env, PATH: `${fake}:${process.env.PATH}` },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    for (const started = Date.now(); !existsSync(path.join(fake, 'ran')) && Date.now() - started < 20_000; ) await sleep(50);
+    for (const started = Date.now(); !existsSync(path.join(fake, 'ran')) && Date.now() - started < 20_000;)
+      await sleep(50);
     child.kill('SIGINT');
     const [code] = (await once(child, 'exit')) as [number | null];
     expect(code).toBe(130);

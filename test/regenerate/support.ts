@@ -19,7 +19,9 @@ export function snapshot(dir: string): Map<string, FileState> {
     .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)))
     .filter((file) => !file.startsWith(`.git${path.sep}`))
     .sort();
-  return new Map(files.map((file) => [file, { contents: read(dir, file), mtimeMs: statSync(path.join(dir, file)).mtimeMs }]));
+  return new Map(
+    files.map((file) => [file, { contents: read(dir, file), mtimeMs: statSync(path.join(dir, file)).mtimeMs }]),
+  );
 }
 
 export const read = (dir: string, file: string) => readFileSync(path.join(dir, file), 'utf8');
@@ -34,7 +36,11 @@ export async function generatedFolder(flags: Record<string, string> = {}): Promi
 }
 
 /** Runs the compiled generator (or a subclass) in an existing folder, as a re-run there would. */
-export function rerun(dir: string, options: Record<string, unknown> = {}, generator: string | (new (...args: never[]) => unknown) = GENERATOR) {
+export function rerun(
+  dir: string,
+  options: Record<string, unknown> = {},
+  generator: string | (new (...args: never[]) => unknown) = GENERATOR,
+) {
   // A generator class needs the compiled generator's path: .yo-rc.json is keyed by the name of its package.
   return helpers
     .run(generator as string, { resolved: GENERATOR, namespace: 'bluegreen-ecs:app' })

@@ -11,11 +11,29 @@ import { copySourceProblems, execForm, instructionsOf, lint, projectPathOfImageF
 const dockerignore = dockerignoreModule as unknown as typeof dockerignoreModule.default;
 
 const VARIANTS = [
-  { name: 'defaults', options: {}, port: '3000', path: '/status', node: '24', health: { interval: '10s', timeout: '5s', 'start-period': '30s', retries: '2' } },
+  {
+    name: 'defaults',
+    options: {},
+    port: '3000',
+    path: '/status',
+    node: '24',
+    health: { interval: '10s', timeout: '5s', 'start-period': '30s', retries: '2' },
+  },
   {
     name: 'port 8080, /healthz, Node 22, faster checks',
-    options: { port: '8080', 'health-check-path': '/healthz', 'node-version': '22', 'health-check-interval': '10', 'health-check-timeout': '3', 'unhealthy-threshold': '3', 'health-check-grace-period': '20' },
-    port: '8080', path: '/healthz', node: '22', health: { interval: '10s', timeout: '3s', 'start-period': '20s', retries: '3' },
+    options: {
+      port: '8080',
+      'health-check-path': '/healthz',
+      'node-version': '22',
+      'health-check-interval': '10',
+      'health-check-timeout': '3',
+      'unhealthy-threshold': '3',
+      'health-check-grace-period': '20',
+    },
+    port: '8080',
+    path: '/healthz',
+    node: '22',
+    health: { interval: '10s', timeout: '3s', 'start-period': '20s', retries: '3' },
   },
 ];
 
@@ -70,9 +88,16 @@ describe.each(VARIANTS)('generated Dockerfile ($name)', (variant) => {
   it('keeps node_modules, tests, git metadata and local secrets out of the build context', async () => {
     const { dir } = await rendered();
     const ignored = dockerignore().add(readFileSync(path.join(dir, '.dockerignore'), 'utf8'));
-    for (const file of ['node_modules/express/index.js', 'test/app.test.ts', '.git/HEAD', '.env', 'dist/src/server.js']) {
+    for (const file of [
+      'node_modules/express/index.js',
+      'test/app.test.ts',
+      '.git/HEAD',
+      '.env',
+      'dist/src/server.js',
+    ]) {
       expect(ignored.ignores(file), file).toBe(true);
     }
-    for (const file of ['package.json', 'package-lock.json', 'tsconfig.json', 'src/server.ts']) expect(ignored.ignores(file), file).toBe(false);
+    for (const file of ['package.json', 'package-lock.json', 'tsconfig.json', 'src/server.ts'])
+      expect(ignored.ignores(file), file).toBe(false);
   });
 });

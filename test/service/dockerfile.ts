@@ -31,7 +31,9 @@ const STRICT: Required<ValidatorSettings> = {
 
 /** The linter's diagnostics (errors and warnings), as "line N: message". */
 export function lint(content: string): string[] {
-  return validate(content, STRICT).map((d) => `line ${d.range.start.line + 1}: ${d.message}`);
+  return validate(content, STRICT).map(
+    (d) => `line ${d.range.start.line + 1}: ${typeof d.message === 'string' ? d.message : d.message.value}`,
+  );
 }
 
 export function stagesOf(content: string): Stage[] {
@@ -39,13 +41,19 @@ export function stagesOf(content: string): Stage[] {
   for (const instruction of DockerfileParser.parse(content).getInstructions()) {
     if (instruction.getKeyword() === 'FROM') {
       const from = instruction as From;
-      stages.push({ name: from.getBuildStage() ?? String(stages.length), image: from.getImage() ?? '', workdir: '/', instructions: [] });
+      stages.push({
+        name: from.getBuildStage() ?? String(stages.length),
+        image: from.getImage() ?? '',
+        workdir: '/',
+        instructions: [],
+      });
       continue;
     }
     const stage = stages.at(-1);
     if (!stage) throw new Error(`${instruction.getKeyword()} before the first FROM`);
     stage.instructions.push(instruction);
-    if (instruction.getKeyword() === 'WORKDIR') stage.workdir = path.posix.resolve(stage.workdir, instruction.getArguments()[0].getValue());
+    if (instruction.getKeyword() === 'WORKDIR')
+      stage.workdir = path.posix.resolve(stage.workdir, instruction.getArguments()[0].getValue());
   }
   return stages;
 }
@@ -56,7 +64,8 @@ export function instructionsOf(stage: Stage, keyword: string): Instruction[] {
 
 /** The exec-form array of a CMD, or of a HEALTHCHECK's CMD. */
 export function execForm(instruction: Instruction): string[] {
-  if (instruction.getKeyword() === 'CMD') return (instruction as JSONInstruction).getJSONStrings().map((s) => s.getJSONValue());
+  if (instruction.getKeyword() === 'CMD')
+    return (instruction as JSONInstruction).getJSONStrings().map((s) => s.getJSONValue());
   // A HEALTHCHECK's arguments are its flags, the word CMD, then the exec-form JSON array.
   const content = instruction.getArgumentsContent() ?? '';
   return JSON.parse(content.slice(content.indexOf('['))) as string[];
@@ -105,7 +114,8 @@ export function copySourceProblems(projectDir: string, content: string): string[
       const origin = stages.find((s) => s.name === step.from);
       const relative = origin ? path.posix.relative(origin.workdir, source) : '..';
       if (relative.startsWith('..')) problems.push(`COPY --from=${step.from} ${source}: outside the stage's WORKDIR`);
-      else if (!existsSync(path.join(projectDir, relative))) problems.push(`COPY --from=${step.from} ${source}: ${relative} is not built`);
+      else if (!existsSync(path.join(projectDir, relative)))
+        problems.push(`COPY --from=${step.from} ${source}: ${relative} is not built`);
     }
   }
   return problems;
@@ -119,7 +129,9 @@ export function projectPathOfImageFile(content: string, imagePath: string): stri
   const stages = stagesOf(content);
   const final = stages[stages.length - 1];
   const absolute = path.posix.resolve(final.workdir, imagePath);
-  for (const step of copySteps(stages).filter((s) => s.stage === final).reverse()) {
+  for (const step of copySteps(stages)
+    .filter((s) => s.stage === final)
+    .reverse()) {
     if (absolute !== step.destination && !absolute.startsWith(`${step.destination}/`)) continue;
     const rest = path.posix.relative(step.destination, absolute);
     if (step.sources.length !== 1) continue;

@@ -17,7 +17,9 @@ const DRAIN_SECONDS = 2;
 const STOP_TIMEOUT_SECONDS = 6;
 
 /** npm's own variables from the outer `npm test` would leak into the generated project's npm. */
-const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith('npm_')));
+const cleanEnv = Object.fromEntries(
+  Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith('npm_')),
+);
 
 function run(command: string, args: string[], cwd: string): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
@@ -48,7 +50,12 @@ async function startServer(dir: string): Promise<Running> {
   const port = await freePort();
   const child = spawn(process.execPath, ['dist/src/server.js'], {
     cwd: dir,
-    env: { ...cleanEnv, PORT: String(port), DRAIN_SECONDS: String(DRAIN_SECONDS), STOP_TIMEOUT_SECONDS: String(STOP_TIMEOUT_SECONDS) },
+    env: {
+      ...cleanEnv,
+      PORT: String(port),
+      DRAIN_SECONDS: String(DRAIN_SECONDS),
+      STOP_TIMEOUT_SECONDS: String(STOP_TIMEOUT_SECONDS),
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -78,7 +85,13 @@ async function runHealthcheck(dir: string, port: number): Promise<number | null>
 // Lint runs once: settings change values in the code, not its shape; build and the project's tests prove the values.
 const PROJECTS = [
   { name: 'defaults', options: {}, port: 3000, healthPath: '/status', scripts: ['lint', 'build', 'test'] },
-  { name: 'port 8080 and /healthz', options: { port: '8080', 'health-check-path': '/healthz' }, port: 8080, healthPath: '/healthz', scripts: ['build', 'test'] },
+  {
+    name: 'port 8080 and /healthz',
+    options: { port: '8080', 'health-check-path': '/healthz' },
+    port: 8080,
+    healthPath: '/healthz',
+    scripts: ['build', 'test'],
+  },
 ];
 
 /** The first project's folder, installed once: the second, with the same dependencies, shares its node_modules. */
@@ -88,109 +101,129 @@ const dependenciesOf = (dir: string) => {
   return { dependencies, devDependencies };
 };
 
-describe.each(PROJECTS)('generated service ($name), installed and run for real', { timeout: 10 * MINUTE }, (project) => {
-  let dir: string;
-  let settings: Settings;
+describe.each(PROJECTS)(
+  'generated service ($name), installed and run for real',
+  { timeout: 10 * MINUTE },
+  (project) => {
+    let dir: string;
+    let settings: Settings;
 
-  beforeAll(async () => {
-    // The bin into a folder of our own: yeoman-test would remove the first project's folder when the second one starts.
-    dir = path.join(tempDir(), 'service');
-    const generated = runBin([dir, '--yes', '--skip-install', ...Object.entries(project.options).flatMap(([flag, value]) => [`--${flag}`, value])]);
-    expect(generated.status, generated.stderr).toBe(0);
-    settings = JSON.parse(readFileSync(path.join(dir, '.yo-rc.json'), 'utf8'))['generator-bluegreen-ecs'];
-    if (installed) {
-      // Settings change no dependency (checked here), so one install proves the same for both projects.
-      expect(dependenciesOf(dir)).toEqual(dependenciesOf(installed));
-      symlinkSync(path.join(installed, 'node_modules'), path.join(dir, 'node_modules'));
-      copyFileSync(path.join(installed, 'package-lock.json'), path.join(dir, 'package-lock.json'));
-      console.log(`integration (${project.name}): sharing the first project's node_modules; lint, build, test, then the server for real`);
-      return;
-    }
-    console.log(`integration (${project.name}): npm install of the generated project (about 20 s), then lint, build, test, the server for real`);
-    const install = await run('npm', ['install', '--no-audit', '--no-fund'], dir);
-    expect(install.code, install.output).toBe(0);
-    installed = dir;
-  }, 10 * MINUTE);
+    beforeAll(async () => {
+      // The bin into a folder of our own: yeoman-test would remove the first project's folder when the second one starts.
+      dir = path.join(tempDir(), 'service');
+      const generated = runBin([
+        dir,
+        '--yes',
+        '--skip-install',
+        ...Object.entries(project.options).flatMap(([flag, value]) => [`--${flag}`, value]),
+      ]);
+      expect(generated.status, generated.stderr).toBe(0);
+      settings = JSON.parse(readFileSync(path.join(dir, '.yo-rc.json'), 'utf8'))['generator-bluegreen-ecs'];
+      if (installed) {
+        // Settings change no dependency (checked here), so one install proves the same for both projects.
+        expect(dependenciesOf(dir)).toEqual(dependenciesOf(installed));
+        symlinkSync(path.join(installed, 'node_modules'), path.join(dir, 'node_modules'));
+        copyFileSync(path.join(installed, 'package-lock.json'), path.join(dir, 'package-lock.json'));
+        console.log(
+          `integration (${project.name}): sharing the first project's node_modules; lint, build, test, then the server for real`,
+        );
+        return;
+      }
+      console.log(
+        `integration (${project.name}): npm install of the generated project (about 20 s), then lint, build, test, the server for real`,
+      );
+      const install = await run('npm', ['install', '--no-audit', '--no-fund'], dir);
+      expect(install.code, install.output).toBe(0);
+      installed = dir;
+    }, 10 * MINUTE);
 
-  it('writes a lockfile on install, as the buildspec\'s npm ci needs', () => {
-    const lock = JSON.parse(readFileSync(path.join(dir, 'package-lock.json'), 'utf8'));
-    expect(lock.lockfileVersion).toBe(3);
-    expect(lock.packages['node_modules/express']).toBeDefined();
-  });
-
-  it.each(project.scripts)('passes npm run %s', async (script) => {
-    const { code, output } = await run('npm', ['run', script], dir);
-    expect(code, output).toBe(0);
-    if (script === 'test') expect(output).toMatch(/^# fail 0$/m);
-  });
-
-  it('has every COPY source of the Dockerfile, and the file its CMD runs, once built', () => {
-    const content = readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
-    expect(copySourceProblems(dir, content)).toEqual([]);
-    const [, script] = execForm(instructionsOf(stagesOf(content)[1], 'CMD')[0]);
-    const fromProject = projectPathOfImageFile(content, script);
-    expect(fromProject).toBeDefined();
-    expect(existsSync(path.join(dir, fromProject as string))).toBe(true);
-  });
-
-  it('defaults to the generated port and derives its timings from the settings', async () => {
-    const { loadConfig, GENERATED } = await import(pathToFileURL(path.join(dir, 'dist/src/config.js')).href);
-    const derived = derive(settings);
-    expect(loadConfig({}).port).toBe(project.port);
-    expect(GENERATED).toMatchObject({
-      healthCheckPath: project.healthPath,
-      drainSeconds: derived.drainSeconds,
-      stopTimeoutSeconds: derived.stopTimeout,
-      keepAliveTimeoutMs: derived.keepAliveTimeoutMs,
-      headersTimeoutMs: derived.headersTimeoutMs,
-      checkTimeoutMs: derived.checkTimeoutMs,
+    it("writes a lockfile on install, as the buildspec's npm ci needs", () => {
+      const lock = JSON.parse(readFileSync(path.join(dir, 'package-lock.json'), 'utf8'));
+      expect(lock.lockfileVersion).toBe(3);
+      expect(lock.packages['node_modules/express']).toBeDefined();
     });
-  });
 
-  it(`answers 200 {"status":"ok"} on its health path, and the Dockerfile's HEALTHCHECK passes`, async () => {
-    const server = await startServer(dir);
-    try {
-      const res = await fetch(`${server.url}${project.healthPath}`);
-      expect(res.status).toBe(200);
-      expect(await res.json()).toMatchObject({ status: 'ok', version: '0.1.0', checks: { eventLoopDelay: { status: 'ok' } } });
-      const other = project.healthPath === '/status' ? '/healthz' : '/status';
-      expect((await fetch(`${server.url}${other}`)).status).toBe(404);
-      expect(await runHealthcheck(dir, server.port)).toBe(0);
-    } finally {
-      server.child.kill('SIGKILL');
-    }
-  });
+    it.each(project.scripts)('passes npm run %s', async (script) => {
+      const { code, output } = await run('npm', ['run', script], dir);
+      expect(code, output).toBe(0);
+      if (script === 'test') expect(output).toMatch(/^# fail 0$/m);
+    });
 
-  it.each(['SIGTERM', 'SIGINT'] as const)('on %s: health 503 within 1 s, other requests served during the drain, exit 0 before the stop timeout', async (signal) => {
-    const server = await startServer(dir);
-    const signalled = Date.now();
-    server.child.kill(signal);
-    // The signal reaches the process a moment after kill(): poll until the first 503.
-    let health = await fetch(`${server.url}${project.healthPath}`);
-    while (health.status === 200 && Date.now() - signalled < 1000) {
-      await health.text();
-      health = await fetch(`${server.url}${project.healthPath}`);
-    }
-    expect(health.status).toBe(503);
-    expect(Date.now() - signalled).toBeLessThan(1000);
-    expect(await health.json()).toMatchObject({ status: 'draining' });
-    const healthcheck = runHealthcheck(dir, server.port);
+    it('has every COPY source of the Dockerfile, and the file its CMD runs, once built', () => {
+      const content = readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
+      expect(copySourceProblems(dir, content)).toEqual([]);
+      const [, script] = execForm(instructionsOf(stagesOf(content)[1], 'CMD')[0]);
+      const fromProject = projectPathOfImageFile(content, script);
+      expect(fromProject).toBeDefined();
+      expect(existsSync(path.join(dir, fromProject!))).toBe(true);
+    });
 
-    let served = 0;
-    while (Date.now() - signalled < (DRAIN_SECONDS - 0.5) * 1000) {
-      const res = await fetch(`${server.url}/`);
-      expect(res.status).toBe(200);
-      await res.json();
-      served += 1;
-      await sleep(100);
-    }
-    expect(served).toBeGreaterThanOrEqual(3);
-    expect(await healthcheck).toBe(1);
+    it('defaults to the generated port and derives its timings from the settings', async () => {
+      const { loadConfig, GENERATED } = await import(pathToFileURL(path.join(dir, 'dist/src/config.js')).href);
+      const derived = derive(settings);
+      expect(loadConfig({}).port).toBe(project.port);
+      expect(GENERATED).toMatchObject({
+        healthCheckPath: project.healthPath,
+        drainSeconds: derived.drainSeconds,
+        stopTimeoutSeconds: derived.stopTimeout,
+        keepAliveTimeoutMs: derived.keepAliveTimeoutMs,
+        headersTimeoutMs: derived.headersTimeoutMs,
+        checkTimeoutMs: derived.checkTimeoutMs,
+      });
+    });
 
-    const code = await server.exited;
-    const elapsed = Date.now() - signalled;
-    expect(code).toBe(0);
-    expect(elapsed).toBeGreaterThanOrEqual(DRAIN_SECONDS * 1000);
-    expect(elapsed).toBeLessThan(STOP_TIMEOUT_SECONDS * 1000);
-  });
-});
+    it(`answers 200 {"status":"ok"} on its health path, and the Dockerfile's HEALTHCHECK passes`, async () => {
+      const server = await startServer(dir);
+      try {
+        const res = await fetch(`${server.url}${project.healthPath}`);
+        expect(res.status).toBe(200);
+        expect(await res.json()).toMatchObject({
+          status: 'ok',
+          version: '0.1.0',
+          checks: { eventLoopDelay: { status: 'ok' } },
+        });
+        const other = project.healthPath === '/status' ? '/healthz' : '/status';
+        expect((await fetch(`${server.url}${other}`)).status).toBe(404);
+        expect(await runHealthcheck(dir, server.port)).toBe(0);
+      } finally {
+        server.child.kill('SIGKILL');
+      }
+    });
+
+    it.each(['SIGTERM', 'SIGINT'] as const)(
+      'on %s: health 503 within 1 s, other requests served during the drain, exit 0 before the stop timeout',
+      async (signal) => {
+        const server = await startServer(dir);
+        const signalled = Date.now();
+        server.child.kill(signal);
+        // The signal reaches the process a moment after kill(): poll until the first 503.
+        let health = await fetch(`${server.url}${project.healthPath}`);
+        while (health.status === 200 && Date.now() - signalled < 1000) {
+          await health.text();
+          health = await fetch(`${server.url}${project.healthPath}`);
+        }
+        expect(health.status).toBe(503);
+        expect(Date.now() - signalled).toBeLessThan(1000);
+        expect(await health.json()).toMatchObject({ status: 'draining' });
+        const healthcheck = runHealthcheck(dir, server.port);
+
+        let served = 0;
+        while (Date.now() - signalled < (DRAIN_SECONDS - 0.5) * 1000) {
+          const res = await fetch(`${server.url}/`);
+          expect(res.status).toBe(200);
+          await res.json();
+          served += 1;
+          await sleep(100);
+        }
+        expect(served).toBeGreaterThanOrEqual(3);
+        expect(await healthcheck).toBe(1);
+
+        const code = await server.exited;
+        const elapsed = Date.now() - signalled;
+        expect(code).toBe(0);
+        expect(elapsed).toBeGreaterThanOrEqual(DRAIN_SECONDS * 1000);
+        expect(elapsed).toBeLessThan(STOP_TIMEOUT_SECONDS * 1000);
+      },
+    );
+  },
+);

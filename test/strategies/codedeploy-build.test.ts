@@ -18,7 +18,10 @@ describe('buildspec.yml (codedeploy)', () => {
     const run = runBuildspec(r, { STUB_STACK_IMAGE: RUNNING });
     expect(run.status, run.stderr).toBe(0);
     expect(run.artifacts['imageDetail.json']).toEqual({ ImageURI: IMAGE });
-    expect(run.artifacts['taskdef.json']).toMatchObject({ taskRoleArn: env.STACK_PARAMETER_TaskRoleArn, executionRoleArn: env.STACK_PARAMETER_ExecutionRoleArn });
+    expect(run.artifacts['taskdef.json']).toMatchObject({
+      taskRoleArn: env.STACK_PARAMETER_TaskRoleArn,
+      executionRoleArn: env.STACK_PARAMETER_ExecutionRoleArn,
+    });
     expect(run.artifacts['taskdef.json'].containerDefinitions[0].image).toBe('<IMAGE1_NAME>');
     // The stack keeps the image it runs: CloudFormation may not change a CodeDeploy service's task definition.
     expect(run.artifacts['service-config.json'].Parameters.ImageUri).toBe(RUNNING);
@@ -34,7 +37,9 @@ describe('buildspec.yml (codedeploy)', () => {
   });
 
   test('any other failure to read the stack (permissions, throttling) fails the build instead of guessing', () => {
-    const run = runBuildspec(r, { STUB_STACK_ERROR: 'An error occurred (AccessDenied) when calling the DescribeStacks operation' });
+    const run = runBuildspec(r, {
+      STUB_STACK_ERROR: 'An error occurred (AccessDenied) when calling the DescribeStacks operation',
+    });
     expect(run.status).not.toBe(0);
     expect(run.stderr).toContain('AccessDenied');
     expect(run.artifacts['service-config.json']).toBeUndefined();

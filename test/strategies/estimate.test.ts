@@ -1,7 +1,12 @@
 // The deployment-time estimate against cases computed by hand (arithmetic in the comments), and its warnings.
 import { describe, expect, it } from 'vitest';
 import { derive, drainTerms, validateDrainFits } from '../../generators/app/derive.js';
-import { describeEstimate, estimateDeployment, estimateSeconds, formatDuration } from '../../generators/app/estimate.js';
+import {
+  describeEstimate,
+  estimateDeployment,
+  estimateSeconds,
+  formatDuration,
+} from '../../generators/app/estimate.js';
 import { resolveSettings, SettingsError } from '../../generators/app/resolve.js';
 
 /** Settings as a run with these flags and --yes would resolve them. */
@@ -12,7 +17,8 @@ const totals = (flags: Record<string, unknown> = {}) => {
   const e = estimateWith(flags);
   return { best: e.best, worst: e.worst, waves: e.waves, perWave: e.perWave, dominant: e.dominant.label };
 };
-const warned = (flags: Record<string, unknown> = {}) => estimateWith(flags).warnings.map((w) => `${w.kind}:${w.setting}`);
+const warned = (flags: Record<string, unknown> = {}) =>
+  estimateWith(flags).warnings.map((w) => `${w.kind}:${w.setting}`);
 
 // Defaults (fast): interval 10, timeout 5, healthy 2, unhealthy 2, grace 30, deregistration 20, 3 tasks, 100/200 %.
 // derive(): drain = 10 x 2 + 5 + margin (ceil(10 % of 20) + 1 = 3) = 28 s, stopTimeout = 28 + 15 = 43 s.
@@ -25,7 +31,11 @@ describe('rolling', () => {
 
   it("the article's settings (--health-check-defaults article): drain 60 + 5 + 7 = 72 s, worst 90 + 120 + 300 + 87 = 597 s", () => {
     expect(totals({ healthCheckDefaults: 'article' })).toEqual({
-      best: 30 + 90 + 0 + 72, worst: 597, waves: 1, perWave: 3, dominant: 'deregistration delay of the old tasks',
+      best: 30 + 90 + 0 + 72,
+      worst: 597,
+      waves: 1,
+      perWave: 3,
+      dominant: 'deregistration delay of the old tasks',
     });
     expect(warned({ healthCheckDefaults: 'article' })).toEqual(['slow:deregistrationDelay']);
   });
@@ -38,7 +48,13 @@ describe('rolling', () => {
     const flags = { desiredCount: 4, minHealthyPercent: 50, maxPercent: 100 };
     expect(totals(flags)).toMatchObject({ best: 136, worst: 366, waves: 2, perWave: 2 });
     // One wave needs floor(4 x max / 100) - 2 >= 4: max = 150.
-    expect(estimateWith(flags).warnings).toEqual([expect.objectContaining({ kind: 'slow', setting: 'maxPercent', message: expect.stringContaining('maxPercent 150') })]);
+    expect(estimateWith(flags).warnings).toEqual([
+      expect.objectContaining({
+        kind: 'slow',
+        setting: 'maxPercent',
+        message: expect.stringContaining('maxPercent 150'),
+      }),
+    ]);
   });
 
   it('3 tasks at 100/150 %: may run floor(4.5) = 4, must keep 3, so 3 waves of 1; 3 x 68 and 3 x 183', () => {
@@ -60,7 +76,11 @@ describe('rolling', () => {
 describe('ECS blue/green, canary and linear, CodeDeploy (default bake 5 min = 300 s)', () => {
   it('blue-green: best 30 + 10 + 0 + 300 + 0 + 28 = 368 s, worst 90 + 30 + 0 + 300 + 20 + 43 = 483 s', () => {
     expect(totals({ strategy: 'blue-green' })).toEqual({
-      best: 368, worst: 483, waves: 1, perWave: 3, dominant: 'bake (old tasks kept for an instant rollback)',
+      best: 368,
+      worst: 483,
+      waves: 1,
+      perWave: 3,
+      dominant: 'bake (old tasks kept for an instant rollback)',
     });
   });
 
@@ -69,21 +89,31 @@ describe('ECS blue/green, canary and linear, CodeDeploy (default bake 5 min = 30
   });
 
   it('linear 10 % every minute: 9 waits (no wait after 100 %) x 60 s: 368 + 540 = 908 s, 1023 s', () => {
-    expect(totals({ strategy: 'linear' })).toMatchObject({ best: 908, worst: 1023, dominant: 'move production traffic' });
+    expect(totals({ strategy: 'linear' })).toMatchObject({
+      best: 908,
+      worst: 1023,
+      dominant: 'move production traffic',
+    });
   });
 
   it('linear steps follow CloudFormation: 11 % -> 9 waits, 20 % -> 4, 33.3 % -> 3, 3 % -> 33', () => {
-    const waits = (percent: number) => estimateWith({ strategy: 'linear', linearStepPercent: percent, linearStepBakeTime: 1, bakeTime: 0 }).steps[2].best / 60;
+    const waits = (percent: number) =>
+      estimateWith({ strategy: 'linear', linearStepPercent: percent, linearStepBakeTime: 1, bakeTime: 0 }).steps[2]
+        .best / 60;
     expect([11, 20, 33.3, 3].map(waits)).toEqual([9, 4, 3, 33]);
   });
 
   it('codedeploy linear every 3 minutes without a bake: 27 min shift; 30 + 10 + 1620 + 0 + 0 + 28 = 1688 s', () => {
-    const flags = { strategy: 'codedeploy', codeDeployConfig: 'CodeDeployDefault.ECSLinear10PercentEvery3Minutes', bakeTime: 0 };
+    const flags = {
+      strategy: 'codedeploy',
+      codeDeployConfig: 'CodeDeployDefault.ECSLinear10PercentEvery3Minutes',
+      bakeTime: 0,
+    };
     expect(totals(flags)).toMatchObject({ best: 1688, worst: 90 + 30 + 1620 + 0 + 20 + 43 });
     expect(warned(flags)).toEqual(['unsafe:bakeTime']);
   });
 
-  it("no 60-minute warning: the pipeline deploys through CloudFormation, whose action waits up to 3 days (CodePipeline quotas)", () => {
+  it('no 60-minute warning: the pipeline deploys through CloudFormation, whose action waits up to 3 days (CodePipeline quotas)', () => {
     // 9 waits x 10 min = 90 min of traffic steps alone, which the ECS deploy action (60 min at most) could not wait for.
     expect(warned({ strategy: 'linear', linearStepBakeTime: 10 })).toEqual([]);
   });
@@ -110,8 +140,16 @@ describe('interfaces for the end message and the rehearsal', () => {
   it('estimateSeconds takes measured platform timings instead of the Fargate figures', () => {
     const settings = settingsWith({ healthCheckInterval: 5, healthCheckTimeout: 2, deregistrationDelay: 5 });
     // Given drain 10, stop 25; start 1 s; best 1 + 1x5 + 0 + 10 = 16; worst 1 + max(2x5, grace 30) + 5 + 25 = 61.
-    expect(estimateSeconds(settings, { drainSeconds: 10, stopTimeout: 25 }, { taskStart: { best: 1, worst: 1 }, appBoot: 1 })).toEqual({
-      best: 16, worst: 61, dominant: 'pass the load balancer health checks',
+    expect(
+      estimateSeconds(
+        settings,
+        { drainSeconds: 10, stopTimeout: 25 },
+        { taskStart: { best: 1, worst: 1 }, appBoot: 1 },
+      ),
+    ).toEqual({
+      best: 16,
+      worst: 61,
+      dominant: 'pass the load balancer health checks',
     });
     expect(estimateDeployment(settings, { drainSeconds: 10, stopTimeout: 25 }).best).toBe(30 + 5 + 10);
   });
@@ -127,13 +165,29 @@ describe('interfaces for the end message and the rehearsal', () => {
 
 describe("the drain: long enough for the worst phase, within ECS's 120 s stopTimeout", () => {
   it('defaults: 10 x 2 failed checks + 5 s for a check under way + margin ceil(2) + 1 = 28 s; stopTimeout 28 + 15 = 43 s', () => {
-    expect(drainTerms(settingsWith())).toEqual({ checks: 20, inFlightCheck: 5, margin: 3, drainSeconds: 28, stopTimeout: 43 });
+    expect(drainTerms(settingsWith())).toEqual({
+      checks: 20,
+      inFlightCheck: 5,
+      margin: 3,
+      drainSeconds: 28,
+      stopTimeout: 43,
+    });
     expect(derive(settingsWith())).toMatchObject({ drainSeconds: 28, stopTimeout: 43 });
   });
 
   it('covers the failed checks arriving 10 % late each, plus a check under way that still passes', () => {
-    for (const [interval, unhealthy, timeout] of [[5, 2, 2], [10, 2, 5], [30, 2, 5], [30, 3, 29], [60, 2, 10]]) {
-      const t = drainTerms({ healthCheckInterval: interval, unhealthyThreshold: unhealthy, healthCheckTimeout: timeout });
+    for (const [interval, unhealthy, timeout] of [
+      [5, 2, 2],
+      [10, 2, 5],
+      [30, 2, 5],
+      [30, 3, 29],
+      [60, 2, 10],
+    ]) {
+      const t = drainTerms({
+        healthCheckInterval: interval,
+        unhealthyThreshold: unhealthy,
+        healthCheckTimeout: timeout,
+      });
       // Worst phase: a check started just before SIGTERM passes at `timeout`; the next `unhealthy` come 1.1 x interval apart.
       expect(t.drainSeconds).toBeGreaterThanOrEqual(timeout + unhealthy * interval * 1.1 + 1);
     }
@@ -143,24 +197,41 @@ describe("the drain: long enough for the worst phase, within ECS's 120 s stopTim
     // 30 x 3 + 5 + (9 + 1) = 105 s; + 15 = 120 s: fits exactly.
     expect(validateDrainFits({ healthCheckInterval: 30, unhealthyThreshold: 3, healthCheckTimeout: 5 })).toBe(true);
     const message = validateDrainFits({ healthCheckInterval: 30, unhealthyThreshold: 4, healthCheckTimeout: 5 });
-    expect(message).toContain('healthCheckInterval 30 x unhealthyThreshold 4 + healthCheckTimeout 5 + margin 13 = 138 s');
+    expect(message).toContain(
+      'healthCheckInterval 30 x unhealthyThreshold 4 + healthCheckTimeout 5 + margin 13 = 138 s',
+    );
     expect(message).toContain("stopTimeout of 153 s, above ECS's Fargate maximum of 120 s");
     expect(() => settingsWith({ healthCheckInterval: 30, unhealthyThreshold: 4 })).toThrow(SettingsError);
-    expect(() => settingsWith({ healthCheckInterval: 30, unhealthyThreshold: 4 })).toThrow(/unhealthyThreshold = 4 \(from --unhealthy-threshold\): .*lower healthCheckInterval/);
+    expect(() => settingsWith({ healthCheckInterval: 30, unhealthyThreshold: 4 })).toThrow(
+      /unhealthyThreshold = 4 \(from --unhealthy-threshold\): .*lower healthCheckInterval/,
+    );
   });
 });
 
 describe('health check defaults', () => {
   it("fast by default; --health-check-defaults article gives the seed article's values; a given value wins", () => {
-    const pick = (s: ReturnType<typeof settingsWith>) =>
-      [s.healthCheckInterval, s.healthCheckTimeout, s.healthyThreshold, s.unhealthyThreshold, s.healthCheckGracePeriod, s.deregistrationDelay];
+    const pick = (s: ReturnType<typeof settingsWith>) => [
+      s.healthCheckInterval,
+      s.healthCheckTimeout,
+      s.healthyThreshold,
+      s.unhealthyThreshold,
+      s.healthCheckGracePeriod,
+      s.deregistrationDelay,
+    ];
     expect(pick(settingsWith())).toEqual([10, 5, 2, 2, 30, 20]);
     expect(pick(settingsWith({ healthCheckDefaults: 'article' }))).toEqual([30, 5, 4, 2, 60, 300]);
     expect(pick(settingsWith({ healthCheckDefaults: 'article', healthyThreshold: 3 }))).toEqual([30, 5, 3, 2, 60, 300]);
   });
 
   it('a folder generated with the old defaults keeps its stored values on regeneration', () => {
-    const old = { healthCheckInterval: 30, healthCheckTimeout: 5, healthyThreshold: 4, unhealthyThreshold: 2, healthCheckGracePeriod: 60, deregistrationDelay: 30 };
+    const old = {
+      healthCheckInterval: 30,
+      healthCheckTimeout: 5,
+      healthyThreshold: 4,
+      unhealthyThreshold: 2,
+      healthCheckGracePeriod: 60,
+      deregistrationDelay: 30,
+    };
     const s = resolveSettings({ flags: {}, stored: old }, { folderName: 'svc', gitRemote: '' });
     expect(s).toMatchObject(old);
   });

@@ -10,12 +10,18 @@ import type { Template } from '../support/cfn/parse.js';
 const COMMITS = ['1111111aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', '2222222bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb'];
 
 /** What CloudFormation does with a template configuration file: every parameter must exist, required ones be given. */
-function applyConfiguration(template: Template, previous: Record<string, string> | undefined, config: { Parameters: Record<string, string> }) {
+function applyConfiguration(
+  template: Template,
+  previous: Record<string, string> | undefined,
+  config: { Parameters: Record<string, string> },
+) {
   const declared = template.Parameters ?? {};
-  for (const name of Object.keys(config.Parameters)) expect(declared, `service.yml declares ${name}`).toHaveProperty(name);
+  for (const name of Object.keys(config.Parameters))
+    expect(declared, `service.yml declares ${name}`).toHaveProperty(name);
   const values: Record<string, string> = {};
   for (const [name, parameter] of Object.entries(declared)) {
-    const value = config.Parameters[name] ?? previous?.[name] ?? ('Default' in parameter ? String(parameter.Default) : undefined);
+    const value =
+      config.Parameters[name] ?? previous?.[name] ?? ('Default' in parameter ? String(parameter.Default) : undefined);
     expect(value, `a value for ${name}`).toBeDefined();
     values[name] = value!;
   }
@@ -25,7 +31,9 @@ function applyConfiguration(template: Template, previous: Record<string, string>
 /** A resource's properties with every Ref to a parameter replaced by its value. */
 function resolved(template: Template, id: string, values: Record<string, string>): unknown {
   return JSON.parse(JSON.stringify(template.Resources![id].Properties), (_key, value) =>
-    value && typeof value === 'object' && typeof value.Ref === 'string' && value.Ref in values ? values[value.Ref] : value,
+    value && typeof value === 'object' && typeof value.Ref === 'string' && value.Ref in values
+      ? values[value.Ref]
+      : value,
   );
 }
 
@@ -41,7 +49,11 @@ describe.each(['rolling', 'blue-green', 'canary', 'linear', 'codedeploy'])('%s: 
     let parameters: Record<string, string> | undefined;
     for (const [i, commit] of COMMITS.entries()) {
       // The build reads the service stack's ImageUri back (codedeploy); before the first run the stack does not exist.
-      const run = runBuildspec(r, { CODEBUILD_RESOLVED_SOURCE_VERSION: commit, CODEBUILD_BUILD_NUMBER: String(i + 1), STUB_STACK_IMAGE: parameters?.ImageUri ?? '' });
+      const run = runBuildspec(r, {
+        CODEBUILD_RESOLVED_SOURCE_VERSION: commit,
+        CODEBUILD_BUILD_NUMBER: String(i + 1),
+        STUB_STACK_IMAGE: parameters?.ImageUri ?? '',
+      });
       expect(run.status, run.stderr).toBe(0);
       runs.push(run);
       parameters = applyConfiguration(r.service, parameters, run.artifacts['service-config.json']);
@@ -50,14 +62,18 @@ describe.each(['rolling', 'blue-green', 'canary', 'linear', 'codedeploy'])('%s: 
   });
 
   test('the deploy action applies the build output to the service stack with the template of the same commit', () => {
-    const deploy = (only(r.pipeline, 'AWS::CodePipeline::Pipeline').Properties.Stages as any[]).find((s) => s.Name === 'Deploy');
+    const deploy = (only(r.pipeline, 'AWS::CodePipeline::Pipeline').Properties.Stages as any[]).find(
+      (s) => s.Name === 'Deploy',
+    );
     expect(deploy.Actions[0].Configuration).toMatchObject({
       ActionMode: 'CREATE_UPDATE',
       TemplatePath: 'BuildOutput::infra/service.yml',
       TemplateConfiguration: 'BuildOutput::service-config.json',
     });
     expect(Object.keys(runs[0].artifacts).sort()).toEqual(
-      (strategy === 'codedeploy' ? ['appspec.yaml', 'imageDetail.json', 'infra/service.yml', 'service-config.json', 'taskdef.json'] : ['infra/service.yml', 'service-config.json']),
+      strategy === 'codedeploy'
+        ? ['appspec.yaml', 'imageDetail.json', 'infra/service.yml', 'service-config.json', 'taskdef.json']
+        : ['infra/service.yml', 'service-config.json'],
     );
   });
 
@@ -65,22 +81,33 @@ describe.each(['rolling', 'blue-green', 'canary', 'linear', 'codedeploy'])('%s: 
     expect(stack[0].parameters!.ImageUri).toBe(images[0]);
     const service = only(r.service, 'AWS::ECS::Service').Properties;
     expect(service.DesiredCount).toEqual({ Ref: 'DesiredCount' });
-    expect(only(r.service, 'AWS::ECS::TaskDefinition').Properties.ContainerDefinitions[0].Image).toEqual({ Ref: 'ImageUri' });
+    expect(only(r.service, 'AWS::ECS::TaskDefinition').Properties.ContainerDefinitions[0].Image).toEqual({
+      Ref: 'ImageUri',
+    });
     expect(r.service.Conditions ?? {}).not.toHaveProperty('HasImage');
   });
 
   if (strategy === 'codedeploy') {
     test('codedeploy: the stack keeps its first image (CloudFormation may not change the task definition); CodeDeploy gets the new one', () => {
       expect(stack[1].parameters!.ImageUri).toBe(images[0]);
-      expect(resolved(r.service, 'TaskDefinition', stack[1].parameters!)).toEqual(resolved(r.service, 'TaskDefinition', stack[0].parameters!));
+      expect(resolved(r.service, 'TaskDefinition', stack[1].parameters!)).toEqual(
+        resolved(r.service, 'TaskDefinition', stack[0].parameters!),
+      );
       expect(runs[1].artifacts['imageDetail.json']).toEqual({ ImageURI: images[1] });
-      const actions = (only(r.pipeline, 'AWS::CodePipeline::Pipeline').Properties.Stages as any[]).find((s) => s.Name === 'Deploy').Actions;
-      expect(actions.map((a: any) => [a.ActionTypeId.Provider, a.RunOrder])).toEqual([['CloudFormation', 1], ['CodeDeployToECS', 2]]);
+      const actions = (only(r.pipeline, 'AWS::CodePipeline::Pipeline').Properties.Stages as any[]).find(
+        (s) => s.Name === 'Deploy',
+      ).Actions;
+      expect(actions.map((a: any) => [a.ActionTypeId.Provider, a.RunOrder])).toEqual([
+        ['CloudFormation', 1],
+        ['CodeDeployToECS', 2],
+      ]);
     });
   } else {
     test('the second run updates the stack to the second image', () => {
       expect(stack[1].parameters!.ImageUri).toBe(images[1]);
-      expect(resolved(r.service, 'TaskDefinition', stack[1].parameters!)).not.toEqual(resolved(r.service, 'TaskDefinition', stack[0].parameters!));
+      expect(resolved(r.service, 'TaskDefinition', stack[1].parameters!)).not.toEqual(
+        resolved(r.service, 'TaskDefinition', stack[0].parameters!),
+      );
     });
   }
 
@@ -94,7 +121,9 @@ describe.each(['rolling', 'blue-green', 'canary', 'linear', 'codedeploy'])('%s: 
     test('the listener rules ECS rewrites are identical on both runs, so CloudFormation never resets their weights', () => {
       for (const rule of ['ProductionListenerRule', 'TestListenerRule']) {
         expect(JSON.stringify(r.service.Resources![rule])).not.toContain('ImageUri');
-        expect(resolved(r.service, rule, stack[1].parameters!)).toEqual(resolved(r.service, rule, stack[0].parameters!));
+        expect(resolved(r.service, rule, stack[1].parameters!)).toEqual(
+          resolved(r.service, rule, stack[0].parameters!),
+        );
       }
     });
   }

@@ -5,9 +5,11 @@ import { GENERATOR } from '../support/generate.js';
 import { readYoRc } from '../regenerate/support.js';
 import { KEYS_BY_STRATEGY, STRATEGY_KEYS } from './expected.js';
 
-
 async function askedFor(strategy: string, answers: Record<string, unknown> = {}) {
-  const result = await helpers.run(GENERATOR).withOptions({ skipInstall: true }).withAnswers({ strategy, ...answers });
+  const result = await helpers
+    .run(GENERATOR)
+    .withOptions({ skipInstall: true })
+    .withAnswers({ strategy, ...answers });
   const asked = result.askedQuestions.map((q) => q.name);
   return { asked: asked.filter((name) => STRATEGY_KEYS.includes(name)), all: asked, stored: readYoRc(result.cwd) };
 }
@@ -27,16 +29,21 @@ describe('prompts per strategy', () => {
 
   it('the canary bake prompt rejects what CloudFormation would (bake times over 33 hours together)', async () => {
     let message: unknown;
-    await helpers.run(GENERATOR).withOptions({ skipInstall: true }).withAnswers(
-      { strategy: 'canary', bakeTime: '1440' },
-      {
-        callback: (answer, { question }) => {
-          const validate = (question as unknown as { validate?: (v: unknown) => unknown }).validate;
-          if (question.name === 'canaryBakeTime') message = validate?.('600');
-          return answer;
+    await helpers
+      .run(GENERATOR)
+      .withOptions({ skipInstall: true })
+      .withAnswers(
+        { strategy: 'canary', bakeTime: '1440' },
+        {
+          callback: (answer, { question }) => {
+            const validate = (question as unknown as { validate?: (v: unknown) => unknown }).validate;
+            if (question.name === 'canaryBakeTime') message = validate?.('600');
+            return answer;
+          },
         },
-      },
+      );
+    expect(message).toBe(
+      'canaryBakeTime: "600" makes bakeTime 1440 + canaryBakeTime 600 = 2040 minutes; CloudFormation rejects ECS deployments over 1980 minutes (33 hours)',
     );
-    expect(message).toBe('canaryBakeTime: "600" makes bakeTime 1440 + canaryBakeTime 600 = 2040 minutes; CloudFormation rejects ECS deployments over 1980 minutes (33 hours)');
   });
 });

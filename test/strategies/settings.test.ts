@@ -9,9 +9,9 @@ const ok = (name: SettingName, value: unknown, known: Partial<Settings>) => {
   return 'error' in result ? result.error : true;
 };
 const accepts = (name: SettingName, known: Partial<Settings>, ...values: unknown[]) =>
-  values.forEach((value) => expect(ok(name, value, known), `${name} = ${value}`).toBe(true));
+  values.forEach((value) => expect(ok(name, value, known), `${name} = ${String(value)}`).toBe(true));
 const rejects = (name: SettingName, known: Partial<Settings>, ...values: unknown[]) =>
-  values.forEach((value) => expect(ok(name, value, known), `${name} = ${value}`).toEqual(expect.any(String)));
+  values.forEach((value) => expect(ok(name, value, known), `${name} = ${String(value)}`).toEqual(expect.any(String)));
 
 describe('ranges (ECS DeploymentConfiguration, CodeDeploy, Lambda)', () => {
   it('bakeTime: ECS 0-1440 minutes, CodeDeploy termination wait 0-2880', () => {
@@ -44,15 +44,35 @@ describe('ranges (ECS DeploymentConfiguration, CodeDeploy, Lambda)', () => {
   });
 
   it('codeDeployConfig: one of the predefined ECS configurations', () => {
-    accepts('codeDeployConfig', { strategy: 'codedeploy' }, 'CodeDeployDefault.ECSAllAtOnce', 'CodeDeployDefault.ECSCanary10Percent15Minutes');
-    rejects('codeDeployConfig', { strategy: 'codedeploy' }, 'CodeDeployDefault.AllAtOnce', 'CodeDeployDefault.LambdaCanary10Percent5Minutes');
+    accepts(
+      'codeDeployConfig',
+      { strategy: 'codedeploy' },
+      'CodeDeployDefault.ECSAllAtOnce',
+      'CodeDeployDefault.ECSCanary10Percent15Minutes',
+    );
+    rejects(
+      'codeDeployConfig',
+      { strategy: 'codedeploy' },
+      'CodeDeployDefault.AllAtOnce',
+      'CodeDeployDefault.LambdaCanary10Percent5Minutes',
+    );
   });
 
   it('validationHook: empty or a Lambda function ARN', () => {
-    accepts('validationHook', { strategy: 'blue-green' }, '', 'arn:aws:lambda:eu-west-1:123456789012:function:check-green',
-      'arn:aws-us-gov:lambda:us-gov-west-1:123456789012:function:check:live');
-    rejects('validationHook', { strategy: 'blue-green' }, 'check-green', 'arn:aws:lambda:eu-west-1:1234:function:x',
-      'arn:aws:iam::123456789012:role/x');
+    accepts(
+      'validationHook',
+      { strategy: 'blue-green' },
+      '',
+      'arn:aws:lambda:eu-west-1:123456789012:function:check-green',
+      'arn:aws-us-gov:lambda:us-gov-west-1:123456789012:function:check:live',
+    );
+    rejects(
+      'validationHook',
+      { strategy: 'blue-green' },
+      'check-green',
+      'arn:aws:lambda:eu-west-1:1234:function:x',
+      'arn:aws:iam::123456789012:role/x',
+    );
   });
 
   it('the rolling progress rule of maxPercent does not apply to the other strategies', () => {
@@ -78,8 +98,14 @@ describe('applies: each strategy resolves (and so asks and stores) only its own 
   });
 
   it('rejects a bad strategy setting given as a flag, naming the setting and its origin', () => {
-    const run = () => resolveSettings({ flags: { strategy: 'canary', canaryPercent: '0.05' }, stored: {} }, { folderName: 'svc', gitRemote: '' });
+    const run = () =>
+      resolveSettings(
+        { flags: { strategy: 'canary', canaryPercent: '0.05' }, stored: {} },
+        { folderName: 'svc', gitRemote: '' },
+      );
     expect(run).toThrow(SettingsError);
-    expect(run).toThrow(/canaryPercent = "0.05" \(from --canary-percent\): must be a multiple of 0.1 from 0.1 to 100.0/);
+    expect(run).toThrow(
+      /canaryPercent = "0.05" \(from --canary-percent\): must be a multiple of 0.1 from 0.1 to 100.0/,
+    );
   });
 });

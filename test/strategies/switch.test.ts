@@ -12,7 +12,15 @@ function difference(before: ReturnType<typeof snapshot>, after: ReturnType<typeo
   };
 }
 
-const STRATEGY_KEYS = ['bakeTime', 'canaryPercent', 'canaryBakeTime', 'linearStepPercent', 'linearStepBakeTime', 'codeDeployConfig', 'validationHook'];
+const STRATEGY_KEYS = [
+  'bakeTime',
+  'canaryPercent',
+  'canaryBakeTime',
+  'linearStepPercent',
+  'linearStepBakeTime',
+  'codeDeployConfig',
+  'validationHook',
+];
 const storedStrategyKeys = (dir: string) => STRATEGY_KEYS.filter((key) => key in readYoRc(dir));
 
 describe('switching the strategy on a re-run', () => {
@@ -28,7 +36,11 @@ describe('switching the strategy on a re-run', () => {
       removed: [],
       changed: ['README.md', 'buildspec.yml', 'infra/pipeline.yml', 'infra/service.yml'],
     });
-    expect(readYoRc(dir)).toMatchObject({ strategy: 'codedeploy', bakeTime: 10, codeDeployConfig: 'CodeDeployDefault.ECSAllAtOnce' });
+    expect(readYoRc(dir)).toMatchObject({
+      strategy: 'codedeploy',
+      bakeTime: 10,
+      codeDeployConfig: 'CodeDeployDefault.ECSAllAtOnce',
+    });
     expect(storedStrategyKeys(dir)).toEqual(['bakeTime', 'codeDeployConfig', 'validationHook']);
 
     await rerun(dir, { yes: true, strategy: 'canary' });

@@ -10,9 +10,19 @@ import { only, render, type Rendered } from '../delivery/render.js';
 
 const HOOK = 'arn:aws:lambda:eu-west-1:123456789012:function:check-green';
 const CUSTOM = {
-  'rollback-alarms': false, 'validation-hook': HOOK, 'bake-time': '15', 'canary-percent': '2.5', 'canary-bake-time': '20',
-  'linear-step-percent': '25', 'linear-step-bake-time': '4', 'code-deploy-config': 'CodeDeployDefault.ECSCanary10Percent15Minutes',
-  'desired-count': '2', port: '8080', 'container-name': 'web', service: 'orders-svc', region: 'eu-west-1',
+  'rollback-alarms': false,
+  'validation-hook': HOOK,
+  'bake-time': '15',
+  'canary-percent': '2.5',
+  'canary-bake-time': '20',
+  'linear-step-percent': '25',
+  'linear-step-bake-time': '4',
+  'code-deploy-config': 'CodeDeployDefault.ECSCanary10Percent15Minutes',
+  'desired-count': '2',
+  port: '8080',
+  'container-name': 'web',
+  service: 'orders-svc',
+  region: 'eu-west-1',
 };
 const STRATEGIES = ['rolling', 'blue-green', 'canary', 'linear', 'codedeploy'] as const;
 const CASES = STRATEGIES.flatMap((strategy) => [
@@ -28,11 +38,14 @@ const props = (template: Template, id: string) => {
 };
 /** CloudFormation's PascalCase keys as ECS JSON spells them (ContainerPort -> containerPort), at every depth. */
 const camelCase = (value: unknown): unknown =>
-  Array.isArray(value) ? value.map(camelCase)
-    : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k[0].toLowerCase() + k.slice(1), camelCase(v)]))
+  Array.isArray(value)
+    ? value.map(camelCase)
+    : value && typeof value === 'object'
+      ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k[0].toLowerCase() + k.slice(1), camelCase(v)]))
       : value;
 const deployActions = (r: Rendered) =>
-  (only(r.pipeline, 'AWS::CodePipeline::Pipeline').Properties.Stages as any[]).find((stage) => stage.Name === 'Deploy').Actions as any[];
+  (only(r.pipeline, 'AWS::CodePipeline::Pipeline').Properties.Stages as any[]).find((stage) => stage.Name === 'Deploy')
+    .Actions as any[];
 
 describe.each(CASES)('$name', ({ strategy, options }) => {
   let r: Rendered;
@@ -55,7 +68,8 @@ describe.each(CASES)('$name', ({ strategy, options }) => {
     if (strategy === 'codedeploy') {
       const group = only(r.service, 'AWS::CodeDeploy::DeploymentGroup').Properties;
       expect(group.AutoRollbackConfiguration).toEqual({
-        Enabled: true, Events: alarmed ? ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM'] : ['DEPLOYMENT_FAILURE'],
+        Enabled: true,
+        Events: alarmed ? ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM'] : ['DEPLOYMENT_FAILURE'],
       });
       expect(group.AlarmConfiguration?.Alarms).toEqual(alarmed ? alarms.map((a) => ({ Name: { Ref: a } })) : undefined);
     } else {
@@ -80,9 +94,17 @@ describe.each(CASES)('$name', ({ strategy, options }) => {
         return;
       case 'codedeploy': {
         const group = only(r.service, 'AWS::CodeDeploy::DeploymentGroup').Properties;
-        expect(group.DeploymentConfigName).toBe(custom ? 'CodeDeployDefault.ECSCanary10Percent15Minutes' : 'CodeDeployDefault.ECSAllAtOnce');
-        expect(group.BlueGreenDeploymentConfiguration.TerminateBlueInstancesOnDeploymentSuccess).toEqual({ Action: 'TERMINATE', TerminationWaitTimeInMinutes: bake });
-        expect(group.DeploymentStyle).toEqual({ DeploymentType: 'BLUE_GREEN', DeploymentOption: 'WITH_TRAFFIC_CONTROL' });
+        expect(group.DeploymentConfigName).toBe(
+          custom ? 'CodeDeployDefault.ECSCanary10Percent15Minutes' : 'CodeDeployDefault.ECSAllAtOnce',
+        );
+        expect(group.BlueGreenDeploymentConfiguration.TerminateBlueInstancesOnDeploymentSuccess).toEqual({
+          Action: 'TERMINATE',
+          TerminationWaitTimeInMinutes: bake,
+        });
+        expect(group.DeploymentStyle).toEqual({
+          DeploymentType: 'BLUE_GREEN',
+          DeploymentOption: 'WITH_TRAFFIC_CONTROL',
+        });
         expect(only(r.service, 'AWS::CodeDeploy::Application').Properties.ComputePlatform).toBe('ECS');
         return;
       }
@@ -90,7 +112,9 @@ describe.each(CASES)('$name', ({ strategy, options }) => {
         expect(config.Strategy).toBe({ 'blue-green': 'BLUE_GREEN', canary: 'CANARY', linear: 'LINEAR' }[strategy]);
         expect(config.BakeTimeInMinutes).toBe(bake);
         expect(config.CanaryConfiguration).toEqual(
-          strategy === 'canary' ? { CanaryPercent: custom ? 2.5 : 10, CanaryBakeTimeInMinutes: custom ? 20 : 5 } : undefined,
+          strategy === 'canary'
+            ? { CanaryPercent: custom ? 2.5 : 10, CanaryBakeTimeInMinutes: custom ? 20 : 5 }
+            : undefined,
         );
         expect(config.LinearConfiguration).toEqual(
           strategy === 'linear' ? { StepPercent: custom ? 25 : 10, StepBakeTimeInMinutes: custom ? 4 : 1 } : undefined,
@@ -104,12 +128,18 @@ describe.each(CASES)('$name', ({ strategy, options }) => {
     expect(props(r.service, 'AlternateTargetGroup')).toEqual(props(r.service, 'TargetGroup'));
     expect(props(r.service, 'TestListener').Port).toEqual({ Ref: 'TestListenerPort' });
     if (strategy === 'codedeploy') {
-      const pair = only(r.service, 'AWS::CodeDeploy::DeploymentGroup').Properties.LoadBalancerInfo.TargetGroupPairInfoList;
-      expect(pair).toEqual([{
-        TargetGroups: [{ Name: { 'Fn::GetAtt': ['TargetGroup', 'TargetGroupName'] } }, { Name: { 'Fn::GetAtt': ['AlternateTargetGroup', 'TargetGroupName'] } }],
-        ProdTrafficRoute: { ListenerArns: [{ Ref: 'Listener' }] },
-        TestTrafficRoute: { ListenerArns: [{ Ref: 'TestListener' }] },
-      }]);
+      const pair = only(r.service, 'AWS::CodeDeploy::DeploymentGroup').Properties.LoadBalancerInfo
+        .TargetGroupPairInfoList;
+      expect(pair).toEqual([
+        {
+          TargetGroups: [
+            { Name: { 'Fn::GetAtt': ['TargetGroup', 'TargetGroupName'] } },
+            { Name: { 'Fn::GetAtt': ['AlternateTargetGroup', 'TargetGroupName'] } },
+          ],
+          ProdTrafficRoute: { ListenerArns: [{ Ref: 'Listener' }] },
+          TestTrafficRoute: { ListenerArns: [{ Ref: 'TestListener' }] },
+        },
+      ]);
       expect(props(r.service, 'Service').LoadBalancers[0].AdvancedConfiguration).toBeUndefined();
       return;
     }
@@ -119,14 +149,19 @@ describe.each(CASES)('$name', ({ strategy, options }) => {
       TestListenerRule: { Ref: 'TestListenerRule' },
       RoleArn: { 'Fn::GetAtt': ['LoadBalancerRole', 'Arn'] },
     });
-    for (const [rule, listener] of [['ProductionListenerRule', 'Listener'], ['TestListenerRule', 'TestListener']]) {
+    for (const [rule, listener] of [
+      ['ProductionListenerRule', 'Listener'],
+      ['TestListenerRule', 'TestListener'],
+    ]) {
       expect(props(r.service, rule).ListenerArn).toEqual({ Ref: listener });
       expect(props(r.service, rule).Actions[0].ForwardConfig.TargetGroups).toEqual([
         { TargetGroupArn: { Ref: 'TargetGroup' }, Weight: 100 },
         { TargetGroupArn: { Ref: 'AlternateTargetGroup' }, Weight: 0 },
       ]);
     }
-    expect(props(r.service, 'LoadBalancerRole').AssumeRolePolicyDocument.Statement[0].Principal).toEqual({ Service: 'ecs.amazonaws.com' });
+    expect(props(r.service, 'LoadBalancerRole').AssumeRolePolicyDocument.Statement[0].Principal).toEqual({
+      Service: 'ecs.amazonaws.com',
+    });
     expect('HookRole' in resources).toBe(custom);
   });
 
@@ -138,24 +173,45 @@ describe.each(CASES)('$name', ({ strategy, options }) => {
       return;
     }
     expect(props(r.service, 'Service').DeploymentConfiguration.LifecycleHooks).toEqual(
-      custom ? [{ HookTargetArn: HOOK, RoleArn: { 'Fn::GetAtt': ['HookRole', 'Arn'] }, LifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'] }] : undefined,
+      custom
+        ? [
+            {
+              HookTargetArn: HOOK,
+              RoleArn: { 'Fn::GetAtt': ['HookRole', 'Arn'] },
+              LifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'],
+            },
+          ]
+        : undefined,
     );
   });
 
   test('the pipeline deploys the service stack, then (codedeploy) shifts traffic, and the build hands them the files they read', () => {
     const actions = deployActions(r);
     expect(actions[0].ActionTypeId.Provider).toBe('CloudFormation');
-    expect(actions[0].Configuration).toMatchObject({ TemplatePath: 'BuildOutput::infra/service.yml', TemplateConfiguration: 'BuildOutput::service-config.json' });
+    expect(actions[0].Configuration).toMatchObject({
+      TemplatePath: 'BuildOutput::infra/service.yml',
+      TemplateConfiguration: 'BuildOutput::service-config.json',
+    });
     if (strategy === 'codedeploy') {
       expect(actions.map((a) => a.ActionTypeId.Provider)).toEqual(['CloudFormation', 'CodeDeployToECS']);
       expect(actions[1].Configuration).toMatchObject({
-        ApplicationName: { Ref: 'ServiceName' }, DeploymentGroupName: { Ref: 'ServiceName' },
-        TaskDefinitionTemplatePath: 'taskdef.json', AppSpecTemplatePath: 'appspec.yaml', Image1ArtifactName: 'BuildOutput', Image1ContainerName: 'IMAGE1_NAME',
+        ApplicationName: { Ref: 'ServiceName' },
+        DeploymentGroupName: { Ref: 'ServiceName' },
+        TaskDefinitionTemplatePath: 'taskdef.json',
+        AppSpecTemplatePath: 'appspec.yaml',
+        Image1ArtifactName: 'BuildOutput',
+        Image1ContainerName: 'IMAGE1_NAME',
       });
       // The names the pipeline gives CodeDeploy are the ones the service stack creates.
       expect(props(r.service, 'CodeDeployApplication').ApplicationName).toEqual({ Ref: 'ServiceName' });
       expect(props(r.service, 'DeploymentGroup').DeploymentGroupName).toEqual({ Ref: 'ServiceName' });
-      expect(r.buildspec.artifacts.files).toEqual(['service-config.json', 'infra/service.yml', 'imageDetail.json', 'taskdef.json', 'appspec.yaml']);
+      expect(r.buildspec.artifacts.files).toEqual([
+        'service-config.json',
+        'infra/service.yml',
+        'imageDetail.json',
+        'taskdef.json',
+        'appspec.yaml',
+      ]);
     } else {
       expect(actions).toHaveLength(1);
       expect(r.buildspec.artifacts.files).toEqual(['service-config.json', 'infra/service.yml']);
@@ -170,8 +226,13 @@ describe.each(CASES)('$name', ({ strategy, options }) => {
     const cfn = props(r.service, 'TaskDefinition');
     const [container] = cfn.ContainerDefinitions;
     expect(taskdef).toMatchObject({
-      family: r.settings.service, cpu: cfn.Cpu, memory: cfn.Memory, networkMode: cfn.NetworkMode, requiresCompatibilities: cfn.RequiresCompatibilities,
-      executionRoleArn: '<EXECUTION_ROLE_ARN>', taskRoleArn: '<TASK_ROLE_ARN>',
+      family: r.settings.service,
+      cpu: cfn.Cpu,
+      memory: cfn.Memory,
+      networkMode: cfn.NetworkMode,
+      requiresCompatibilities: cfn.RequiresCompatibilities,
+      executionRoleArn: '<EXECUTION_ROLE_ARN>',
+      taskRoleArn: '<TASK_ROLE_ARN>',
     });
     // The same container as the stack's, property for property (ECS JSON spells CloudFormation's keys in camelCase).
     const { Image: _image, LogConfiguration: logs, ...rest } = container;
@@ -181,20 +242,33 @@ describe.each(CASES)('$name', ({ strategy, options }) => {
     expect(image).toBe('<IMAGE1_NAME>');
     expect(logConfiguration).toEqual({
       logDriver: logs.LogDriver,
-      options: { 'awslogs-group': `/ecs/${r.settings.service}`, 'awslogs-region': r.settings.region, 'awslogs-stream-prefix': logs.Options['awslogs-stream-prefix'] },
+      options: {
+        'awslogs-group': `/ecs/${String(r.settings.service)}`,
+        'awslogs-region': r.settings.region,
+        'awslogs-stream-prefix': logs.Options['awslogs-stream-prefix'],
+      },
     });
     const appspec = parseYaml(readFileSync(path.join(r.dir, 'appspec.yaml'), 'utf8')) as Record<string, any>;
-    expect(appspec.Resources[0].TargetService.Properties.LoadBalancerInfo).toEqual({ ContainerName: container.Name, ContainerPort: container.PortMappings[0].ContainerPort });
+    expect(appspec.Resources[0].TargetService.Properties.LoadBalancerInfo).toEqual({
+      ContainerName: container.Name,
+      ContainerPort: container.PortMappings[0].ContainerPort,
+    });
     // The build fills in the roles the pipeline stack creates and passes it.
     const variables = only(r.pipeline, 'AWS::CodeBuild::Project').Properties.Environment.EnvironmentVariables;
-    expect(variables).toEqual(expect.arrayContaining([
-      { Name: 'STACK_PARAMETER_TaskRoleArn', Value: { 'Fn::GetAtt': ['TaskRole', 'Arn'] } },
-      { Name: 'STACK_PARAMETER_ExecutionRoleArn', Value: { 'Fn::GetAtt': ['ExecutionRole', 'Arn'] } },
-    ]));
+    expect(variables).toEqual(
+      expect.arrayContaining([
+        { Name: 'STACK_PARAMETER_TaskRoleArn', Value: { 'Fn::GetAtt': ['TaskRole', 'Arn'] } },
+        { Name: 'STACK_PARAMETER_ExecutionRoleArn', Value: { 'Fn::GetAtt': ['ExecutionRole', 'Arn'] } },
+      ]),
+    );
   });
 
   test('the README shows the estimate of these settings with its arithmetic', () => {
-    const estimate = r.derived.estimate as { best: number; worst: number; steps: { label: string; best: number; worst: number }[] };
+    const estimate = r.derived.estimate as {
+      best: number;
+      worst: number;
+      steps: { label: string; best: number; worst: number }[];
+    };
     expect(r.text.readme).toContain(`**${estimate.best} s to ${estimate.worst} s**`);
     for (const step of estimate.steps) expect(r.text.readme).toContain(`| ${step.label} |`);
     expect(r.text.readme).toContain(`| **total** | | | | **${estimate.best}** | **${estimate.worst}** |`);
@@ -203,8 +277,13 @@ describe.each(CASES)('$name', ({ strategy, options }) => {
   test('snapshot of the files the strategy shapes', () => {
     const files = ['infra/service.yml', 'infra/pipeline.yml', 'buildspec.yml', 'appspec.yaml', 'taskdef.json'];
     const readme = r.text.readme.slice(r.text.readme.indexOf('## Deployment time'));
-    const texts = Object.fromEntries(files.filter((f) => existsSync(path.join(r.dir, f))).map((f) => [f, readFileSync(path.join(r.dir, f), 'utf8')]));
-    expect({ ...texts, 'README.md#deployment-time': readme.slice(0, readme.indexOf('\n## ', 3) >>> 0) }).toMatchSnapshot();
+    const texts = Object.fromEntries(
+      files.filter((f) => existsSync(path.join(r.dir, f))).map((f) => [f, readFileSync(path.join(r.dir, f), 'utf8')]),
+    );
+    expect({
+      ...texts,
+      'README.md#deployment-time': readme.slice(0, readme.indexOf('\n## ', 3) >>> 0),
+    }).toMatchSnapshot();
   });
 });
 
@@ -217,9 +296,13 @@ describe("the generator's README", () => {
     const { resolveSettings } = await import('../../generators/app/resolve.js');
     const readme = read(path.join(ROOT, 'README.md'), 'utf8');
     for (const strategy of STRATEGIES) {
-      const { estimate } = derive(resolveSettings({ flags: { strategy }, stored: {} }, { folderName: 'svc', gitRemote: '' }));
+      const { estimate } = derive(
+        resolveSettings({ flags: { strategy }, stored: {} }, { folderName: 'svc', gitRemote: '' }),
+      );
       const row = readme.split('\n').find((line) => line.startsWith(`| \`${strategy}\``));
-      expect(row, strategy).toMatch(new RegExp(`\\| ${formatDuration(estimate.best)} to ${formatDuration(estimate.worst)} \\|$`));
+      expect(row, strategy).toMatch(
+        new RegExp(`\\| ${formatDuration(estimate.best)} to ${formatDuration(estimate.worst)} \\|$`),
+      );
     }
   });
 });

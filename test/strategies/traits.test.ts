@@ -52,8 +52,13 @@ describe.each(STRATEGY_NAMES)('%s renders what its traits say', (strategy) => {
     expect(has(r.service, 'TestListener')).toBe(traits.testListener);
     expect('TestListenerPort' in r.service.Parameters!).toBe(traits.testListener);
     expect('TestTrafficCidr' in r.service.Parameters!).toBe(traits.testListener);
-    const ingress = r.service.Resources!.LoadBalancerSecurityGroup.Properties!.SecurityGroupIngress as Record<string, unknown>[];
-    expect(ingress.some((rule) => JSON.stringify(rule.FromPort) === JSON.stringify({ Ref: 'TestListenerPort' }))).toBe(traits.testListener);
+    const ingress = r.service.Resources!.LoadBalancerSecurityGroup.Properties!.SecurityGroupIngress as Record<
+      string,
+      unknown
+    >[];
+    expect(ingress.some((rule) => JSON.stringify(rule.FromPort) === JSON.stringify({ Ref: 'TestListenerPort' }))).toBe(
+      traits.testListener,
+    );
   });
 
   it('the README says what a manual change of the listener rules does, and where CodeDeploy changes go, from the same traits', () => {
@@ -71,25 +76,41 @@ describe.each(STRATEGY_NAMES)('%s renders what its traits say', (strategy) => {
   });
 
   it('CodeDeploy resources, inputs and pipeline action exactly under the CodeDeploy controller', () => {
-    for (const id of ['CodeDeployApplication', 'CodeDeployRole', 'DeploymentGroup']) expect(has(r.service, id), id).toBe(traits.codeDeploy);
+    for (const id of ['CodeDeployApplication', 'CodeDeployRole', 'DeploymentGroup'])
+      expect(has(r.service, id), id).toBe(traits.codeDeploy);
     expect(r.files.includes('appspec.yaml')).toBe(traits.codeDeploy);
     expect(r.files.includes('taskdef.json')).toBe(traits.codeDeploy);
-    const actions = (r.pipeline.Resources!.Pipeline.Properties!.Stages as any[]).find((s) => s.Name === 'Deploy').Actions as any[];
-    expect(actions.map((a) => a.ActionTypeId.Provider)).toEqual(traits.codeDeploy ? ['CloudFormation', 'CodeDeployToECS'] : ['CloudFormation']);
+    const actions = (r.pipeline.Resources!.Pipeline.Properties!.Stages as any[]).find((s) => s.Name === 'Deploy')
+      .Actions as any[];
+    expect(actions.map((a) => a.ActionTypeId.Provider)).toEqual(
+      traits.codeDeploy ? ['CloudFormation', 'CodeDeployToECS'] : ['CloudFormation'],
+    );
     // Only with CodeDeploy does the build read the service stack back (to keep its first image).
-    expect(JSON.stringify(r.pipeline.Resources!.BuildRole).includes('cloudformation:DescribeStacks')).toBe(traits.codeDeploy);
+    expect(JSON.stringify(r.pipeline.Resources!.BuildRole).includes('cloudformation:DescribeStacks')).toBe(
+      traits.codeDeploy,
+    );
   });
 
   it("the deployment role may create and pass roles under the service stack's path exactly when that stack has roles", () => {
     const roles = ['LoadBalancerRole', 'HookRole', 'CodeDeployRole'].filter((id) => has(r.service, id));
     expect(roles.length > 0).toBe(traits.ecsListenerRules || traits.codeDeploy);
-    for (const id of roles) expect(r.service.Resources![id].Properties!.Path).toEqual({ 'Fn::Sub': '/${AWS::StackName}/' });
+    for (const id of roles)
+      expect(r.service.Resources![id].Properties!.Path).toEqual({ 'Fn::Sub': '/${AWS::StackName}/' });
     expect(JSON.stringify(r.pipeline.Resources!.DeploymentRole).includes('iam:CreateRole')).toBe(roles.length > 0);
   });
 });
 
 // The spec, written out: what each strategy is (a change to the table must change this too).
-const SPEC: Record<Strategy, [controller: string, ecsStrategy: string | undefined, shiftsTraffic: boolean, testListener: boolean, ecsListenerRules: boolean]> = {
+const SPEC: Record<
+  Strategy,
+  [
+    controller: string,
+    ecsStrategy: string | undefined,
+    shiftsTraffic: boolean,
+    testListener: boolean,
+    ecsListenerRules: boolean,
+  ]
+> = {
   rolling: ['ECS', 'ROLLING', false, false, false],
   'blue-green': ['ECS', 'BLUE_GREEN', true, true, true],
   canary: ['ECS', 'CANARY', true, true, true],
@@ -103,15 +124,22 @@ describe('the strategy table obeys AWS', () => {
     expect([t.controller, t.ecsStrategy, t.shiftsTraffic, t.testListener, t.ecsListenerRules]).toEqual(SPEC[name]);
   });
 
-
-  it.each(STRATEGY_NAMES)('%s: an ECS strategy only under the ECS controller; ECS listener rules only when ECS shifts traffic', (name) => {
-    const t: { controller: string; ecsStrategy?: string; shiftsTraffic: boolean; ecsListenerRules: boolean; testListener: boolean } =
-      STRATEGY_TABLE[name];
-    expect(t.ecsStrategy !== undefined).toBe(t.controller === 'ECS');
-    if (t.ecsListenerRules) expect(t.controller === 'ECS' && t.shiftsTraffic).toBe(true);
-    // ECS ROLLING never shifts traffic between target groups; the others always do.
-    expect(t.shiftsTraffic).toBe(t.ecsStrategy !== 'ROLLING');
-  });
+  it.each(STRATEGY_NAMES)(
+    '%s: an ECS strategy only under the ECS controller; ECS listener rules only when ECS shifts traffic',
+    (name) => {
+      const t: {
+        controller: string;
+        ecsStrategy?: string;
+        shiftsTraffic: boolean;
+        ecsListenerRules: boolean;
+        testListener: boolean;
+      } = STRATEGY_TABLE[name];
+      expect(t.ecsStrategy !== undefined).toBe(t.controller === 'ECS');
+      if (t.ecsListenerRules) expect(t.controller === 'ECS' && t.shiftsTraffic).toBe(true);
+      // ECS ROLLING never shifts traffic between target groups; the others always do.
+      expect(t.shiftsTraffic).toBe(t.ecsStrategy !== 'ROLLING');
+    },
+  );
 
   it('every owned setting is a declared strategy setting, applied exactly for its owners', () => {
     for (const name of STRATEGY_NAMES) {

@@ -13,9 +13,7 @@ export const BIN = path.join(ROOT, 'bin', 'create-bluegreen-ecs.js');
 /** Generates into a fresh temporary folder with --yes and --skip-install; options are setting flags (kebab-case). */
 export async function generate(options: Record<string, unknown> = {}): Promise<RunResult> {
   // yeoman-test types only Yeoman's own options; ours are declared by the generator at run time.
-  return helpers
-    .run(GENERATOR)
-    .withOptions({ yes: true, skipInstall: true, ...options } as never);
+  return helpers.run(GENERATOR).withOptions({ yes: true, skipInstall: true, ...options } as never);
 }
 
 export function tempDir(prefix = 'bluegreen-'): string {
@@ -25,7 +23,11 @@ export function tempDir(prefix = 'bluegreen-'): string {
 /** Runs the bin as a user would, with no terminal. */
 export function runBin(args: string[], cwd = ROOT, env: Record<string, string> = {}) {
   const out = spawnSync(process.execPath, [BIN, ...args], {
-    cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000, env: { ...process.env, ...env },
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 120_000,
+    env: { ...process.env, ...env },
   });
   return { status: out.status, signal: out.signal, stdout: out.stdout, stderr: out.stderr };
 }
@@ -36,7 +38,12 @@ export function treeSnapshot(dir: string): Record<string, { contents: string; st
     .filter((entry) => entry.isFile())
     .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'))
     .sort();
-  return Object.fromEntries(files.map((file) => [file, { contents: readFileSync(path.join(dir, file), 'utf8'), stateCleared: 'modified' as const }]));
+  return Object.fromEntries(
+    files.map((file) => [
+      file,
+      { contents: readFileSync(path.join(dir, file), 'utf8'), stateCleared: 'modified' as const },
+    ]),
+  );
 }
 
 /** Runs the core in-process, as the bin does with --yes --skip-install; status 1 with the error when the run stops. */
@@ -48,7 +55,15 @@ export async function runCore(
   const { Run } = await import('../../generators/app/session.js');
   let log = '';
   try {
-    const run = new Run({ destination, flags, yes: true, skipInstall: true, command: 'create-bluegreen-ecs', log: (text) => (log += `${text}\n`), ...options });
+    const run = new Run({
+      destination,
+      flags,
+      yes: true,
+      skipInstall: true,
+      command: 'create-bluegreen-ecs',
+      log: (text) => (log += `${text}\n`),
+      ...options,
+    });
     run.decide();
     run.write();
     run.finish();

@@ -98,11 +98,17 @@ export class LoadBalancer {
     writeFileSync(configFile, config);
     const child = spawn('haproxy', ['-db', '-f', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
-    child.stderr!.on('data', (d) => (stderr += d));
+    child.stderr.on('data', (d) => (stderr += d));
     const lb = new LoadBalancer(child, socket, mapFile, options);
     for (let i = 0; i < 100; i++) {
       if (child.exitCode !== null) throw new Error(`haproxy exited: ${stderr}`);
-      if (await lb.command('show info').then(() => true, () => false)) return lb;
+      if (
+        await lb.command('show info').then(
+          () => true,
+          () => false,
+        )
+      )
+        return lb;
       await sleep(50);
     }
     throw new Error(`haproxy did not start: ${stderr}`);
@@ -113,7 +119,7 @@ export class LoadBalancer {
     return new Promise((resolve, reject) => {
       const conn = net.connect(this.socket);
       let out = '';
-      conn.on('data', (d) => (out += d));
+      conn.on('data', (d) => (out += d.toString()));
       conn.on('end', () => resolve(out));
       conn.on('error', reject);
       conn.end(`${line}\n`);
@@ -123,7 +129,8 @@ export class LoadBalancer {
   /** Runs a command whose only answer on success is empty or a known acknowledgement. */
   private async expectOk(line: string): Promise<void> {
     const answer = (await this.command(line)).trim();
-    if (answer && !/^(New server registered|Server deleted)\.?$/.test(answer)) throw new Error(`haproxy "${line}": ${answer}`);
+    if (answer && !/^(New server registered|Server deleted)\.?$/.test(answer))
+      throw new Error(`haproxy "${line}": ${answer}`);
   }
 
   /** Registers a target that, like a new ALB target, gets no traffic until it passes `healthyThreshold` checks. */
@@ -156,7 +163,8 @@ export class LoadBalancer {
     const [pxname, svname, status, scur] = ['pxname', 'svname', 'status', 'scur'].map((c) => columns.indexOf(c));
     const result = new Map<string, { status: string; sessions: number }>();
     for (const row of rows.map((r) => r.split(','))) {
-      if (row[pxname] === group && row[svname] !== 'BACKEND') result.set(row[svname], { status: row[status], sessions: Number(row[scur]) });
+      if (row[pxname] === group && row[svname] !== 'BACKEND')
+        result.set(row[svname], { status: row[status], sessions: Number(row[scur]) });
     }
     return result;
   }

@@ -20,9 +20,23 @@ export async function buildImage(dir: string, tag: string, extra: string[] = [])
   const { stdout, stderr } = await execFileAsync(
     'buildah',
     [
-      'bud', '--layers', '--pull=never', '--format', 'docker', '--runtime', 'runc', '--network', 'host',
-      '-v', `${CA_BUNDLE}:${CA_BUNDLE}:ro`, '-v', `${buildNpmrc()}:/usr/local/etc/npmrc:ro`,
-      ...extra, '-t', tag, dir,
+      'bud',
+      '--layers',
+      '--pull=never',
+      '--format',
+      'docker',
+      '--runtime',
+      'runc',
+      '--network',
+      'host',
+      '-v',
+      `${CA_BUNDLE}:${CA_BUNDLE}:ro`,
+      '-v',
+      `${buildNpmrc()}:/usr/local/etc/npmrc:ro`,
+      ...extra,
+      '-t',
+      tag,
+      dir,
     ],
     { encoding: 'utf8', timeout: 600_000, maxBuffer: 64 * 1024 * 1024 },
   );
@@ -38,12 +52,14 @@ export function buildSteps(log: string): { instruction: string; cached: boolean 
   for (const line of log.split('\n')) {
     const step = /^(?:\[\d+\/\d+\] )?STEP \d+\/\d+: (.*)$/.exec(line);
     if (step) steps.push({ instruction: step[1], cached: false });
-    else if (/^--> Using cache /.test(line) && steps.length > 0) steps[steps.length - 1].cached = true;
+    else if (line.startsWith('--> Using cache ') && steps.length > 0) steps[steps.length - 1].cached = true;
   }
   return steps;
 }
 
 export async function imageSize(tag: string): Promise<number> {
-  const { stdout } = await execFileAsync('podman', ['image', 'inspect', '--format', '{{.Size}}', tag], { encoding: 'utf8' });
+  const { stdout } = await execFileAsync('podman', ['image', 'inspect', '--format', '{{.Size}}', tag], {
+    encoding: 'utf8',
+  });
   return Number(stdout.trim());
 }

@@ -30,15 +30,22 @@ export interface Load {
 function wrk(url: string, connections: number, pauseMs: number): { child: ChildProcess; result: Promise<LoadResult> } {
   if (!/^https?:\/\/127\.0\.0\.1:\d+\//.test(url)) throw new Error(`load target must be loopback: ${url}`);
   // One thread: the machine is shared; the duration is an upper bound, the rehearsal stops it.
-  const child = spawn('wrk', ['-t1', `-c${connections}`, '-d600s', '--timeout', '10s', '-s', SCRIPT, url, '--', String(pauseMs)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    'wrk',
+    ['-t1', `-c${connections}`, '-d600s', '--timeout', '10s', '-s', SCRIPT, url, '--', String(pauseMs)],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
   const result = new Promise<LoadResult>((resolve, reject) => {
     child.once('exit', (code) => {
-      const line = out.trim().split('\n').find((l) => l.startsWith('{'));
+      const line = out
+        .trim()
+        .split('\n')
+        .find((l) => l.startsWith('{'));
       if (code !== 0 || !line) return reject(new Error(`wrk exited ${code}: ${out}`));
       const r = JSON.parse(line);
       resolve({ requests: r.requests, non2xx: r.status, errors: r.connect + r.read + r.write + r.timeout });
@@ -49,13 +56,19 @@ function wrk(url: string, connections: number, pauseMs: number): { child: ChildP
 
 export async function startLoad(options: LoadOptions): Promise<Load> {
   // Pacing by a pause per connection: connections / rate seconds between two requests of one connection.
-  const runs = [wrk(options.url, options.connections, Math.max(0, Math.round((options.connections * 1000) / options.rate)))];
+  const runs = [
+    wrk(options.url, options.connections, Math.max(0, Math.round((options.connections * 1000) / options.rate))),
+  ];
   if (options.slow) runs.push(wrk(options.slow.url, options.slow.connections, 0));
   return {
     async stop() {
       for (const run of runs) if (run.child.exitCode === null) run.child.kill('SIGINT');
       const results = await Promise.all(runs.map((r) => r.result));
-      return results.reduce((sum, r) => ({ requests: sum.requests + r.requests, non2xx: sum.non2xx + r.non2xx, errors: sum.errors + r.errors }));
+      return results.reduce((sum, r) => ({
+        requests: sum.requests + r.requests,
+        non2xx: sum.non2xx + r.non2xx,
+        errors: sum.errors + r.errors,
+      }));
     },
   };
 }

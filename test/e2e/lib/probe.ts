@@ -73,7 +73,14 @@ export class Probe {
   /** The moment of the next health check answered 200 by the task, after now. */
   nextPassingCheck(name: string, timeoutMs: number): Promise<number> {
     const seen = this.task(name).checks.length;
-    return this.until(`passing check of ${name}`, () => this.task(name).checks.slice(seen).find((c) => c.status === 200)?.at, timeoutMs);
+    return this.until(
+      `passing check of ${name}`,
+      () =>
+        this.task(name)
+          .checks.slice(seen)
+          .find((c) => c.status === 200)?.at,
+      timeoutMs,
+    );
   }
 
   listening(name: string, timeoutMs: number): Promise<number> {
@@ -82,7 +89,11 @@ export class Probe {
 
   /** The first time HAProxy logged the target DOWN at or after `since`. */
   down(name: string, since: number, timeoutMs: number): Promise<number> {
-    return this.until(`DOWN of ${name} in HAProxy's log`, () => this.downAt.get(name)?.find((at) => at >= since), timeoutMs);
+    return this.until(
+      `DOWN of ${name} in HAProxy's log`,
+      () => this.downAt.get(name)?.find((at) => at >= since),
+      timeoutMs,
+    );
   }
 
   closing(name: string): { at?: number; inFlight?: number } {

@@ -8,9 +8,18 @@ export interface Project {
   dir: string;
   /** Settings exactly as stored in the generated .yo-rc.json. */
   settings: Record<string, unknown> & {
-    appName: string; port: number; healthCheckPath: string; healthCheckInterval: number; healthCheckTimeout: number;
-    healthyThreshold: number; unhealthyThreshold: number; deregistrationDelay: number; desiredCount: number;
-    minHealthyPercent: number; maxPercent: number; strategy: string;
+    appName: string;
+    port: number;
+    healthCheckPath: string;
+    healthCheckInterval: number;
+    healthCheckTimeout: number;
+    healthyThreshold: number;
+    unhealthyThreshold: number;
+    deregistrationDelay: number;
+    desiredCount: number;
+    minHealthyPercent: number;
+    maxPercent: number;
+    strategy: string;
   };
   /** Values the templates were rendered with (drainSeconds, stopTimeout, ...), from the generator's own derive(). */
   derived: { drainSeconds: number; stopTimeout: number };
@@ -30,7 +39,11 @@ const run = (cmd: string, args: string[], cwd: string) =>
   execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
 
 /** Generates a repository with the bin (as a user would), installs and builds it (unless `install` is false). */
-export async function generateProject(name: string, flags: Record<string, string> = {}, install = true): Promise<Project> {
+export async function generateProject(
+  name: string,
+  flags: Record<string, string> = {},
+  install = true,
+): Promise<Project> {
   const dir = path.join(tempDir('bluegreen-e2e-'), name);
   const args = Object.entries(flags).flatMap(([flag, value]) => [`--${flag}`, value]);
   run(process.execPath, [BIN, dir, '--yes', '--skip-install', ...args], ROOT);
@@ -42,12 +55,15 @@ export async function generateProject(name: string, flags: Record<string, string
 }
 
 /** A module of the built generator (dist/), so the rehearsal uses the generator's own arithmetic. */
-export const generatorModule = (module: string): Promise<any> => import(path.join(ROOT, 'dist', 'generators', 'app', `${module}.js`));
+export const generatorModule = (module: string): Promise<any> =>
+  import(path.join(ROOT, 'dist', 'generators', 'app', `${module}.js`));
 
 export async function readProject(dir: string): Promise<Project> {
   const rc = JSON.parse(readFileSync(path.join(dir, '.yo-rc.json'), 'utf8'));
   const settings = Object.values(rc)[0] as Project['settings'];
-  const [{ derive }, { rollingBounds }, { estimateSeconds }] = await Promise.all(['derive', 'aws-limits', 'estimate'].map(generatorModule));
+  const [{ derive }, { rollingBounds }, { estimateSeconds }] = await Promise.all(
+    ['derive', 'aws-limits', 'estimate'].map(generatorModule),
+  );
   const derived = derive(settings);
   const localPlatform = { taskStart: { best: 0, worst: 0 }, appBoot: 0 };
   const lead = /FORCED_EXIT_LEAD_SECONDS\s*=\s*(\d+)/.exec(readFileSync(path.join(dir, 'src', 'config.ts'), 'utf8'));

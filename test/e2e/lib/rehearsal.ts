@@ -104,13 +104,24 @@ export function shiftPlan(s: Project['settings'], timeScale: number): [number, n
   };
   switch (s.strategy) {
     case 'canary':
-      return [[Number(s.canaryPercent), minutes(Number(s.canaryBakeTime), timeScale)], [100, 0]];
+      return [
+        [Number(s.canaryPercent), minutes(Number(s.canaryBakeTime), timeScale)],
+        [100, 0],
+      ];
     case 'linear':
-      return steps(Number(s.linearStepPercent), Number(s.linearStepPercent), minutes(Number(s.linearStepBakeTime), timeScale));
+      return steps(
+        Number(s.linearStepPercent),
+        Number(s.linearStepPercent),
+        minutes(Number(s.linearStepBakeTime), timeScale),
+      );
     case 'codedeploy': {
       const config = String(s.codeDeployConfig);
       const canary = /Canary(\d+)Percent(\d+)Minutes/.exec(config);
-      if (canary) return [[Number(canary[1]), minutes(Number(canary[2]), timeScale)], [100, 0]];
+      if (canary)
+        return [
+          [Number(canary[1]), minutes(Number(canary[2]), timeScale)],
+          [100, 0],
+        ];
       const linear = /Linear(\d+)PercentEvery(\d+)Minutes?/.exec(config);
       if (linear) return steps(Number(linear[1]), Number(linear[1]), minutes(Number(linear[2]), timeScale));
       return [[100, 0]];
@@ -154,9 +165,13 @@ class Fleet {
     const task = await this.runtime.start(name, port, { ...this.env, PROBE_TASK: name });
     this.live.add(task);
     void task.exited.then((exit) => {
-      if (!this.stopping.has(task) && this.live.has(task)) this.crashed.push(`${name} (port ${port}) exited by itself: ${JSON.stringify(exit)}`);
+      if (!this.stopping.has(task) && this.live.has(task))
+        this.crashed.push(`${name} (port ${port}) exited by itself: ${JSON.stringify(exit)}`);
     });
-    void this.probe.listening(name, 120_000).then((at) => this.startMs.push(at - started), () => undefined);
+    void this.probe.listening(name, 120_000).then(
+      (at) => this.startMs.push(at - started),
+      () => undefined,
+    );
     return task;
   }
 
@@ -167,7 +182,8 @@ class Fleet {
 
   /** Waits until every task passed `healthyThreshold` checks (a minute to start, then the checks themselves). */
   async untilHealthy(group: TargetGroup, tasks: Task[]): Promise<void> {
-    const deadline = Date.now() + 60_000 + (this.check.healthyThreshold + 2) * (this.times.intervalMs + this.times.timeoutMs);
+    const deadline =
+      Date.now() + 60_000 + (this.check.healthyThreshold + 2) * (this.times.intervalMs + this.times.timeoutMs);
     for (;;) {
       this.assertNoCrash();
       const status = await this.lb.status(group);
@@ -240,7 +256,8 @@ async function rollingDeployment(fleet: Fleet, old: Task[], project: Project, sc
     fleet.assertNoCrash();
     const status = await fleet.lb.status('blue');
     for (const f of fresh) f.healthy = status.get(f.task.name) === 'UP';
-    if (pending.length === 0 && stopping.size === 0 && fresh.length === desired && fresh.every((f) => f.healthy)) return;
+    if (pending.length === 0 && stopping.size === 0 && fresh.length === desired && fresh.every((f) => f.healthy))
+      return;
     const running = pending.length + stopping.size + fresh.length;
     const toStart = Math.min(maxRunning - running, desired - fresh.length);
     for (let i = 0; i < toStart; i++) fresh.push({ task: await fleet.launch('blue'), healthy: false });

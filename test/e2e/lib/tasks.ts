@@ -39,7 +39,9 @@ export function processRuntime(argv: string[], cwd: string): Runtime {
         env: { ...process.env, ...env, PORT: String(port) },
         stdio: ['ignore', 'ignore', 'inherit'],
       });
-      const exited = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() })));
+      const exited = new Promise<Exit>((resolve) =>
+        child.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() })),
+      );
       return {
         name,
         port,
@@ -69,8 +71,22 @@ export function containerRuntime(image: string): Runtime {
     name: 'container',
     async start(name, port, env) {
       const container = `bluegreen-e2e-${name}-${process.pid}`;
-      const envFlags = Object.entries({ ...env, PORT: String(port), NODE_OPTIONS: '--import=/e2e/probe.mjs' }).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
-      await podman('run', '-d', '--name', container, '--network', 'host', ...PODMAN_RUN_FLAGS, '-v', `${FIXTURES}:/e2e:ro`, ...envFlags, image);
+      const envFlags = Object.entries({ ...env, PORT: String(port), NODE_OPTIONS: '--import=/e2e/probe.mjs' }).flatMap(
+        ([k, v]) => ['-e', `${k}=${v}`],
+      );
+      await podman(
+        'run',
+        '-d',
+        '--name',
+        container,
+        '--network',
+        'host',
+        ...PODMAN_RUN_FLAGS,
+        '-v',
+        `${FIXTURES}:/e2e:ro`,
+        ...envFlags,
+        image,
+      );
       // Polled often: ECS's stop timeout, scaled down, leaves podman's default 250 ms little room.
       const exited = podman('wait', container).then(async (out) => {
         // The exit time podman recorded, not when `podman wait` noticed it (its polling lags on a busy machine).
@@ -78,7 +94,9 @@ export function containerRuntime(image: string): Runtime {
         void podman('rm', '-f', container).catch(() => undefined);
         const code = Number(out);
         // podman reports 128+N for a container killed by signal N.
-        return code > 128 ? { code: null, signal: code === 137 ? 'SIGKILL' : `signal ${code - 128}`, at } : { code, signal: null, at };
+        return code > 128
+          ? { code: null, signal: code === 137 ? 'SIGKILL' : `signal ${code - 128}`, at }
+          : { code, signal: null, at };
       });
       return {
         name,

@@ -15,17 +15,38 @@ import { loadSchemas, type RegistrySchema, type Schemas } from './schemas.js';
 export { parseTemplate } from './parse.js';
 
 export const PSEUDO_PARAMETERS: ReadonlySet<string> = new Set([
-  'AWS::AccountId', 'AWS::NotificationARNs', 'AWS::NoValue', 'AWS::Partition',
-  'AWS::Region', 'AWS::StackId', 'AWS::StackName', 'AWS::URLSuffix',
+  'AWS::AccountId',
+  'AWS::NotificationARNs',
+  'AWS::NoValue',
+  'AWS::Partition',
+  'AWS::Region',
+  'AWS::StackId',
+  'AWS::StackName',
+  'AWS::URLSuffix',
 ]);
 
 /** Sections of a template and keys of a resource entry (the template anatomy, not resource properties). */
 const TEMPLATE_SECTIONS = new Set([
-  'AWSTemplateFormatVersion', 'Description', 'Metadata', 'Parameters', 'Rules', 'Mappings', 'Conditions', 'Transform',
-  'Resources', 'Outputs',
+  'AWSTemplateFormatVersion',
+  'Description',
+  'Metadata',
+  'Parameters',
+  'Rules',
+  'Mappings',
+  'Conditions',
+  'Transform',
+  'Resources',
+  'Outputs',
 ]);
 const RESOURCE_KEYS = new Set([
-  'Type', 'Properties', 'DependsOn', 'Condition', 'Metadata', 'DeletionPolicy', 'UpdateReplacePolicy', 'CreationPolicy',
+  'Type',
+  'Properties',
+  'DependsOn',
+  'Condition',
+  'Metadata',
+  'DeletionPolicy',
+  'UpdateReplacePolicy',
+  'CreationPolicy',
   'UpdatePolicy',
 ]);
 
@@ -39,8 +60,10 @@ export async function checkTemplate(text: string): Promise<string[]> {
   }
   const schemas = await loadSchemas();
   const problems: string[] = [];
-  for (const key of Object.keys(template)) if (!TEMPLATE_SECTIONS.has(key)) problems.push(`unknown template section ${key}`);
-  if (!template.Resources || Object.keys(template.Resources).length === 0) problems.push('Resources: a template needs at least one resource');
+  for (const key of Object.keys(template))
+    if (!TEMPLATE_SECTIONS.has(key)) problems.push(`unknown template section ${key}`);
+  if (!template.Resources || Object.keys(template.Resources).length === 0)
+    problems.push('Resources: a template needs at least one resource');
   problems.push(...checkParameters(template));
   for (const [name, resource] of Object.entries(template.Resources ?? {})) {
     problems.push(...checkResource(`Resources.${name}`, resource, schemas));
@@ -68,8 +91,10 @@ function checkParameters(template: Template): string[] {
     if (p.Type === 'Number') {
       const n = Number(value);
       if (text === '' || Number.isNaN(n)) problems.push(`${where}: Default ${JSON.stringify(value)} is not a number`);
-      if (typeof p.MinValue === 'number' && n < p.MinValue) problems.push(`${where}: Default ${n} is below MinValue ${p.MinValue}`);
-      if (typeof p.MaxValue === 'number' && n > p.MaxValue) problems.push(`${where}: Default ${n} is above MaxValue ${p.MaxValue}`);
+      if (typeof p.MinValue === 'number' && n < p.MinValue)
+        problems.push(`${where}: Default ${n} is below MinValue ${p.MinValue}`);
+      if (typeof p.MaxValue === 'number' && n > p.MaxValue)
+        problems.push(`${where}: Default ${n} is above MaxValue ${p.MaxValue}`);
     }
   }
   return problems;
@@ -78,17 +103,25 @@ function checkParameters(template: Template): string[] {
 // ---------------------------------------------------------------- resources against the schemas
 
 function checkResource(where: string, resource: unknown, schemas: Schemas): string[] {
-  if (resource === null || typeof resource !== 'object' || Array.isArray(resource)) return [`${where}: must be a mapping`];
+  if (resource === null || typeof resource !== 'object' || Array.isArray(resource))
+    return [`${where}: must be a mapping`];
   const entry = resource as Record<string, unknown>;
   const problems: string[] = [];
-  for (const key of Object.keys(entry)) if (!RESOURCE_KEYS.has(key)) problems.push(`${where}: unknown resource attribute ${key}`);
+  for (const key of Object.keys(entry))
+    if (!RESOURCE_KEYS.has(key)) problems.push(`${where}: unknown resource attribute ${key}`);
   if (typeof entry.Type !== 'string') return [...problems, `${where}: Type is missing`];
   const spec = specResource(schemas, entry.Type);
   if (!spec) return [...problems, `${where}: resource type ${entry.Type} does not exist`];
   const properties = entry.Properties ?? {};
   if (intrinsic(properties)) return problems;
-  if (typeof properties !== 'object' || Array.isArray(properties)) return [...problems, `${where}.Properties: must be a mapping`];
-  const specProblems = checkObject(`${where}.Properties`, properties as Record<string, unknown>, spec.properties, schemas);
+  if (typeof properties !== 'object' || Array.isArray(properties))
+    return [...problems, `${where}.Properties: must be a mapping`];
+  const specProblems = checkObject(
+    `${where}.Properties`,
+    properties as Record<string, unknown>,
+    spec.properties,
+    schemas,
+  );
   problems.push(...specProblems);
   const registry = schemas.registry.get(entry.Type);
   if (registry) {
@@ -97,7 +130,11 @@ function checkResource(where: string, resource: unknown, schemas: Schemas): stri
       const extra = /^(.*): must NOT have additional properties \((.+)\)$/.exec(p);
       return extra !== null && !specProblems.includes(`${extra[1]}.${extra[2]}: unknown property`);
     };
-    problems.push(...checkConstraints(`${where}.Properties`, properties as Record<string, unknown>, registry).filter((p) => !stale(p)));
+    problems.push(
+      ...checkConstraints(`${where}.Properties`, properties as Record<string, unknown>, registry).filter(
+        (p) => !stale(p),
+      ),
+    );
   }
   return problems;
 }
@@ -144,7 +181,9 @@ function checkValue(where: string, value: unknown, type: PropertyType, schemas: 
     case 'string':
     case 'date-time':
       if (typeof value !== 'string') return bad('a string');
-      return type.type === 'string' && type.allowedValues && !type.allowedValues.includes(value) ? bad(`one of ${type.allowedValues.join(', ')}`) : [];
+      return type.type === 'string' && type.allowedValues && !type.allowedValues.includes(value)
+        ? bad(`one of ${type.allowedValues.join(', ')}`)
+        : [];
     case 'integer':
       return Number.isInteger(value) ? [] : bad('an integer');
     case 'number':
@@ -162,9 +201,13 @@ function checkValue(where: string, value: unknown, type: PropertyType, schemas: 
       return checkObject(where, value, definition.properties, schemas);
     }
     case 'array':
-      return Array.isArray(value) ? value.flatMap((item, i) => checkValue(`${where}[${i}]`, item, type.element, schemas)) : bad('a list');
+      return Array.isArray(value)
+        ? value.flatMap((item, i) => checkValue(`${where}[${i}]`, item, type.element, schemas))
+        : bad('a list');
     case 'map':
-      return isMapping(value) ? Object.entries(value).flatMap(([k, v]) => checkValue(`${where}.${k}`, v, type.element, schemas)) : bad('a mapping');
+      return isMapping(value)
+        ? Object.entries(value).flatMap(([k, v]) => checkValue(`${where}.${k}`, v, type.element, schemas))
+        : bad('a mapping');
     case 'union': {
       const attempts = type.types.map((t) => checkValue(where, value, t, schemas));
       return attempts.some((a) => a.length === 0) ? [] : attempts.flat();
@@ -206,7 +249,17 @@ function checkConstraints(where: string, properties: Record<string, unknown>, sc
   const instance = replaceIntrinsics(properties, '', placeholders);
   const validate = validatorFor(schema);
   if (validate(instance)) return [];
-  const combinators = new Set(['oneOf', 'anyOf', 'allOf', 'not', 'if', 'then', 'else', 'dependencies', 'dependentRequired']);
+  const combinators = new Set([
+    'oneOf',
+    'anyOf',
+    'allOf',
+    'not',
+    'if',
+    'then',
+    'else',
+    'dependencies',
+    'dependentRequired',
+  ]);
   const problems = (validate.errors ?? []).filter((error: ErrorObject) => {
     const path = error.instancePath;
     if (placeholders.some((p) => path === p || path.startsWith(`${p}/`))) return false;
@@ -237,7 +290,9 @@ function replaceIntrinsics(value: unknown, pointer: string, placeholders: string
   }
   if (Array.isArray(value)) return value.map((item, i) => replaceIntrinsics(item, `${pointer}/${i}`, placeholders));
   if (isMapping(value)) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceIntrinsics(v, `${pointer}/${escapePointer(k)}`, placeholders)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, replaceIntrinsics(v, `${pointer}/${escapePointer(k)}`, placeholders)]),
+    );
   }
   return value;
 }
@@ -280,7 +335,8 @@ function checkReferences(template: Template, schemas: Schemas): string[] {
     }
     if (fn === 'Fn::GetAtt') return resolveGetAtt(arg, w);
     if (fn === 'Fn::If' && Array.isArray(arg)) {
-      if (!conditions.has(String(arg[0]))) w.problems.push(`${w.where}: condition ${String(arg[0])} (Fn::If) does not exist`);
+      if (!conditions.has(String(arg[0])))
+        w.problems.push(`${w.where}: condition ${String(arg[0])} (Fn::If) does not exist`);
       walk(arg[1], { ...w, active: new Set([...w.active, String(arg[0])]) }, locals);
       walk(arg[2], w, locals);
       return;
@@ -313,12 +369,15 @@ function checkReferences(template: Template, schemas: Schemas): string[] {
     w.dependsOn.add(name);
     const condition = resources[name].Condition;
     if (condition !== undefined && !w.active.has(condition)) {
-      w.problems.push(`${w.where}: ${name} exists only when ${condition} holds; refer to it inside Fn::If [${condition}, ...] or under the same Condition`);
+      w.problems.push(
+        `${w.where}: ${name} exists only when ${condition} holds; refer to it inside Fn::If [${condition}, ...] or under the same Condition`,
+      );
     }
   };
 
   const resolveGetAtt = (arg: unknown, w: Walk) => {
-    if (!Array.isArray(arg) || arg.length !== 2) return void w.problems.push(`${w.where}: Fn::GetAtt needs [resource, attribute]`);
+    if (!Array.isArray(arg) || arg.length !== 2)
+      return void w.problems.push(`${w.where}: Fn::GetAtt needs [resource, attribute]`);
     const [name, attribute] = arg as [unknown, unknown];
     const resource = typeof name === 'string' ? resources[name] : undefined;
     if (!resource) return void w.problems.push(`${w.where}: GetAtt resource ${String(name)} does not exist`);
@@ -337,7 +396,8 @@ function checkReferences(template: Template, schemas: Schemas): string[] {
   for (const [name, resource] of Object.entries(resources)) {
     const own = resource.Condition === undefined ? [] : [resource.Condition];
     const w: Walk = { where: `Resources.${name}`, problems, dependsOn: new Set(), active: new Set(own) };
-    if (resource.Condition !== undefined && !conditions.has(resource.Condition)) problems.push(`${w.where}: condition ${resource.Condition} does not exist`);
+    if (resource.Condition !== undefined && !conditions.has(resource.Condition))
+      problems.push(`${w.where}: condition ${resource.Condition} does not exist`);
     walk(resource.Properties, w);
     walk(resource.Metadata, w);
     const dependsOn = resource.DependsOn === undefined ? [] : [resource.DependsOn].flat();
@@ -348,10 +408,12 @@ function checkReferences(template: Template, schemas: Schemas): string[] {
     edges.set(name, w.dependsOn);
   }
   for (const [name, output] of Object.entries(template.Outputs ?? {})) {
-    const own = output.Condition === undefined ? [] : [String(output.Condition)];
+    const condition = output.Condition as string | undefined;
+    const own = condition === undefined ? [] : [condition];
     const w: Walk = { where: `Outputs.${name}`, problems, dependsOn: new Set(), active: new Set(own) };
     if (!('Value' in output)) problems.push(`${w.where}: Value is missing`);
-    if (output.Condition !== undefined && !conditions.has(String(output.Condition))) problems.push(`${w.where}: condition ${String(output.Condition)} does not exist`);
+    if (condition !== undefined && !conditions.has(condition))
+      problems.push(`${w.where}: condition ${condition} does not exist`);
     walk(output, w);
   }
   for (const name of parameters) if (!usedParameters.has(name)) problems.push(`Parameters.${name}: never used`);

