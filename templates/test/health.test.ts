@@ -74,7 +74,8 @@ describe('health endpoint', () => {
     assert.equal(status, 503);
     assert.match((body.checks as Record<string, { error: string }>).slow.error, /timed out after 300 ms/);
     assert.ok(aborted, 'the check was told to stop');
-    assert.ok(elapsed < 1000, `answered after ${String(Math.round(elapsed))} ms`);
+    // Bounded by the 300 ms check timeout, not the check's 60 s: the bound leaves room for a loaded machine.
+    assert.ok(elapsed < 5000, `answered after ${String(Math.round(elapsed))} ms`);
   });
 
   it('answers 503 "draining" once shutdown has begun', async () => {

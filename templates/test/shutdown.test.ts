@@ -75,7 +75,8 @@ describe('gracefulShutdown', () => {
     assert.equal(res.headers.get('connection'), 'close');
     assert.equal(await res.text(), 'done');
     assert.equal(await exited, 0);
-    assert.ok(since(signalled) < 2000, 'exited once the last request finished');
+    // Well before the 5 s forced exit, with room for a loaded CI machine.
+    assert.ok(since(signalled) < 4000, 'exited once the last request finished');
     assert.equal(served.server.listening, false);
   });
 
@@ -87,7 +88,8 @@ describe('gracefulShutdown', () => {
     shutdown('SIGTERM');
     assert.equal(await exited, 1);
     const elapsed = since(signalled);
-    assert.ok(elapsed >= 500 && elapsed < 1500, `forced exit after ${String(Math.round(elapsed))} ms`);
+    // Not before the 500 ms deadline; the upper bound only tells a forced exit from none, with room for a loaded machine.
+    assert.ok(elapsed >= 500 && elapsed < 5000, `forced exit after ${String(Math.round(elapsed))} ms`);
     assert.ok((await slow) instanceof Error, 'the hanging request was cut');
   });
 
@@ -97,7 +99,8 @@ describe('gracefulShutdown', () => {
     const signalled = performance.now();
     shutdown('SIGINT');
     assert.equal(await exited, 1);
-    assert.ok(since(signalled) < 500);
+    // Far below the 10 s drain the first signal started.
+    assert.ok(since(signalled) < 5000, `exited after ${String(Math.round(since(signalled)))} ms`);
     await served.close();
   });
 });
