@@ -272,21 +272,23 @@ describe('the execution role and the task definition', () => {
   });
 });
 
+// Edge settings asked only when another answer makes them apply.
+const DEPENDENT = [
+  'privateSubnets',
+  'hostedZoneId',
+  'certificateArn',
+  'minCount',
+  'maxCount',
+  'scalingTarget',
+  'kmsKeyArn',
+];
+
 describe('interactive', () => {
   it("asks each edge setting only when it applies, and stores the answers in the settings' types", async () => {
     const plain = await helpers.run(GENERATOR).withOptions({ skipInstall: true }).withAnswers({});
     const askedPlain = plain.askedQuestions.map((q) => q.name);
     expect(askedPlain).toEqual(expect.arrayContaining(['network', 'domain', 'autoscaling', 'environment', 'secrets']));
-    for (const name of [
-      'privateSubnets',
-      'hostedZoneId',
-      'certificateArn',
-      'minCount',
-      'maxCount',
-      'scalingTarget',
-      'kmsKeyArn',
-    ])
-      expect(askedPlain).not.toContain(name);
+    for (const name of DEPENDENT) expect(askedPlain).not.toContain(name);
 
     const full = await helpers
       .run(GENERATOR)
@@ -304,17 +306,7 @@ describe('interactive', () => {
         secrets: `DB=${SECRET}`,
       });
     const asked = full.askedQuestions.map((q) => q.name);
-    expect(asked).toEqual(
-      expect.arrayContaining([
-        'privateSubnets',
-        'hostedZoneId',
-        'certificateArn',
-        'minCount',
-        'maxCount',
-        'scalingTarget',
-        'kmsKeyArn',
-      ]),
-    );
+    expect(asked).toEqual(expect.arrayContaining(DEPENDENT));
     expect(JSON.parse(readFileSync(path.join(full.cwd, '.yo-rc.json'), 'utf8'))[KEY]).toMatchObject({
       network: 'new',
       privateSubnets: true,

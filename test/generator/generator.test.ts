@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from 'node:path';
 import helpers from 'yeoman-test';
 import { describe, expect, it } from 'vitest';
+import { OLD_HEALTH_DEFAULTS } from '../strategies/expected.js';
 import { SETTINGS, cliFlagOf } from '../../generators/app/settings.js';
 import { GENERATOR, generate, runBin, tempDir } from '../support/generate.js';
 
@@ -164,14 +165,7 @@ describe('.yo-rc.json storage', () => {
 describe('regenerating a folder made with the old health check defaults', () => {
   it('keeps its stored values (30 s x 4, deregistration 30 s), whatever the new defaults', async () => {
     const first = await generate({ 'app-name': 'shop' });
-    const old = {
-      healthCheckInterval: 30,
-      healthCheckTimeout: 5,
-      healthyThreshold: 4,
-      unhealthyThreshold: 2,
-      healthCheckGracePeriod: 60,
-      deregistrationDelay: 30,
-    };
+    const old = OLD_HEALTH_DEFAULTS;
     // As the previous version stored it: no healthCheckDefaults, the old values.
     const { healthCheckDefaults, ...rest } = readYoRc(first.cwd);
     expect(healthCheckDefaults).toBe('fast');

@@ -1,5 +1,6 @@
 // The deployment-time estimate against cases computed by hand (arithmetic in the comments), and its warnings.
 import { describe, expect, it } from 'vitest';
+import { OLD_HEALTH_DEFAULTS } from './expected.js';
 import { derive, drainTerms, validateDrainFits } from '../../generators/app/derive.js';
 import {
   describeEstimate,
@@ -224,14 +225,7 @@ describe('health check defaults', () => {
   });
 
   it('a folder generated with the old defaults keeps its stored values on regeneration', () => {
-    const old = {
-      healthCheckInterval: 30,
-      healthCheckTimeout: 5,
-      healthyThreshold: 4,
-      unhealthyThreshold: 2,
-      healthCheckGracePeriod: 60,
-      deregistrationDelay: 30,
-    };
+    const old = OLD_HEALTH_DEFAULTS;
     const s = resolveSettings({ flags: {}, stored: old }, { folderName: 'svc', gitRemote: '' });
     expect(s).toMatchObject(old);
   });

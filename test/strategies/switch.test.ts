@@ -1,6 +1,7 @@
 // Switching the strategy on a re-run in the same folder: which files appear, change and disappear, and what .yo-rc.json keeps.
 import { describe, expect, it } from 'vitest';
 import { generatedFolder, readYoRc, rerun, snapshot } from '../regenerate/support.js';
+import { STRATEGY_KEYS } from './expected.js';
 
 /** Files added, removed and changed between two snapshots of a folder (.yo-rc.json aside). */
 function difference(before: ReturnType<typeof snapshot>, after: ReturnType<typeof snapshot>) {
@@ -12,15 +13,6 @@ function difference(before: ReturnType<typeof snapshot>, after: ReturnType<typeo
   };
 }
 
-const STRATEGY_KEYS = [
-  'bakeTime',
-  'canaryPercent',
-  'canaryBakeTime',
-  'linearStepPercent',
-  'linearStepBakeTime',
-  'codeDeployConfig',
-  'validationHook',
-];
 const storedStrategyKeys = (dir: string) => STRATEGY_KEYS.filter((key) => key in readYoRc(dir));
 
 describe('switching the strategy on a re-run', () => {
