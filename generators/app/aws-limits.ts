@@ -49,8 +49,6 @@ export const LIMITS = {
   branchNameLength: { min: 1, max: 255, unit: 'characters' },
   // Not an AWS limit we found documented for CodeConnections' FullRepositoryId: our cap against runaway input.
   repositoryIdLength: { min: 3, max: 255, unit: 'characters' },
-  // https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-ECS.html (DeploymentTimeout: 1-60 minutes)
-  ecsDeployActionTimeout: { min: 1, max: 60, unit: 'minutes' },
   // Not an AWS limit (Service Quotas takes any increase AWS grants): our cap against a typo; AWS's default is below.
   fargateVcpuQuota: { min: 1, max: 1_000_000, unit: 'vCPUs' },
   // Average CPU utilization cannot pass 100 % (ECSServiceAverageCPUUtilization,

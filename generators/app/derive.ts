@@ -1,6 +1,6 @@
 // Values that follow from the settings, computed once and handed to every template.
 import type { Settings } from './types.js';
-import { ALB_IDLE_TIMEOUT, FARGATE_MAX_STOP_TIMEOUT, LIMITS } from './aws-limits.js';
+import { ALB_IDLE_TIMEOUT, FARGATE_MAX_STOP_TIMEOUT } from './aws-limits.js';
 import { estimateDeployment, type Estimate } from './estimate.js';
 import { traitsOf, type Traits } from './strategies.js';
 import { NAT_GATEWAY_MONTHLY_USD, NAT_GATEWAY_PER_GB_USD, TLS_POLICY } from './aws-limits.js';
@@ -87,8 +87,6 @@ export interface Derived {
   versions: Record<string, string>;
   /** How long one deployment takes, step by step, with warnings (estimate.ts). */
   estimate: Estimate;
-  /** Minutes CodePipeline's ECS deploy action waits: a healthy deployment, doubled, within the action's limit. */
-  deployTimeoutMinutes: number;
   /** The production edge, decided once for every template and the README. */
   edge: Edge;
 }
@@ -165,15 +163,6 @@ export function derive(s: Settings): Derived {
     codeBuildImage: 'aws/codebuild/amazonlinux-x86_64-standard:5.0',
     versions: { ...dependencyVersions.dependencies, ...dependencyVersions.devDependencies },
     estimate,
-    deployTimeoutMinutes: deployTimeoutMinutes(estimate),
     edge: edgeOf(s),
   };
-}
-
-/**
- * Twice the estimated worst case of a deployment (estimate.ts: waves, health checks, traffic steps, bake, drain), so a
- * slow pull is no failure, yet within the action's limit, so a failed deployment fails the pipeline quickly.
- */
-function deployTimeoutMinutes(estimate: Estimate): number {
-  return Math.min(LIMITS.ecsDeployActionTimeout.max, Math.max(10, Math.ceil((2 * estimate.worst) / 60)));
 }

@@ -3,8 +3,7 @@
 // rule text shown in --help and the README shows the same bounds.
 import { describe, expect, it } from 'vitest';
 import { APP_NAME_MAX, CFN_MAX_BAKE_MINUTES, LIMITS, type Range } from '../../generators/app/aws-limits.js';
-import { derive } from '../../generators/app/derive.js';
-import { check, resolveSettings } from '../../generators/app/resolve.js';
+import { check } from '../../generators/app/resolve.js';
 import { SETTINGS } from '../../generators/app/settings.js';
 import type { SettingName, Settings } from '../../generators/app/types.js';
 
@@ -102,8 +101,6 @@ const USES: Record<LimitName, Use[]> = {
   fargateVcpuQuota: [{ setting: 'fargateVcpuQuota', kind: 'integer', known: { autoscaling: 'cpu' } }],
   cpuScalingTarget: [{ setting: 'scalingTarget', kind: 'integer', known: { autoscaling: 'cpu' } }],
   requestScalingTarget: [{ setting: 'scalingTarget', kind: 'integer', known: { autoscaling: 'requests' } }],
-  // Not a setting: it caps the deploy action's timeout (tested below).
-  ecsDeployActionTimeout: [],
 };
 
 const ok = (setting: SettingName, value: unknown, known: Partial<Settings> = {}) => {
@@ -170,13 +167,5 @@ describe('limits that are not a range of one setting', () => {
     for (const name of ['canaryBakeTime', 'linearStepBakeTime']) {
       expect(SETTINGS.find((d) => d.name === name)!.rule).toContain(`at most ${CFN_MAX_BAKE_MINUTES}`);
     }
-  });
-
-  it("the pipeline's deploy action timeout never exceeds what the action accepts", () => {
-    const slow = resolveSettings(
-      { flags: { strategy: 'blue-green', bakeTime: String(LIMITS.ecsBakeTime.max) }, stored: {} },
-      { folderName: 'svc', gitRemote: '' },
-    );
-    expect(derive(slow).deployTimeoutMinutes).toBe(LIMITS.ecsDeployActionTimeout.max);
   });
 });
