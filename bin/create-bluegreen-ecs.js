@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// create-bluegreen-ecs [dir] [flags]: the bin adapter. It runs the generator's core (dist/generators/app/session.js)
+// create-bluegreen-ecs [dir] [flags]: the bin adapter. It runs the generator's core (dist/generators/app/core/run/run.js)
 // directly, without Yeoman: --help loads only the settings table, and the prompt library is loaded only to ask.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -8,15 +8,15 @@ import { parseArgs } from 'node:util';
 
 const NAME = 'create-bluegreen-ecs';
 const app = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'generators', 'app');
-if (!existsSync(path.join(app, 'session.js'))) {
+if (!existsSync(path.join(app, 'core', 'run', 'run.js'))) {
   console.error(`${NAME}: ${app} is missing; run "npm run build" first.`);
   process.exit(1);
 }
 // Ctrl-C: 130, as shells report an interrupted command (writes are synchronous: a run is never cut inside one).
 process.on('SIGINT', () => process.exit(130));
 
-const { SETTINGS, cliFlagOf } = await import(path.join(app, 'settings.js'));
-const { COMMAND_FLAGS, usage } = await import(path.join(app, 'cli.js'));
+const { SETTINGS, cliFlagOf } = await import(path.join(app, 'core', 'settings', 'declaration.js'));
+const { COMMAND_FLAGS, usage } = await import(path.join(app, 'cli', 'flags.js'));
 
 const options = Object.fromEntries([
   ...SETTINGS.map((decl) => [
@@ -62,7 +62,7 @@ if (values.help) {
   process.exit(0);
 }
 if (values.version) {
-  const { VERSION } = await import(path.join(app, 'paths.js'));
+  const { VERSION } = await import(path.join(app, 'core', 'render', 'paths.js'));
   console.log(VERSION);
   process.exit(0);
 }
@@ -78,7 +78,7 @@ for (const decl of SETTINGS) {
   else if (values[flag] !== undefined) flags[decl.name] = values[flag];
 }
 
-const { Run } = await import(path.join(app, 'session.js'));
+const { Run } = await import(path.join(app, 'core', 'run', 'run.js'));
 try {
   const run = new Run({
     destination: path.resolve(positionals[0] ?? '.'),

@@ -2,11 +2,11 @@
 // (session.ts) and wires its steps to Yeoman's priorities; the core reads and writes the folder itself, so Yeoman's
 // in-memory file system and its overwrite prompt are never involved.
 import Generator from 'yeoman-generator';
-import { COMMAND_FLAGS } from './cli.js';
-import { FILES, type FileEntry } from './files.js';
-import { Run, ConflictError, SettingsError, UserError } from './session.js';
-import { SETTINGS, flagOf, yeomanOptionOf } from './settings.js';
-import type { Sources } from './resolve.js';
+import { COMMAND_FLAGS } from './cli/flags.js';
+import { FILES, type FileEntry } from './core/render/files.js';
+import { Run, ConflictError, SettingsError, UserError } from './core/run/run.js';
+import { SETTINGS, flagOf, yeomanOptionOf } from './core/settings/declaration.js';
+import type { Sources } from './core/settings/resolve.js';
 
 type Options = Record<string, unknown>;
 

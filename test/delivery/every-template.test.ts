@@ -12,8 +12,8 @@ import { ROOT, tempDir } from '../support/generate.js';
 import { render, type Rendered } from './render.js';
 
 const app = (module: string) => import(path.join(ROOT, 'dist', 'generators', 'app', module));
-const { STRATEGY_NAMES } = (await app('strategies.js')) as { STRATEGY_NAMES: readonly string[] };
-const { SOURCES } = (await app('settings.js')) as { SOURCES: readonly { value: string }[] };
+const { STRATEGY_NAMES } = (await app('core/settings/strategies.js')) as { STRATEGY_NAMES: readonly string[] };
+const { SOURCES } = (await app('core/settings/declaration.js')) as { SOURCES: readonly { value: string }[] };
 
 // The codecommit half also turns on every optional part: approval, alarms, an existing cluster, a validation hook.
 const combinations = STRATEGY_NAMES.flatMap((strategy) =>

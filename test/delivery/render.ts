@@ -63,7 +63,7 @@ export async function render(options: Record<string, unknown>): Promise<Rendered
   const dir = result.cwd;
   const read = (file: string) => readFileSync(path.join(dir, file), 'utf8');
   const settings = Object.values(JSON.parse(read('.yo-rc.json')) as Record<string, Record<string, unknown>>)[0];
-  const { derive } = (await import(path.join(ROOT, 'dist', 'generators', 'app', 'derive.js'))) as {
+  const { derive } = (await import(path.join(ROOT, 'dist', 'generators', 'app', 'core', 'render', 'derive.js'))) as {
     derive: (s: unknown) => Record<string, unknown>;
   };
   const text = {

@@ -1,8 +1,8 @@
 // The settings the deploy flow adds or tightens, through the same check() and resolveSettings() that flags,
 // .yo-rc.json and prompt answers go through: a refused value names the setting, the value and what is allowed.
 import { describe, expect, it } from 'vitest';
-import { check, resolveSettings, SettingsError } from '../../generators/app/resolve.js';
-import type { SettingName, Settings } from '../../generators/app/types.js';
+import { check, resolveSettings, SettingsError } from '../../generators/app/core/settings/resolve.js';
+import type { SettingName, Settings } from '../../generators/app/core/settings/declaration.js';
 
 const ok = (name: SettingName, value: unknown, known: Partial<Settings>) => {
   const result = check(name, value, known);

@@ -10,7 +10,7 @@ import { CFN_LINT_AVAILABLE, cfnLintEach } from '../support/cfn/lint.js';
 import { parseTemplate, type Template } from '../support/cfn/parse.js';
 import { generate, tempDir } from '../support/generate.js';
 import { readYoRc } from '../regenerate/support.js';
-import { TLS_POLICY } from '../../generators/app/aws-limits.js';
+import { TLS_POLICY } from '../../generators/app/core/settings/aws-limits.js';
 import { CERTIFICATE, DOMAIN, ZONE } from './values.js';
 import { only } from '../delivery/render.js';
 

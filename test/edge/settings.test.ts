@@ -4,8 +4,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import helpers from 'yeoman-test';
 import { describe, expect, it } from 'vitest';
-import { SettingsError, resolveSettings } from '../../generators/app/resolve.js';
-import type { SettingName } from '../../generators/app/types.js';
+import { SettingsError, resolveSettings } from '../../generators/app/core/settings/resolve.js';
+import type { SettingName } from '../../generators/app/core/settings/declaration.js';
 import { GENERATOR, generate, runBin, tempDir } from '../support/generate.js';
 import { CERTIFICATE, DOMAIN, ZONE } from './values.js';
 

@@ -3,7 +3,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { STRATEGY_NAMES } from '../../generators/app/strategies.js';
+import { STRATEGY_NAMES } from '../../generators/app/core/settings/strategies.js';
 import { BIN, ROOT, generate, runBin, tempDir, treeSnapshot } from '../support/generate.js';
 
 describe('create-bluegreen-ecs and yo bluegreen-ecs', () => {

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseRemote } from '../../generators/app/context.js';
+import { parseRemote } from '../../generators/app/core/settings/context.js';
 import { runBin, tempDir } from '../support/generate.js';
 
 describe('parseRemote', () => {

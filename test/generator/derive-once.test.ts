@@ -1,11 +1,11 @@
 // derive() runs once per settings object in a run: once on a first run, twice on a regeneration (base and new output).
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { derive } from '../../generators/app/derive.js';
+import { derive } from '../../generators/app/core/render/derive.js';
 import { runCore, tempDir } from '../support/generate.js';
 
-vi.mock('../../generators/app/derive.js', async (original) => {
-  const actual = await original<typeof import('../../generators/app/derive.js')>();
+vi.mock('../../generators/app/core/render/derive.js', async (original) => {
+  const actual = await original<typeof import('../../generators/app/core/render/derive.js')>();
   return { ...actual, derive: vi.fn(actual.derive) };
 });
 

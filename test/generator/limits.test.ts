@@ -2,10 +2,15 @@
 // and max and reject min-1 and max+1 (through the same check() flags, .yo-rc.json and prompts go through), and the
 // rule text shown in --help and the README shows the same bounds.
 import { describe, expect, it } from 'vitest';
-import { APP_NAME_MAX, CFN_MAX_BAKE_MINUTES, LIMITS, type Range } from '../../generators/app/aws-limits.js';
-import { check } from '../../generators/app/resolve.js';
-import { SETTINGS } from '../../generators/app/settings.js';
-import type { SettingName, Settings } from '../../generators/app/types.js';
+import {
+  APP_NAME_MAX,
+  CFN_MAX_BAKE_MINUTES,
+  LIMITS,
+  type Range,
+} from '../../generators/app/core/settings/aws-limits.js';
+import { check } from '../../generators/app/core/settings/resolve.js';
+import { SETTINGS } from '../../generators/app/core/settings/declaration.js';
+import type { SettingName, Settings } from '../../generators/app/core/settings/declaration.js';
 
 type LimitName = keyof typeof LIMITS;
 

@@ -1,7 +1,7 @@
 // What npm publishes: bin/, dist/ and templates/ only (plus the files npm always adds).
 import { execFileSync } from 'node:child_process';
 import { expect, it } from 'vitest';
-import { FILES } from '../../generators/app/files.js';
+import { FILES } from '../../generators/app/core/render/files.js';
 import { ROOT } from '../support/generate.js';
 
 it('publishes only bin/, dist/ and templates/, with every template the generator reads', () => {
@@ -15,7 +15,7 @@ it('publishes only bin/, dist/ and templates/, with every template the generator
   expect(stray).toEqual([]);
   expect(paths).toContain('bin/create-bluegreen-ecs.js');
   expect(paths).toContain('dist/generators/app/index.js');
-  expect(paths).toContain('dist/generators/app/dependency-versions/package.json');
+  expect(paths).toContain('dist/generators/app/core/render/dependency-versions/package.json');
   for (const file of FILES) expect(paths).toContain(`templates/${file.source}`);
   expect(paths.filter((p) => p.endsWith('.ts') && !p.startsWith('templates/'))).toEqual([]);
 });

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
-import { optionTable } from '../../generators/app/cli.js';
+import { optionTable } from '../../generators/app/cli/flags.js';
 import { ROOT } from '../support/generate.js';
 
 it('README option table matches the settings declaration (run npm run docs)', () => {

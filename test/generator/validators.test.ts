@@ -1,8 +1,8 @@
 // Every numeric setting at min-1, min, max and max+1, and every cross-field rule, through the same check()
 // that flags, .yo-rc.json and prompt answers go through. The limits below are AWS's, written out as the spec.
 import { describe, expect, it } from 'vitest';
-import { check } from '../../generators/app/resolve.js';
-import type { SettingName, Settings } from '../../generators/app/types.js';
+import { check } from '../../generators/app/core/settings/resolve.js';
+import type { SettingName, Settings } from '../../generators/app/core/settings/declaration.js';
 
 const DEFAULTS: Partial<Settings> = {
   healthCheckInterval: 30,

@@ -2,11 +2,11 @@
 import { existsSync, lstatSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { applyOperations, operationsOf } from '../../generators/app/apply.js';
-import { hasConflictMarkers, mergeThreeWay } from '../../generators/app/merge.js';
-import { digest, planRegeneration, type Action } from '../../generators/app/plan.js';
-import type { Output } from '../../generators/app/render.js';
-import { describePlan } from '../../generators/app/report.js';
+import { applyOperations, operationsOf } from '../../generators/app/core/write/apply.js';
+import { hasConflictMarkers, mergeThreeWay } from '../../generators/app/core/write/merge.js';
+import { digest, planRegeneration, type Action } from '../../generators/app/core/write/plan.js';
+import type { Output } from '../../generators/app/core/render/render.js';
+import { describePlan } from '../../generators/app/core/write/report.js';
 import { tempDir } from '../support/generate.js';
 
 const SETTINGS_DIGEST = 'aaaaaaaaaaaa';

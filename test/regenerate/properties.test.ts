@@ -7,10 +7,10 @@ import { readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync, mkdirSync
 import path from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FILES } from '../../generators/app/files.js';
-import { VERSION } from '../../generators/app/paths.js';
-import { renderOutput } from '../../generators/app/render.js';
-import type { Settings } from '../../generators/app/types.js';
+import { FILES } from '../../generators/app/core/render/files.js';
+import { VERSION } from '../../generators/app/core/render/paths.js';
+import { renderOutput } from '../../generators/app/core/render/render.js';
+import type { Settings } from '../../generators/app/core/settings/declaration.js';
 import { runCore, tempDir } from '../support/generate.js';
 import { KEY } from './support.js';
 

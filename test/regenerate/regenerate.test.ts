@@ -3,7 +3,7 @@ import { existsSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import Generator from '../../generators/app/index.js';
-import { FILES } from '../../generators/app/files.js';
+import { FILES } from '../../generators/app/core/render/files.js';
 import { runBin, tempDir } from '../support/generate.js';
 import { KEY, RECORD_KEY, generatedFolder, read, readYoRc, rerun, snapshot } from './support.js';
 

@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { digest } from '../../generators/app/plan.js';
+import { digest } from '../../generators/app/core/write/plan.js';
 import { BIN, runBin, runYo, tempDir } from '../support/generate.js';
 import { KEY, RECORD_KEY, read, readYoRc, snapshot } from './support.js';
 

@@ -7,8 +7,8 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { derive } from '../../generators/app/derive.js';
-import type { Settings } from '../../generators/app/types.js';
+import { derive } from '../../generators/app/core/render/derive.js';
+import type { Settings } from '../../generators/app/core/settings/declaration.js';
 import { runBin, tempDir } from '../support/generate.js';
 import { copySourceProblems, execForm, instructionsOf, projectPathOfImageFile, stagesOf } from './dockerfile.js';
 

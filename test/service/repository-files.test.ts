@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import dependencyVersions from '../../generators/app/dependency-versions/package.json' with { type: 'json' };
+import dependencyVersions from '../../generators/app/core/render/dependency-versions/package.json' with { type: 'json' };
 import { generate } from '../support/generate.js';
 
 const read = (dir: string, file: string) => readFileSync(path.join(dir, file), 'utf8');

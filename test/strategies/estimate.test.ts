@@ -1,14 +1,15 @@
 // The deployment-time estimate against cases computed by hand (arithmetic in the comments), and its warnings.
 import { describe, expect, it } from 'vitest';
 import { OLD_HEALTH_DEFAULTS } from './expected.js';
-import { derive, drainTerms, validateDrainFits } from '../../generators/app/derive.js';
+import { derive } from '../../generators/app/core/render/derive.js';
+import { drainTerms, validateDrainFits } from '../../generators/app/core/settings/drain.js';
 import {
   describeEstimate,
   estimateDeployment,
   estimateSeconds,
   formatDuration,
-} from '../../generators/app/estimate.js';
-import { resolveSettings, SettingsError } from '../../generators/app/resolve.js';
+} from '../../generators/app/core/settings/estimate.js';
+import { resolveSettings, SettingsError } from '../../generators/app/core/settings/resolve.js';
 
 /** Settings as a run with these flags and --yes would resolve them. */
 const settingsWith = (flags: Record<string, unknown> = {}) =>

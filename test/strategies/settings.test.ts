@@ -1,7 +1,7 @@
 // Strategy settings: AWS's ranges at their edges, CloudFormation's 33-hour rule, and which strategy asks and stores what.
 import { describe, expect, it } from 'vitest';
-import { check, resolveSettings, SettingsError } from '../../generators/app/resolve.js';
-import type { SettingName, Settings } from '../../generators/app/types.js';
+import { check, resolveSettings, SettingsError } from '../../generators/app/core/settings/resolve.js';
+import type { SettingName, Settings } from '../../generators/app/core/settings/declaration.js';
 import { KEYS_BY_STRATEGY, STRATEGY_KEYS } from './expected.js';
 
 const ok = (name: SettingName, value: unknown, known: Partial<Settings>) => {

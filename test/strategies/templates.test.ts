@@ -291,9 +291,9 @@ describe("the generator's README", () => {
   test('"Choosing a strategy" shows the estimate of each strategy with the defaults', async () => {
     const { readFileSync: read } = await import('node:fs');
     const { ROOT } = await import('../support/generate.js');
-    const { derive } = await import('../../generators/app/derive.js');
-    const { formatDuration } = await import('../../generators/app/estimate.js');
-    const { resolveSettings } = await import('../../generators/app/resolve.js');
+    const { derive } = await import('../../generators/app/core/render/derive.js');
+    const { formatDuration } = await import('../../generators/app/core/settings/estimate.js');
+    const { resolveSettings } = await import('../../generators/app/core/settings/resolve.js');
     const readme = read(path.join(ROOT, 'README.md'), 'utf8');
     for (const strategy of STRATEGIES) {
       const { estimate } = derive(

@@ -2,11 +2,16 @@
 // the file list and the README's deploy section hold exactly the resources its traits call for, and the traits
 // themselves obey AWS's rules (an ECS strategy only under the ECS controller, listener rules only for ECS shifting).
 import { describe, expect, it } from 'vitest';
-import { FILES } from '../../generators/app/files.js';
-import { renderOutput } from '../../generators/app/render.js';
-import { resolveSettings } from '../../generators/app/resolve.js';
-import { SETTINGS } from '../../generators/app/settings.js';
-import { STRATEGY_NAMES, STRATEGY_TABLE, traitsOf, type Strategy } from '../../generators/app/strategies.js';
+import { FILES } from '../../generators/app/core/render/files.js';
+import { renderOutput } from '../../generators/app/core/render/render.js';
+import { resolveSettings } from '../../generators/app/core/settings/resolve.js';
+import { SETTINGS } from '../../generators/app/core/settings/declaration.js';
+import {
+  STRATEGY_NAMES,
+  STRATEGY_TABLE,
+  traitsOf,
+  type Strategy,
+} from '../../generators/app/core/settings/strategies.js';
 import { parseTemplate, type Template } from '../support/cfn/parse.js';
 
 const HOOK = 'arn:aws:lambda:eu-west-1:123456789012:function:check-green';

@@ -52,7 +52,7 @@ export async function runCore(
   flags: Record<string, unknown> = {},
   options: { dryRun?: boolean; force?: boolean } = {},
 ): Promise<{ status: 0 | 1; error?: Error; log: string }> {
-  const { Run } = await import('../../generators/app/session.js');
+  const { Run } = await import('../../generators/app/core/run/run.js');
   let log = '';
   try {
     const run = new Run({

@@ -54,7 +54,7 @@ export async function generateProject(
   return readProject(dir);
 }
 
-/** A module of the built generator (dist/), so the rehearsal uses the generator's own arithmetic. */
+/** A module of the built generator (dist/generators/app/<stage>/<module>.js), so the rehearsal uses the generator's own arithmetic. */
 export const generatorModule = (module: string): Promise<any> =>
   import(path.join(ROOT, 'dist', 'generators', 'app', `${module}.js`));
 
@@ -62,7 +62,7 @@ export async function readProject(dir: string): Promise<Project> {
   const rc = JSON.parse(readFileSync(path.join(dir, '.yo-rc.json'), 'utf8'));
   const settings = Object.values(rc)[0] as Project['settings'];
   const [{ derive }, { rollingBounds }, { estimateSeconds }] = await Promise.all(
-    ['derive', 'aws-limits', 'estimate'].map(generatorModule),
+    ['core/render/derive', 'core/settings/aws-limits', 'core/settings/estimate'].map(generatorModule),
   );
   const derived = derive(settings);
   const localPlatform = { taskStart: { best: 0, worst: 0 }, appBoot: 0 };

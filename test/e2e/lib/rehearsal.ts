@@ -242,7 +242,7 @@ class Fleet {
 
 /** Replays an ECS rolling update: start new tasks as far as maxPercent allows, stop old ones down to minHealthyPercent. */
 async function rollingDeployment(fleet: Fleet, old: Task[], project: Project, scaleOutTo?: number): Promise<void> {
-  const { rollingBounds } = await generatorModule('aws-limits');
+  const { rollingBounds } = await generatorModule('core/settings/aws-limits');
   const p = project.settings;
   let desired = p.desiredCount;
   let { minHealthy, maxRunning } = project.bounds;
@@ -361,7 +361,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
       counts = await load.stop();
       loadMs = Date.now() - loadStarted;
     }
-    const { estimateSeconds } = await generatorModule('estimate');
+    const { estimateSeconds } = await generatorModule('core/settings/estimate');
     const startSeconds = fleet.startMs.map((ms) => ms / 1000 / timeScale);
     const settings = options.scaleOutTo ? { ...project.settings, desiredCount: options.scaleOutTo } : project.settings;
     const estimate = estimateSeconds(settings, project.derived, {

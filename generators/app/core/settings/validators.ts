@@ -16,7 +16,7 @@ import {
   type Range,
 } from './aws-limits.js';
 import { traitsOf } from './strategies.js';
-import type { Settings } from './types.js';
+import type { Settings } from './declaration.js';
 
 export type Validation = true | string;
 export type Validator<T> = (value: T, settings: Partial<Settings>) => Validation;

@@ -1,6 +1,7 @@
 // Questions derived from the settings declaration; each answer is checked by the same validator as flags and .yo-rc.json.
 import { check, declarationOf } from './resolve.js';
-import type { Context, SettingName, Settings } from './types.js';
+import type { Context } from './context.js';
+import type { SettingName, Settings } from './declaration.js';
 
 /** An inquirer-style question: Yeoman's prompt takes it as it is, the bin maps it onto @inquirer/prompts. */
 export interface Question {

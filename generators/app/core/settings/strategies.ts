@@ -1,7 +1,7 @@
 // The one declaration of every deployment strategy and its traits. Settings, validators, the estimate and the
 // templates (as `traits`) ask these traits, never the strategy's name, so "is this blue/green?" is answered here once.
 // ECS deployment strategies and controllers: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-types.html
-import type { SettingName } from './types.js';
+import type { SettingName } from './declaration.js';
 
 export interface StrategyTraits {
   /** ECS DeploymentController.Type: ECS deploys it itself, or CodeDeploy does. */

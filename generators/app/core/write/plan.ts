@@ -3,7 +3,7 @@
 // without asking and without touching the disk, what to write, merge, remove or report.
 import { createHash } from 'node:crypto';
 import { hasConflictMarkers, mergeThreeWay, withLineEndingsOf } from './merge.js';
-import type { Output } from './render.js';
+import type { Output } from '../render/render.js';
 
 /** Suffix of the side file that holds a conflicting merge, beside the user's untouched file. */
 export const CONFLICT_SUFFIX = '.conflict';

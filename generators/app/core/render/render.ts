@@ -6,7 +6,7 @@ import ejs from 'ejs';
 import { derive, type Derived } from './derive.js';
 import type { FileEntry } from './files.js';
 import { TEMPLATES_DIR } from './paths.js';
-import type { Settings } from './types.js';
+import type { Settings } from '../settings/declaration.js';
 
 /** One output file's text, and the permission bits of its template (executable scripts stay executable). */
 export interface RenderedFile {

@@ -1,8 +1,8 @@
 // Files as data: every file the generator writes, with the condition under which it is written.
 // Sources are paths under templates/, which mirrors the generated repository; dotfiles are stored
 // without their dot (npm strips some dotfiles from published packages) and renamed on write.
-import { traitsOf } from './strategies.js';
-import type { Settings } from './types.js';
+import { traitsOf } from '../settings/strategies.js';
+import type { Settings } from '../settings/declaration.js';
 
 export interface FileEntry {
   /** Path under templates/. */

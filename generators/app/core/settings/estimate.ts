@@ -2,7 +2,7 @@
 // needlessly slow or unsafe. Pure: the end message, the generated README and the rehearsal all read it.
 import { CODEDEPLOY_CONFIGS, LIMITS, linearBakeSteps, rollingBounds } from './aws-limits.js';
 import { traitsOf, type Strategy } from './strategies.js';
-import type { SettingName, Settings } from './types.js';
+import type { SettingName, Settings } from './declaration.js';
 
 /** What the estimate needs beyond the settings: the app's shutdown timing, from derive(). */
 export interface ShutdownTiming {

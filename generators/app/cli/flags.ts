@@ -1,6 +1,6 @@
 // Command-line surface derived from the settings declaration: flags, --help text and the README option table.
-import { GROUP_TITLES, SETTINGS, cliFlagOf, flagOf, type SettingDeclaration } from './settings.js';
-import type { Context } from './types.js';
+import { GROUP_TITLES, SETTINGS, cliFlagOf, flagOf, type SettingDeclaration } from '../core/settings/declaration.js';
+import type { Context } from '../core/settings/context.js';
 
 /** Flags of the command itself, beside one flag per setting. */
 export const COMMAND_FLAGS: Record<string, { short?: string; description: string }> = {

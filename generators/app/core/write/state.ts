@@ -4,7 +4,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseTree, type ParseError } from 'jsonc-parser';
 import { UserError } from './apply.js';
-import { cut } from './resolve.js';
+import { cut } from '../settings/resolve.js';
 
 /** Key of the settings in .yo-rc.json: the package name, as Yeoman's `this.config` uses it. */
 export const STORE_KEY = 'generator-bluegreen-ecs';

@@ -1,7 +1,14 @@
 // Facts about the destination folder that defaults depend on.
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import type { Context } from './types.js';
+
+/** Facts about the destination that defaults may depend on. */
+export interface Context {
+  /** Name of the destination folder. */
+  folderName: string;
+  /** `owner/name` parsed from the destination's `git remote get-url origin`, if any. */
+  gitRemote: string;
+}
 
 export function readContext(destination: string): Context {
   let gitRemote: string | undefined;

@@ -4,16 +4,23 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
-import { applyOperations, cleanTemporaryFiles, containedTarget, operationsOf, takeLock, UserError } from './apply.js';
-import { readContext } from './context.js';
-import { describeEstimate } from './estimate.js';
-import { NAT_GATEWAY_MONTHLY_USD, NAT_GATEWAY_PER_GB_USD } from './aws-limits.js';
-import { FILES, type FileEntry } from './files.js';
-import { VERSION } from './paths.js';
-import { CONFLICT_SUFFIX, conflictsOf, planRegeneration, settingsDigest, type Plan } from './plan.js';
-import { questionFor, type Question } from './prompts.js';
-import { derivedOf, renderOutput } from './render.js';
-import { ConflictError, runReport } from './report.js';
+import {
+  applyOperations,
+  cleanTemporaryFiles,
+  containedTarget,
+  operationsOf,
+  takeLock,
+  UserError,
+} from '../write/apply.js';
+import { readContext } from '../settings/context.js';
+import { describeEstimate } from '../settings/estimate.js';
+import { NAT_GATEWAY_MONTHLY_USD, NAT_GATEWAY_PER_GB_USD } from '../settings/aws-limits.js';
+import { FILES, type FileEntry } from '../render/files.js';
+import { VERSION } from '../render/paths.js';
+import { CONFLICT_SUFFIX, conflictsOf, planRegeneration, settingsDigest, type Plan } from '../write/plan.js';
+import { questionFor, type Question } from '../settings/prompts.js';
+import { derivedOf, renderOutput } from '../render/render.js';
+import { ConflictError, runReport } from '../write/report.js';
 import {
   check,
   cut,
@@ -23,10 +30,11 @@ import {
   unansweredSettings,
   type Problem,
   type Sources,
-} from './resolve.js';
-import { GROUP_TITLES, SETTING_NAMES, cliFlagOf, type Group } from './settings.js';
-import { parseJsonFile, readFolder, yoRcText, type FolderState } from './state.js';
-import type { Context, SettingName, Settings } from './types.js';
+} from '../settings/resolve.js';
+import { GROUP_TITLES, SETTING_NAMES, cliFlagOf, type Group } from '../settings/declaration.js';
+import { parseJsonFile, readFolder, yoRcText, type FolderState } from '../write/state.js';
+import type { Context } from '../settings/context.js';
+import type { SettingName, Settings } from '../settings/declaration.js';
 
 export interface RunOptions {
   /** Absolute path of the project folder (created when the run writes). */

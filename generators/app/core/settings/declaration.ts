@@ -16,9 +16,9 @@ import {
   tenthsRule,
 } from './aws-limits.js';
 import { DEFAULT_STRATEGY, STRATEGY_CHOICES, isStrategy, ownedByStrategy } from './strategies.js';
-import type { Context } from './types.js';
+import type { Context } from './context.js';
 import * as v from './validators.js';
-import { SHUTDOWN_MARGIN, validateDrainFits } from './derive.js';
+import { SHUTDOWN_MARGIN, validateDrainFits } from './drain.js';
 
 export type Group = 'app' | 'aws' | 'edge' | 'health' | 'deployment' | 'scaling' | 'source' | 'config';
 

@@ -1,6 +1,7 @@
 // The one resolver: turns raw values from flags, .yo-rc.json and prompts into validated Settings. Pure: no Yeoman, no I/O.
-import { SETTINGS, cliFlagOf, type SettingDeclaration } from './settings.js';
-import type { Context, SettingName, Settings } from './types.js';
+import { SETTINGS, cliFlagOf, type SettingDeclaration } from './declaration.js';
+import type { Context } from './context.js';
+import type { SettingName, Settings } from './declaration.js';
 
 export type Origin = 'flag' | 'stored' | 'prompt' | 'default';
 

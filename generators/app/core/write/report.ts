@@ -26,7 +26,7 @@ const NOTES: Partial<Record<Action, (file: string) => string>> = {
 /** Actions that write or remove a file. */
 const WRITES: Action[] = ['create', 'update', 'merge', 'resolve', 'remove', 'overwrite'];
 
-export { cut } from './resolve.js';
+export { cut } from '../settings/resolve.js';
 
 /** One line per file that a run changes or warns about, then the side files left from an earlier run. */
 export function describePlan(plan: Plan): string[] {
