@@ -15,7 +15,14 @@ import {
   rangeRule,
   tenthsRule,
 } from './aws-limits.js';
-import { DEFAULT_STRATEGY, STRATEGY_CHOICES, isStrategy, ownedByStrategy } from './strategies.js';
+import {
+  DEFAULT_STRATEGY,
+  STRATEGY_CHOICES,
+  STRATEGY_TABLE,
+  isStrategy,
+  ownedByStrategy,
+  type Strategy,
+} from './strategies.js';
 import type { Context } from './context.js';
 import * as v from './validators.js';
 import { SHUTDOWN_MARGIN, validateDrainFits } from './drain.js';
@@ -720,10 +727,13 @@ type Typed<D> = D extends { name: infer K extends SettingName; kind: infer Kind 
   ? {
       name: K;
       default: (settings: Known, context: Context) => KindValues[Kind];
-      validate: v.Validator<KindValues[Kind]>;
+      // The settings as declared must fit what the validators read (v.KnownSettings, stated below this module).
+      validate: (value: KindValues[Kind], settings: Known) => v.Validation;
     }
   : never;
 DECLARED satisfies readonly Typed<Declared>[];
+// Each setting a strategy owns is a declared one (strategies.ts, below this module, names them as strings).
+STRATEGY_TABLE satisfies Record<Strategy, { owns: readonly SettingName[] }>;
 
 /** kebab-case CLI flag of a setting: healthCheckPath -> health-check-path. */
 export function flagOf(name: string): string {

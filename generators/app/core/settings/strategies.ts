@@ -1,7 +1,6 @@
 // The one declaration of every deployment strategy and its traits. Settings, validators, the estimate and the
 // templates (as `traits`) ask these traits, never the strategy's name, so "is this blue/green?" is answered here once.
 // ECS deployment strategies and controllers: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-types.html
-import type { SettingName } from './declaration.js';
 
 export interface StrategyTraits {
   /** ECS DeploymentController.Type: ECS deploys it itself, or CodeDeploy does. */
@@ -14,8 +13,9 @@ export interface StrategyTraits {
   testListener: boolean;
   /** ECS moves traffic by changing the weights of listener rules (ECS-native blue/green, canary, linear). */
   ecsListenerRules: boolean;
-  /** Strategy-specific settings this strategy asks, resolves and stores (the others never are). */
-  owns: readonly SettingName[];
+  /** Strategy-specific settings this strategy asks, resolves and stores (the others never are); the declaration, above
+   * this module, checks that each is a setting. */
+  owns: readonly string[];
   /** Text of the choice in the prompt. */
   choice: string;
 }
@@ -67,8 +67,7 @@ export const STRATEGY_TABLE = {
     choice: 'codedeploy: CodeDeploy blue/green (all at once, canary or linear), for teams already on CodeDeploy',
   },
 } as const;
-// Checked here rather than in the initializer: the settings' type, which names the owned settings, is derived from the
-// settings declaration, whose strategy choices come from this table.
+// Checked here rather than in the initializer, so that the owned settings keep their literal names (declaration.ts checks them).
 STRATEGY_TABLE satisfies Record<string, StrategyTraits>;
 
 export type Strategy = keyof typeof STRATEGY_TABLE;
@@ -120,4 +119,4 @@ export const ownedByStrategy =
   // A string: the settings declaration calls this, and the setting names are derived from that declaration.
   (setting: string) =>
     (s: { strategy?: unknown }): boolean =>
-      (traitsOf(s.strategy).owns as readonly string[]).includes(setting);
+      traitsOf(s.strategy).owns.includes(setting);

@@ -16,10 +16,33 @@ import {
   type Range,
 } from './aws-limits.js';
 import { traitsOf } from './strategies.js';
-import type { Settings } from './declaration.js';
 
 export type Validation = true | string;
-export type Validator<T> = (value: T, settings: Partial<Settings>) => Validation;
+/**
+ * The other settings a validator reads, as far as they are known. Stated here, not imported: the declaration (above
+ * this module) derives Settings from entries that hold these validators; it checks that its Settings fit this view.
+ */
+export interface KnownSettings {
+  region?: string;
+  strategy?: string;
+  source?: string;
+  service?: string;
+  domain?: string;
+  certificateArn?: string;
+  healthCheckInterval?: number;
+  healthCheckTimeout?: number;
+  desiredCount?: number;
+  minHealthyPercent?: number;
+  maxPercent?: number;
+  minCount?: number;
+  bakeTime?: number;
+  linearStepPercent?: number;
+  cpu?: number;
+  autoscaling?: string;
+  fargateVcpuQuota?: number;
+  environment?: Record<string, string>;
+}
+export type Validator<T> = (value: T, settings: KnownSettings) => Validation;
 
 /** Whole numbers within an AWS range; the message names the range. */
 export function integerBetween({ min, max, unit }: Range): Validator<number> {
@@ -83,7 +106,7 @@ export function partitionOf(region: string): string {
 }
 
 /** An ARN must be in the partition and region the stacks are deployed to (ECS and CodePipeline refuse others). */
-function inTargetRegion(arn: string, settings: Partial<Settings>): Validation {
+function inTargetRegion(arn: string, settings: KnownSettings): Validation {
   if (settings.region === undefined) return true;
   const [, partition, , region] = arn.split(':');
   const expected = partitionOf(settings.region);
@@ -297,7 +320,7 @@ export const validateConnectionArn: Validator<string> = (v, s) => {
 // ---- Production edge: HTTPS, network, autoscaling, configuration and secrets ----
 
 /** An ARN of this service, in the stacks' region and partition (--region), or the stack cannot use it. */
-function sameRegionAndPartition(arn: string, service: string, s: Partial<Settings>): Validation {
+function sameRegionAndPartition(arn: string, service: string, s: KnownSettings): Validation {
   const arnService = arn.split(':')[2];
   return arnService === service ? inTargetRegion(arn, s) : `must be an ARN of ${service}, not ${arnService}`;
 }
@@ -347,7 +370,7 @@ export const validateCertificateArn: Validator<string> = (v, s) => {
 };
 
 /** Tasks running at the peak of a deployment of `count` tasks: rolling up to maxPercent, the others two full sets. */
-export function peakTasks(count: number, s: Partial<Settings>): number {
+export function peakTasks(count: number, s: KnownSettings): number {
   return traitsOf(s.strategy).replacesInWaves ? Math.floor((count * (s.maxPercent ?? 200)) / 100) : 2 * count;
 }
 
