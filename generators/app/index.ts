@@ -1,5 +1,5 @@
 // The Yeoman adapter: `yo bluegreen-ecs` and yeoman-test. It declares the options, hands them to the core's Run
-// (session.ts) and wires its steps to Yeoman's priorities; the core reads and writes the folder itself, so Yeoman's
+// (core/run/run.ts) and wires its steps to Yeoman's priorities; the core reads and writes the folder itself, so Yeoman's
 // in-memory file system and its overwrite prompt are never involved.
 import Generator from 'yeoman-generator';
 import { COMMAND_FLAGS } from './cli/flags.js';
@@ -20,7 +20,7 @@ export default class BluegreenEcsGenerator extends Generator {
 
   constructor(args: string[], options: Options) {
     super(args, options as never);
-    // The core installs (session.ts); Yeoman's own install task would only print about package.json.
+    // The core installs (core/run/steps.ts); Yeoman's own install task would only print about package.json.
     this.setFeatures({ customInstallTask: true });
     for (const decl of SETTINGS) {
       this.option(yeomanOptionOf(decl), {

@@ -1,0 +1,351 @@
+// The steps of one run, in order, each a function of what it is given: read the folder, check the given settings, ask
+// what is missing, decide (resolve, render, plan), write, install, report. Run (run.ts) calls them for the adapters.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import path from 'node:path';
+import { NAT_GATEWAY_MONTHLY_USD, NAT_GATEWAY_PER_GB_USD } from '../settings/aws-limits.js';
+import { readContext, type Context } from '../settings/context.js';
+import {
+  GROUP_TITLES,
+  SETTING_NAMES,
+  cliFlagOf,
+  type Group,
+  type SettingName,
+  type Settings,
+} from '../settings/declaration.js';
+import { describeEstimate } from '../settings/estimate.js';
+import { questionFor, type Question } from '../settings/prompts.js';
+import {
+  check,
+  cut,
+  declarationOf,
+  resolveSettings,
+  SettingsError,
+  unansweredSettings,
+  type Problem,
+  type Sources,
+} from '../settings/resolve.js';
+import type { FileEntry } from '../render/files.js';
+import { VERSION } from '../render/paths.js';
+import { derivedOf, renderOutput } from '../render/render.js';
+import { applyOperations, cleanTemporaryFiles, containedTarget, operationsOf, takeLock } from '../write/apply.js';
+import { CONFLICT_SUFFIX, conflictsOf, planRegeneration, settingsDigest, type Plan } from '../write/plan.js';
+import { runReport } from '../write/report.js';
+import { parseJsonFile, readFolder, yoRcText, type FolderState } from '../write/state.js';
+
+/** Prints a line for the user. */
+export type Log = (text: string) => void;
+
+/** Asks one question; the adapter decides how (Yeoman's adapter, @inquirer/prompts, a test's answers). */
+export type Ask = (question: Question) => Promise<unknown>;
+
+/** What the run found in the destination before it decides anything. */
+export interface Project {
+  /** Absolute path of the project folder. */
+  destination: string;
+  /** Whether the folder was there before the run (else "Next steps" starts with `cd`). */
+  existedBefore: boolean;
+  folder: FolderState;
+  context: Context;
+}
+
+/** Step 1, read the folder: .yo-rc.json and its record of the last generation, and the facts defaults depend on. */
+export function readProject(destination: string): Project {
+  const existedBefore = existsSync(destination);
+  return { destination, existedBefore, folder: readFolder(destination), context: readContext(destination) };
+}
+
+/**
+ * Step 2, resolve what is given: a bad flag or stored value throws SettingsError before anything is asked or written
+ * (a default that only fails with them is asked or reported later); flags without effect and unknown keys are warned of.
+ */
+export function checkGivenSettings(project: Project, sources: Sources, log: Log): void {
+  try {
+    resolveSettings(sources, project.context);
+  } catch (error) {
+    if (!(error instanceof SettingsError)) throw error;
+    const fromUser = error.problems.filter((p) => p.origin !== 'default');
+    if (fromUser.length > 0) throw new SettingsError(fromUser);
+  }
+  warnAboutFlagsWithoutEffect(project.context, sources, log);
+  const unknown = Object.keys(project.folder.stored).filter((key) => !SETTING_NAMES.includes(key as SettingName));
+  if (unknown.length > 0)
+    log(
+      `Warning: .yo-rc.json has keys that are not settings and are ignored: ${unknown.map((k) => cut(k, 40)).join(', ')}`,
+    );
+}
+
+/** A flag for a setting the chosen strategy or source does not use is validated all the same, and named in a warning. */
+function warnAboutFlagsWithoutEffect(context: Context, sources: Sources, log: Log): void {
+  const known = resolveSettings(sources, context, { lenient: true });
+  const problems: Problem[] = [];
+  for (const [name, raw] of Object.entries(sources.flags) as [SettingName, unknown][]) {
+    const decl = declarationOf(name);
+    if (raw === undefined || !decl.applies || decl.applies(known)) continue;
+    const result = check(name, raw, known);
+    if ('error' in result) problems.push({ setting: name, origin: 'flag', value: raw, message: result.error });
+    else {
+      // Say which of the settings it depends on turn it off (strategy, source, network, domain, autoscaling, secrets).
+      const edge = [
+        `network ${known.network}`,
+        `domain ${known.domain || '(none)'}`,
+        `autoscaling ${known.autoscaling}`,
+        `${Object.keys(known.secrets ?? {}).length} secret(s)`,
+      ];
+      log(
+        `Warning: --${cliFlagOf(decl)} has no effect with strategy ${known.strategy} and source ${known.source} (${edge.join(', ')}); it is not stored.`,
+      );
+    }
+  }
+  if (problems.length > 0) throw new SettingsError(problems);
+}
+
+/** Settings that would be asked: none with --yes, and none that the other settings make irrelevant. */
+export function pendingSettings(sources: Sources, context: Context, yes: boolean): SettingName[] {
+  if (yes) return [];
+  const known = resolveSettings(sources, context, { lenient: true });
+  return unansweredSettings(sources).filter((name) => {
+    const decl = declarationOf(name);
+    return !decl.applies || decl.applies(known);
+  });
+}
+
+/**
+ * Step 3, ask: every unanswered setting, group by group, each only if it applies once the answers before it are in
+ * (a chosen strategy's own), each answer validated as flags are. Returns the sources with the answers.
+ */
+export async function askSettings(
+  sources: Sources,
+  context: Context,
+  ask: Ask,
+  { yes, log }: { yes: boolean; log: Log },
+): Promise<Sources> {
+  const pending = yes ? [] : unansweredSettings(sources);
+  const answered: Sources = { ...sources, answers: { ...sources.answers } };
+  const answers = answered.answers!;
+  const known = () => resolveSettings(answered, context, { lenient: true });
+  for (const group of Object.keys(GROUP_TITLES) as Group[]) {
+    const names = pending.filter((name) => declarationOf(name).group === group);
+    if (names.length === 0) continue;
+    log(`\n${GROUP_TITLES[group]}`);
+    for (const name of names) {
+      const decl = declarationOf(name);
+      if (decl.applies && !decl.applies(known())) continue;
+      answers[name] = await ask(questionFor(name, known, context));
+    }
+  }
+  return answered;
+}
+
+/** What a run will do: the settings, the plan of every file, and the new .yo-rc.json (undefined when unchanged). */
+export interface Decision {
+  settings: Settings;
+  plan: Plan;
+  newYoRc?: string;
+}
+
+/** Step 4, decide: resolves the settings, renders the last generation and this one, and plans every file; writes nothing. */
+export function decide(
+  project: Project,
+  sources: Sources,
+  { files, force }: { files: readonly FileEntry[]; force: boolean },
+): Decision {
+  const { destination, folder, context } = project;
+  const settings = resolveSettings(sources, context);
+  const { record } = folder;
+  const previous = record
+    ? previousGeneration(record.settings, record.version, context)
+    : previousGeneration(folder.stored, folder.generatorVersion, context);
+  const read = diskReader(destination);
+  const base = previous && renderOutput(files, previous.settings, previous.version);
+  const theirs = renderOutput(files, settings, VERSION);
+  // Nothing is read or written through a symlink that leads out of the project, whatever the plan.
+  if (existsSync(destination)) {
+    const realRoot = realpathSync(destination);
+    for (const file of new Set([...theirs.keys(), ...(base?.keys() ?? [])])) containedTarget(realRoot, file);
+  }
+  const plan = planRegeneration({
+    base,
+    theirs,
+    read,
+    recorded: record?.files,
+    settingsDigest: settingsDigest(settings),
+    force,
+  });
+  checkPackageJson(plan, read, force, () => renderOutput(files, settings, VERSION).get('package.json')?.contents);
+  // Unknown keys of the user's stay; settings that no longer apply (after a strategy change, say) leave.
+  const kept = Object.fromEntries(
+    Object.entries(folder.stored).filter(([key]) => !SETTING_NAMES.includes(key as SettingName)),
+  );
+  const next = yoRcText(folder.yoRc, { ...kept, ...settings }, VERSION, {
+    version: VERSION,
+    settings: { ...settings },
+    files: plan.digests,
+  });
+  const current = readFileOrUndefined(path.join(destination, '.yo-rc.json'));
+  return { settings, plan, newYoRc: next === current ? undefined : next };
+}
+
+/** A package.json that is not JSON is named, with its line; --force replaces it with the generated one. */
+function checkPackageJson(
+  plan: Plan,
+  read: (file: string) => string | undefined,
+  force: boolean,
+  generated: () => string | undefined,
+): void {
+  const file = plan.files.find((f) => f.path === 'package.json');
+  const text = read('package.json');
+  if (!file || text === undefined) return;
+  try {
+    parseJsonFile('package.json', text, 'Fix it, or run again with --force to replace it with the generated one.');
+  } catch (error) {
+    if (!force) throw error;
+    Object.assign(file, { action: 'overwrite', contents: generated() });
+  }
+}
+
+/**
+ * The settings of the last generation, resolved as this version resolves them: a setting added since takes its
+ * default, a value this version refuses takes its default too (it only serves as the base of the merge).
+ */
+function previousGeneration(
+  stored: Record<string, unknown>,
+  version: string | undefined,
+  context: Context,
+): { settings: Settings; version: string } | undefined {
+  if (version === undefined) return undefined;
+  const kept = { ...stored };
+  try {
+    return { settings: resolveSettings({ flags: {}, stored: kept }, context), version };
+  } catch (error) {
+    if (!(error instanceof SettingsError)) throw error;
+    for (const problem of error.problems) delete kept[problem.setting];
+    return { settings: resolveSettings({ flags: {}, stored: kept }, context), version };
+  }
+}
+
+/** Step 5, write: applies the plan under the folder's lock; a dry run writes nothing. */
+export function writeDecision(destination: string, { plan, newYoRc }: Decision, dryRun: boolean): void {
+  if (dryRun) return;
+  const operations = operationsOf(plan);
+  const conflicted = conflictsOf(plan).length > 0;
+  if (operations.length === 0 && (conflicted || newYoRc === undefined)) return;
+  const release = takeLock(destination);
+  try {
+    cleanTemporaryFiles(
+      destination,
+      plan.files.flatMap((f) => [f.path, f.path + CONFLICT_SUFFIX]),
+    );
+    // .yo-rc.json changes only with a run that completes, so a conflicting run can simply be run again.
+    applyOperations(destination, operations, conflicted ? undefined : newYoRc);
+  } finally {
+    release();
+  }
+}
+
+/** Why npm install should run now, or undefined: package.json changed, or the lockfile or node_modules is missing. */
+export function installReason(destination: string, plan: Plan, dryRun: boolean): string | undefined {
+  if (dryRun || conflictsOf(plan).length > 0) return undefined;
+  const changed = plan.files.some(
+    (f) => f.path === 'package.json' && f.action !== 'unchanged' && f.action !== 'keep-removed',
+  );
+  if (changed) return 'package.json changed';
+  const at = (file: string) => existsSync(path.join(destination, file));
+  if (!at('package.json')) return undefined;
+  if (!at('package-lock.json')) return 'package-lock.json is missing (the buildspec runs npm ci)';
+  if (!at('node_modules')) return 'node_modules is missing';
+  return undefined;
+}
+
+/** Step 6, install: runs npm install in the project for `reason`; resolves with its exit code. */
+export function npmInstall(destination: string, reason: string, log: Log): Promise<number> {
+  log(`\nnpm install (${reason})...`);
+  const child = spawn('npm', ['install', '--no-audit', '--no-fund'], { cwd: destination, stdio: 'inherit' });
+  // Ctrl-C or any exit of ours ends the install too (a terminal signals both; a kill of ours alone would orphan it).
+  const stop = () => child.kill('SIGINT');
+  process.once('exit', stop);
+  return new Promise((resolve) =>
+    child.on('close', (code, signal) => {
+      process.off('exit', stop);
+      resolve(signal ? 130 : (code ?? 1));
+    }),
+  );
+}
+
+/** How the run was started, as the report needs it. */
+export interface ReportOptions {
+  dryRun: boolean;
+  skipInstall: boolean;
+  /** The command as the user ran it, without the folder, for "Next steps". */
+  command: string;
+  /** The folder as the user named it, for `cd` in "Next steps" when the run creates it. */
+  folderArgument?: string;
+}
+
+/** Step 7, report: the text the run ends with (first-run message or per-file report, with the estimate). */
+export function report(project: Project, { settings, plan, newYoRc }: Decision, options: ReportOptions): string {
+  const { record } = project.folder;
+  const before = record?.version ?? project.folder.generatorVersion;
+  const derived = derivedOf(settings);
+  const estimate = [
+    describeEstimate(derived.estimate),
+    // The one recurring cost a setting adds on its own (README "Network").
+    ...(derived.edge.privateTasks
+      ? [
+          `Cost: the NAT gateway of the private subnets costs about ${NAT_GATEWAY_MONTHLY_USD} USD a month plus ${NAT_GATEWAY_PER_GB_USD} USD per GB (README.md "Network").`,
+        ]
+      : []),
+  ].join('\n');
+  const conflicts = conflictsOf(plan);
+  const wroteFiles = plan.files.some((f) => f.action !== 'unchanged');
+  const firstRun = plan.firstRun && conflicts.length === 0 && !options.dryRun;
+  const lines = firstRun
+    ? [firstRunMessage(project, settings, plan, options), estimate]
+    : [
+        runReport(plan, {
+          dryRun: options.dryRun,
+          stored: newYoRc !== undefined,
+          upgradedFrom: before !== undefined && before !== VERSION && wroteFiles ? before : undefined,
+          version: VERSION,
+        }),
+        estimate,
+      ];
+  const skippedInstall = options.skipInstall ? installReason(project.destination, plan, options.dryRun) : undefined;
+  if (!firstRun && skippedInstall && conflicts.length === 0 && !options.dryRun) {
+    lines.push(`Run npm install in the project: ${skippedInstall}.`);
+  }
+  return lines.join('\n');
+}
+
+function firstRunMessage(project: Project, s: Settings, plan: Plan, o: ReportOptions): string {
+  const cd = !project.existedBefore && o.folderArgument ? [`  cd ${o.folderArgument}`] : [];
+  const written = plan.files.filter((f) => f.action !== 'unchanged').map((f) => f.path);
+  return [
+    '',
+    `Generated ${s.appName}: an Express service on ECS (${s.strategy} deployment) with its CodePipeline.`,
+    `Files: ${written.join(', ')}.`,
+    '',
+    'Next steps:',
+    ...cd,
+    ...(o.skipInstall ? ['  npm install                    create package-lock.json (the buildspec runs npm ci)'] : []),
+    '  npm test                       build the app and run its tests',
+    '  npm run lint                   lint the app (ESLint)',
+    '  git init && git add -A && git commit -m "Initial commit" and push it to your repository',
+    '  npm run deploy                 deploy the pipeline; its first run creates the service and prints its URL (README "Deploy")',
+    '',
+    `Change a setting later by running the generator again in the project folder, for example: ${o.command}${o.command.startsWith('yo') ? '' : ' .'} --port 8080`,
+  ].join('\n');
+}
+
+function readFileOrUndefined(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads project files as text from disk; a missing path (or a folder) reads as undefined. */
+function diskReader(root: string): (relativePath: string) => string | undefined {
+  return (file) => readFileOrUndefined(path.join(root, file));
+}
