@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { STRATEGY_NAMES } from '../../generators/app/core/settings/strategies.js';
 import { BIN, ROOT, generate, runBin, tempDir, treeSnapshot } from '../support/generate.js';
+import { STAGES, importProblems, readImportGraph, stageOf, type ImportGraph } from '../support/import-graph.js';
 
 describe('create-bluegreen-ecs and yo bluegreen-ecs', () => {
   for (const strategy of STRATEGY_NAMES) {
@@ -69,8 +70,10 @@ describe('the core', () => {
   ];
 
   it('imports only ejs, node-diff3 and jsonc-parser, nothing of Yeoman', () => {
-    const core = readdirSync(app).filter((f) => f.endsWith('.js') && f !== 'index.js');
-    expect(core).toContain('session.js');
+    const core = (readdirSync(app, { recursive: true }) as string[]).filter(
+      (f) => f.endsWith('.js') && f !== 'index.js',
+    );
+    expect(core).toContain(path.join('core', 'run', 'run.js'));
     for (const file of core) {
       const loaded = [...packagesLoadedBy(path.join(app, file))];
       expect(
@@ -78,7 +81,11 @@ describe('the core', () => {
         file,
       ).toEqual([]);
     }
-    expect([...packagesLoadedBy(path.join(app, 'session.js'))].sort()).toEqual(['ejs', 'jsonc-parser', 'node-diff3']);
+    expect([...packagesLoadedBy(path.join(app, 'core', 'run', 'run.js'))].sort()).toEqual([
+      'ejs',
+      'jsonc-parser',
+      'node-diff3',
+    ]);
   });
 
   it('the Yeoman adapter is the one module that imports yeoman-generator', () => {
@@ -92,5 +99,55 @@ describe('the core', () => {
     expect(bin).toMatch(
       /async function terminalPrompt\(\) \{\n\s+const \{ confirm, input, select \} = await import\('@inquirer\/prompts'\);/,
     );
+  });
+});
+
+describe('the stages (generators/app)', () => {
+  const graph = readImportGraph(path.join(ROOT, 'generators', 'app'));
+
+  it('are read from every source file, with their imports', () => {
+    expect(readdirSync(path.join(ROOT, 'generators'))).toEqual(['app']);
+    // The reading itself is checked, so that an empty graph cannot pass: every stage has files, the run imports the others.
+    for (const [index, { folder }] of STAGES.entries())
+      expect(
+        [...graph.keys()].some((m) => stageOf(m) === index),
+        folder,
+      ).toBe(true);
+    expect(graph.get('core/run/steps.ts')).toEqual(
+      expect.arrayContaining(['core/settings/resolve.ts', 'core/render/render.ts', 'core/write/plan.ts']),
+    );
+    expect(graph.get('core/render/derive.ts')).toContain('core/render/dependency-versions/package.json');
+    expect([...graph.values()].flat().length).toBeGreaterThan(50);
+  });
+
+  it('have no import loop, no import from a later stage or an adapter, and no module outside a stage', () => {
+    expect(importProblems(graph)).toEqual([]);
+  });
+
+  it('control: the checker names a loop, an upward import, an import of an adapter and a module in no stage', () => {
+    const broken: ImportGraph = new Map([
+      ['core/settings/declaration.ts', ['core/settings/validators.ts']],
+      ['core/settings/validators.ts', ['core/settings/strategies.ts']],
+      // A type-only import closes a loop as well: the graph does not tell them apart.
+      ['core/settings/strategies.ts', ['core/settings/declaration.ts']],
+      ['core/render/render.ts', ['core/write/plan.ts', 'core/settings/declaration.ts']],
+      ['core/write/plan.ts', []],
+      ['core/run/run.ts', ['index.ts']],
+      ['index.ts', ['core/run/run.ts']],
+      ['helpers.ts', []],
+    ]);
+    expect(importProblems(broken)).toEqual([
+      'core/render/render.ts (render) imports core/write/plan.ts (write): a later stage',
+      'core/run/run.ts (run) imports index.ts (Yeoman adapter): a later stage',
+      'helpers.ts is in no stage',
+      'loop: core/settings/declaration.ts -> core/settings/validators.ts -> core/settings/strategies.ts -> core/settings/declaration.ts',
+      'loop: core/run/run.ts -> index.ts -> core/run/run.ts',
+    ]);
+    // The same graph without the breaches passes: the checker flags the breaches, not the shape.
+    broken.set('core/settings/strategies.ts', []);
+    broken.set('core/render/render.ts', ['core/settings/declaration.ts']);
+    broken.set('core/run/run.ts', []);
+    broken.delete('helpers.ts');
+    expect(importProblems(broken)).toEqual([]);
   });
 });
