@@ -1,5 +1,5 @@
 // AWS facts in one place: every limit a validator enforces, a rule text shows or a derived value is capped by, with
-// where AWS documents it. Validators (validators.ts) and rule texts (settings.ts) read these numbers; none is written twice.
+// where AWS documents it. Validators (validators.ts) and rule texts (declaration.ts) read these numbers; none is written twice.
 
 /** An inclusive range; `unit` is shown after it in rule texts and messages. */
 export interface Range {
