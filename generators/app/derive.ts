@@ -1,6 +1,6 @@
 // Values that follow from the settings, computed once and handed to every template.
 import type { Settings } from './types.js';
-import { ALB_IDLE_TIMEOUT, FARGATE_MAX_STOP_TIMEOUT } from './aws-limits.js';
+import { ALB_IDLE_TIMEOUT, ECS_HEALTH_CHECK_MAX_START_PERIOD, ECS_HEALTH_CHECK_MAX_TIMEOUT, FARGATE_MAX_STOP_TIMEOUT } from './aws-limits.js';
 import { estimateDeployment, type Estimate } from './estimate.js';
 import { traitsOf, type Traits } from './strategies.js';
 import { NAT_GATEWAY_MONTHLY_USD, NAT_GATEWAY_PER_GB_USD, TLS_POLICY } from './aws-limits.js';
@@ -79,6 +79,10 @@ export interface Derived {
   headersTimeoutMs: number;
   /** Milliseconds a dependency check may take before it counts as failed: below the ALB health check timeout. */
   checkTimeoutMs: number;
+  /** The health check command of the image and the task definition: Node's own fetch (the slim image has no curl), passing on the target group's 200 only. */
+  healthCheckCommand: string[];
+  /** The task definition's container health check, or undefined when the load balancer's timeout exceeds ECS's maximum (containerHealthCheckOf). */
+  containerHealthCheck: ContainerHealthCheck | undefined;
   /** Base image of the Dockerfile: the ECR Public mirror of the official Node image. */
   baseImage: string;
   /** CodeBuild image with Docker and the Node runtime. */
@@ -143,6 +147,31 @@ function edgeOf(s: Settings): Edge {
   };
 }
 
+export interface ContainerHealthCheck {
+  interval: number;
+  timeout: number;
+  retries: number;
+  startPeriod: number;
+}
+
+/**
+ * ECS ignores the image's HEALTHCHECK and runs only the task definition's
+ * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/healthcheck.html). It gets the load balancer's interval,
+ * timeout and unhealthy threshold, so it never calls a task unhealthy before the load balancer would, and a start period
+ * up to the grace period (ECS caps it at 300 s; the service's grace period covers container checks too:
+ * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html). A load balancer timeout above ECS's
+ * 60 s cannot be matched: then the task definition has none, rather than one that fails a check the load balancer passes.
+ */
+function containerHealthCheckOf(s: Settings): ContainerHealthCheck | undefined {
+  if (s.healthCheckTimeout > ECS_HEALTH_CHECK_MAX_TIMEOUT) return undefined;
+  return {
+    interval: s.healthCheckInterval,
+    timeout: s.healthCheckTimeout,
+    retries: s.unhealthyThreshold,
+    startPeriod: Math.min(s.healthCheckGracePeriod, ECS_HEALTH_CHECK_MAX_START_PERIOD),
+  };
+}
+
 /** Values every template reads; the settings were validated, so the drain fits the stop timeout (validateDrainFits). */
 export function derive(s: Settings): Derived {
   const drain = drainTerms(s);
@@ -159,6 +188,12 @@ export function derive(s: Settings): Derived {
     keepAliveTimeoutMs,
     headersTimeoutMs: keepAliveTimeoutMs + 1000,
     checkTimeoutMs: Math.max(500, s.healthCheckTimeout * 1000 - 1000),
+    healthCheckCommand: [
+      'node',
+      '-e',
+      `fetch('http://127.0.0.1:' + process.env.PORT + '${s.healthCheckPath}').then((res) => process.exit(res.status === 200 ? 0 : 1), () => process.exit(1))`,
+    ],
+    containerHealthCheck: containerHealthCheckOf(s),
     baseImage: `public.ecr.aws/docker/library/node:${s.nodeVersion}-slim`,
     codeBuildImage: 'aws/codebuild/amazonlinux-x86_64-standard:5.0',
     versions: { ...dependencyVersions.dependencies, ...dependencyVersions.devDependencies },
