@@ -1,6 +1,6 @@
 // Values that follow from the settings, computed once and handed to every template.
 import type { Settings } from './types.js';
-import { ALB_IDLE_TIMEOUT, ECS_HEALTH_CHECK_MAX_START_PERIOD, ECS_HEALTH_CHECK_MAX_TIMEOUT, FARGATE_MAX_STOP_TIMEOUT } from './aws-limits.js';
+import { ALB_IDLE_TIMEOUT, ECS_HEALTH_CHECK_MAX_START_PERIOD, FARGATE_MAX_STOP_TIMEOUT } from './aws-limits.js';
 import { estimateDeployment, type Estimate } from './estimate.js';
 import { traitsOf, type Traits } from './strategies.js';
 import { NAT_GATEWAY_MONTHLY_USD, NAT_GATEWAY_PER_GB_USD, TLS_POLICY } from './aws-limits.js';
@@ -81,8 +81,8 @@ export interface Derived {
   checkTimeoutMs: number;
   /** The health check command of the image and the task definition: Node's own fetch (the slim image has no curl), passing on the target group's 200 only. */
   healthCheckCommand: string[];
-  /** The task definition's container health check, or undefined when the load balancer's timeout exceeds ECS's maximum (containerHealthCheckOf). */
-  containerHealthCheck: ContainerHealthCheck | undefined;
+  /** The task definition's container health check (containerHealthCheckOf). */
+  containerHealthCheck: ContainerHealthCheck;
   /** Base image of the Dockerfile: the ECR Public mirror of the official Node image. */
   baseImage: string;
   /** CodeBuild image with Docker and the Node runtime. */
@@ -159,11 +159,10 @@ export interface ContainerHealthCheck {
  * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/healthcheck.html). It gets the load balancer's interval,
  * timeout and unhealthy threshold, so it never calls a task unhealthy before the load balancer would, and a start period
  * up to the grace period (ECS caps it at 300 s; the service's grace period covers container checks too:
- * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html). A load balancer timeout above ECS's
- * 60 s cannot be matched: then the task definition has none, rather than one that fails a check the load balancer passes.
+ * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html). ECS's 60 s timeout maximum is never
+ * in the way: validateDrainFits keeps 2 x interval + timeout under 105 s with the timeout below the interval.
  */
-function containerHealthCheckOf(s: Settings): ContainerHealthCheck | undefined {
-  if (s.healthCheckTimeout > ECS_HEALTH_CHECK_MAX_TIMEOUT) return undefined;
+function containerHealthCheckOf(s: Settings): ContainerHealthCheck {
   return {
     interval: s.healthCheckInterval,
     timeout: s.healthCheckTimeout,
