@@ -31,6 +31,12 @@ interface Comparison {
 }
 
 const HOOK = 'arn:aws:lambda:us-east-1:123456789012:function:check';
+
+/** The same reason for several actions. */
+function explain(actions: string[], reason: NotNeeded): Record<string, NotNeeded> {
+  return Object.fromEntries(actions.map((action) => [action, reason]));
+}
+
 const ECR_PUSH: NotNeeded = {
   why: 'the build only logs in, finds the previous image (describe-images), pulls it and pushes the new one (buildspec.yml)',
   source: 'https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-push-iam.html',
@@ -42,10 +48,6 @@ const ECR_PUBLIC_READ: NotNeeded = {
 const CHANGE_SETS: NotNeeded = {
   why: 'the deploy action runs in CREATE_UPDATE mode, which creates or updates the stack itself; change sets are other modes',
   source: 'https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-CloudFormation.html',
-};
-const NO_ARTIFACT_DELETION: NotNeeded = {
-  why: "CodePipeline's own service role policy neither deletes artifacts nor aborts uploads; the bucket's lifecycle rule expires both",
-  source: 'https://docs.aws.amazon.com/codepipeline/latest/userguide/security-iam.html#how-to-custom-role',
 };
 
 const COMPARISONS: Comparison[] = [
@@ -74,14 +76,10 @@ const COMPARISONS: Comparison[] = [
         source:
           'https://docs.aws.amazon.com/codedeploy/latest/userguide/monitoring-sns-event-notifications-create-trigger.html',
       },
-      's3:GetObject': {
+      ...explain(['s3:GetObject', 's3:GetObjectVersion'], {
         why: 'CodeDeployToECS hands CodeDeploy the AppSpec as content (an AppSpecContent revision); only an S3 revision is read from S3',
         source: 'https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_RevisionLocation.html',
-      },
-      's3:GetObjectVersion': {
-        why: 'CodeDeployToECS hands CodeDeploy the AppSpec as content (an AppSpecContent revision); only an S3 revision is read from S3',
-        source: 'https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_RevisionLocation.html',
-      },
+      }),
     },
   },
   {
@@ -90,21 +88,31 @@ const COMPARISONS: Comparison[] = [
     variants: [{}, { strategy: 'codedeploy' }],
     policies: ['AmazonEC2ContainerRegistryPowerUser', 'AmazonElasticContainerRegistryPublicReadOnly'],
     notNeeded: {
-      'ecr:GetRepositoryPolicy': ECR_PUSH,
-      'ecr:DescribeRepositories': ECR_PUSH,
-      'ecr:ListImages': ECR_PUSH,
-      'ecr:GetLifecyclePolicy': ECR_PUSH,
-      'ecr:GetLifecyclePolicyPreview': ECR_PUSH,
-      'ecr:ListTagsForResource': ECR_PUSH,
-      'ecr:DescribeImageScanFindings': ECR_PUSH,
-      'ecr-public:BatchCheckLayerAvailability': ECR_PUBLIC_READ,
-      'ecr-public:GetRepositoryPolicy': ECR_PUBLIC_READ,
-      'ecr-public:DescribeRepositories': ECR_PUBLIC_READ,
-      'ecr-public:DescribeRegistries': ECR_PUBLIC_READ,
-      'ecr-public:DescribeImages': ECR_PUBLIC_READ,
-      'ecr-public:DescribeImageTags': ECR_PUBLIC_READ,
-      'ecr-public:GetRepositoryCatalogData': ECR_PUBLIC_READ,
-      'ecr-public:GetRegistryCatalogData': ECR_PUBLIC_READ,
+      ...explain(
+        [
+          'ecr:GetRepositoryPolicy',
+          'ecr:DescribeRepositories',
+          'ecr:ListImages',
+          'ecr:GetLifecyclePolicy',
+          'ecr:GetLifecyclePolicyPreview',
+          'ecr:ListTagsForResource',
+          'ecr:DescribeImageScanFindings',
+        ],
+        ECR_PUSH,
+      ),
+      ...explain(
+        [
+          'ecr-public:BatchCheckLayerAvailability',
+          'ecr-public:GetRepositoryPolicy',
+          'ecr-public:DescribeRepositories',
+          'ecr-public:DescribeRegistries',
+          'ecr-public:DescribeImages',
+          'ecr-public:DescribeImageTags',
+          'ecr-public:GetRepositoryCatalogData',
+          'ecr-public:GetRegistryCatalogData',
+        ],
+        ECR_PUBLIC_READ,
+      ),
     },
   },
   {
@@ -115,10 +123,15 @@ const COMPARISONS: Comparison[] = [
     variants: [{}, { source: 'codecommit', repository: 'shop-api' }, { strategy: 'codedeploy' }],
     policies: ['AmazonSageMakerServiceCatalogProductsCodePipelineServiceRolePolicy'],
     notNeeded: {
-      'cloudformation:CreateChangeSet': CHANGE_SETS,
-      'cloudformation:DescribeChangeSet': CHANGE_SETS,
-      'cloudformation:DeleteChangeSet': CHANGE_SETS,
-      'cloudformation:ExecuteChangeSet': CHANGE_SETS,
+      ...explain(
+        [
+          'cloudformation:CreateChangeSet',
+          'cloudformation:DescribeChangeSet',
+          'cloudformation:DeleteChangeSet',
+          'cloudformation:ExecuteChangeSet',
+        ],
+        CHANGE_SETS,
+      ),
       'cloudformation:DeleteStack': {
         why: 'CREATE_UPDATE never deletes the stack (DELETE_ONLY and REPLACE_ON_FAILURE do); npm run teardown deletes it with your credentials',
         source: 'https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-CloudFormation.html',
@@ -127,18 +140,15 @@ const COMPARISONS: Comparison[] = [
         why: 'the deploy action sets no stack policy',
         source: 'https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-CloudFormation.html',
       },
-      'cloudformation:TagResource': {
+      ...explain(['cloudformation:TagResource', 'cloudformation:UntagResource'], {
         why: 'the SageMaker policy tags stacks with its project name; this pipeline tags none',
         source:
           'https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonSageMakerServiceCatalogProductsCodePipelineServiceRolePolicy.html',
-      },
-      'cloudformation:UntagResource': {
-        why: 'the SageMaker policy tags stacks with its project name; this pipeline tags none',
-        source:
-          'https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonSageMakerServiceCatalogProductsCodePipelineServiceRolePolicy.html',
-      },
-      's3:AbortMultipartUpload': NO_ARTIFACT_DELETION,
-      's3:DeleteObject': NO_ARTIFACT_DELETION,
+      }),
+      ...explain(['s3:AbortMultipartUpload', 's3:DeleteObject'], {
+        why: "CodePipeline's own service role policy neither deletes artifacts nor aborts uploads; the bucket's lifecycle rule expires both",
+        source: 'https://docs.aws.amazon.com/codepipeline/latest/userguide/security-iam.html#how-to-custom-role',
+      }),
     },
   },
 ];
