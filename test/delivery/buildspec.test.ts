@@ -4,6 +4,12 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { render, SCENARIOS, type Rendered } from './render.js';
 import { ACCOUNT, buildEnvironment, REGION, runBuildspec } from './run-buildspec.js';
 
+/** The ECR Public login, whose token only us-east-1 issues (https://docs.aws.amazon.com/AmazonECR/latest/public/public-registry-auth.html). */
+const ECR_PUBLIC_LOGIN = [
+  'aws ecr-public get-login-password --region us-east-1',
+  'docker login --username AWS --password-stdin public.ecr.aws',
+];
+
 describe.each(['defaults', 'one task, min 0 max 100, bigger task, Node 22'])('buildspec.yml (%s)', (scenario) => {
   let r: Rendered;
   let repository: string;
@@ -15,12 +21,13 @@ describe.each(['defaults', 'one task, min 0 max 100, bigger task, Node 22'])('bu
   test('first build: logs in, lints and tests, builds without cache, pushes <commit>-<build number>, writes service-config.json', () => {
     const run = runBuildspec(r);
     expect(run.status).toBe(0);
-    // The two sides of the login pipe run at once, so either may log first.
+    // The two sides of a login pipe run at once, so either may log first.
     expect(run.calls.slice(0, 2).sort()).toEqual([
       `aws ecr get-login-password --region ${REGION}`,
       `docker login --username AWS --password-stdin ${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com`,
     ]);
-    expect(run.calls.slice(2)).toEqual([
+    expect(run.calls.slice(2, 4).sort()).toEqual(ECR_PUBLIC_LOGIN);
+    expect(run.calls.slice(4)).toEqual([
       'npm ci',
       'npm run lint',
       'npm test',
@@ -38,6 +45,25 @@ describe.each(['defaults', 'one task, min 0 max 100, bigger task, Node 22'])('bu
     expect(pushes).toEqual([`docker push ${repository}:0123456-7`, `docker push ${repository}:0123456-8`]);
     expect(retry.artifacts['service-config.json'].Parameters.ImageUri).toBe(`${repository}:0123456-8`);
   });
+
+  test('a failed ECR Public login stops the build before it builds anything', () => {
+    const run = runBuildspec(r, {
+      STUB_ECR_PUBLIC_ERROR: 'AccessDeniedException: not authorized: ecr-public:GetAuthorizationToken',
+    });
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain('ecr-public:GetAuthorizationToken');
+    expect(run.calls.filter((c) => /^(docker (build|push)|npm)/.test(c))).toEqual([]);
+  });
+
+  test.each(['cn-north-1', 'us-gov-west-1'])(
+    'in %s, a partition without ECR Public, the base image is pulled anonymously',
+    (region) => {
+      const run = runBuildspec(r, { AWS_DEFAULT_REGION: region });
+      expect(run.status).toBe(0);
+      expect(run.calls.filter((c) => c.includes('ecr-public') || c.includes('public.ecr.aws'))).toEqual([]);
+      expect(run.stderr).toContain('ECR Public has no endpoint in this partition');
+    },
+  );
 
   test('without a build number the build stops before it builds anything', () => {
     const run = runBuildspec(r, { CODEBUILD_BUILD_NUMBER: '' });

@@ -1,8 +1,16 @@
 // The pipeline stack's deployment role (CloudFormation's service role for the service stack) may do everything
-// CloudFormation's resource handlers need for each resource the service stack holds: the handler permissions AWS
-// publishes in the registry schemas (create, read, update, delete), for every strategy and every optional part.
+// creating, updating and deleting the service stack's resources needs, for every strategy and every optional part:
+// the handler permissions AWS publishes in the registry schemas (create, read, update, delete), plus what each service
+// documents it calls with the caller's permissions, or needs for the types without registry handlers
+// (test/support/cfn/documented-permissions.ts, one source per row).
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { loadSchemas } from '../support/cfn/schemas.js';
+import { DOCUMENTED_PERMISSIONS, documentedFor } from '../support/cfn/documented-permissions.js';
+import { allowedActions, withoutAction } from '../support/cfn/iam.js';
+import type { Template } from '../support/cfn/parse.js';
+import { loadSchemas, type RegistrySchema } from '../support/cfn/schemas.js';
+import { ROOT } from '../support/generate.js';
 import { render, type Rendered } from './render.js';
 
 /** Handler permissions for features the service stack does not use, each with why it is not granted. */
@@ -26,13 +34,11 @@ const NOT_NEEDED: Record<string, string> = {
   'iam:PutRolePermissionsBoundary': 'no permissions boundary',
   'iam:DeleteRolePermissionsBoundary': 'no permissions boundary',
   'elasticloadbalancing:SetIpAddressType': 'the load balancer keeps its default IP address type',
-  'ec2:DescribeInstances': 'no EC2 instances in these security groups',
   'application-autoscaling:PutScheduledAction': 'no scheduled scaling actions',
   'application-autoscaling:DeleteScheduledAction': 'no scheduled scaling actions',
   'lambda:GetProvisionedConcurrencyConfig': 'the scalable target is an ECS service, not a Lambda function',
   'lambda:PutProvisionedConcurrencyConfig': 'the scalable target is an ECS service, not a Lambda function',
   'lambda:DeleteProvisionedConcurrencyConfig': 'the scalable target is an ECS service, not a Lambda function',
-  'iam:PassRole': 'granted for the task roles only; the scalable target uses its service-linked role (no RoleARN)',
 };
 
 const VARIANTS = [
@@ -68,37 +74,91 @@ const VARIANTS = [
   },
 ];
 
-describe.each(VARIANTS)('deployment role (%o)', (options) => {
-  let r: Rendered;
-  beforeAll(async () => {
-    r = await render(options);
-  });
+type Registry = ReadonlyMap<string, RegistrySchema>;
 
-  test('allows every handler permission of every resource type of the service stack', async () => {
-    const { registry } = await loadSchemas();
-    const policies = (
-      r.pipeline.Resources!.DeploymentRole.Properties as {
-        Policies: { PolicyDocument: { Statement: { Effect: string; Action: string | string[] }[] } }[];
-      }
-    ).Policies;
-    const allowed = new Set(
-      policies
-        .flatMap((p) => p.PolicyDocument.Statement)
-        .filter((s) => s.Effect === 'Allow')
-        .flatMap((s) => [s.Action].flat()),
-    );
-    const missing: string[] = [];
-    const types = new Set(Object.values(r.service.Resources!).map((resource) => resource.Type));
-    for (const type of types) {
-      const handlers =
-        (registry.get(type) as { handlers?: Record<string, { permissions?: string[] }> } | undefined)?.handlers ?? {};
-      for (const handler of ['create', 'read', 'update', 'delete']) {
-        for (const permission of handlers[handler]?.permissions ?? []) {
-          if (!allowed.has(permission) && !(permission in NOT_NEEDED))
-            missing.push(`${type} ${handler}: ${permission}`);
-        }
+/** What the role lacks for the service stack: "<type> <handler or source>: <permission>" for each missing permission. */
+function missingPermissions(registry: Registry, service: Template, pipeline: Template): string[] {
+  const allowed = allowedActions(pipeline, 'DeploymentRole');
+  const missing = new Set<string>();
+  for (const type of new Set(Object.values(service.Resources ?? {}).map((resource) => resource.Type))) {
+    const handlers = (registry.get(type) as { handlers?: Record<string, { permissions?: string[] }> } | undefined)
+      ?.handlers;
+    for (const handler of ['create', 'read', 'update', 'delete']) {
+      for (const permission of handlers?.[handler]?.permissions ?? []) {
+        if (!allowed.has(permission) && !(permission in NOT_NEEDED)) missing.add(`${type} ${handler}: ${permission}`);
       }
     }
-    expect([...new Set(missing)]).toEqual([]);
+    for (const [permission, rows] of documentedFor(type)) {
+      if (!allowed.has(permission)) missing.add(`${type} ${rows.map((row) => row.source).join(' ')}: ${permission}`);
+    }
+  }
+  return [...missing];
+}
+
+/** Every resource type infra/service.yml and the partials it includes can declare, whatever the settings. */
+function typesTheTemplatesDeclare(): Set<string> {
+  const infra = path.join(ROOT, 'templates', 'infra');
+  const service = readFileSync(path.join(infra, 'service.yml'), 'utf8');
+  const partials = [...service.matchAll(/include\('(_partials\/[^']+)'/g)].map((m) => m[1]);
+  const text = [service, ...partials.map((p) => readFileSync(path.join(infra, p), 'utf8'))].join('\n');
+  return new Set([...text.matchAll(/^\s*Type: (AWS::[A-Za-z0-9]+::[A-Za-z0-9]+)\s*$/gm)].map((m) => m[1]));
+}
+
+describe('deployment role', () => {
+  let registry: Registry;
+  let rendered: Rendered[];
+  beforeAll(async () => {
+    registry = (await loadSchemas()).registry;
+    rendered = [];
+    // One after the other: a generation runs in its own working directory.
+    for (const options of VARIANTS) rendered.push(await render(options));
+  });
+
+  test('the variants together hold every resource type the service stack templates declare', () => {
+    const held = new Set(rendered.flatMap((r) => Object.values(r.service.Resources!).map((resource) => resource.Type)));
+    expect([...typesTheTemplatesDeclare()].filter((type) => !held.has(type))).toEqual([]);
+  });
+
+  test.each(VARIANTS.map((options, i) => [JSON.stringify(options), i] as const))(
+    'allows the handler and documented permissions of every resource type (%s)',
+    (_name, i) => {
+      expect(missingPermissions(registry, rendered[i].service, rendered[i].pipeline)).toEqual([]);
+    },
+  );
+
+  test('control: dropping any documented permission from the rendered role fails the check', () => {
+    let checked = 0;
+    for (const row of DOCUMENTED_PERMISSIONS) {
+      const r = rendered.find((candidate) =>
+        Object.values(candidate.service.Resources!).some((resource) => resource.Type === row.type),
+      )!;
+      for (const permission of row.permissions) {
+        const missing = missingPermissions(
+          registry,
+          r.service,
+          withoutAction(r.pipeline, 'DeploymentRole', permission),
+        );
+        expect(missing).toContainEqual(expect.stringContaining(`: ${permission}`));
+        checked += 1;
+      }
+    }
+    expect(checked).toBe(DOCUMENTED_PERMISSIONS.reduce((n, row) => n + row.permissions.length, 0));
+  });
+
+  test('control: dropping a registry handler permission fails the check', () => {
+    const missing = missingPermissions(
+      registry,
+      rendered[0].service,
+      withoutAction(rendered[0].pipeline, 'DeploymentRole', 'ec2:DescribeInstances'),
+    );
+    expect(missing).toEqual(['AWS::EC2::SecurityGroup delete: ec2:DescribeInstances']);
+  });
+
+  test('the table names only real resource types, with an AWS documentation URL per row, and nothing it excuses', () => {
+    for (const row of DOCUMENTED_PERMISSIONS) {
+      expect(row.source).toMatch(/^https:\/\/docs\.aws\.amazon\.com\//);
+      expect(typesTheTemplatesDeclare()).toContain(row.type);
+      for (const permission of row.permissions) expect(NOT_NEEDED).not.toHaveProperty([permission]);
+    }
   });
 });

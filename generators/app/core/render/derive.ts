@@ -1,6 +1,7 @@
 // Values that follow from the settings, computed once and handed to every template.
 import {
   ALB_IDLE_TIMEOUT,
+  ECS_HEALTH_CHECK_MAX_START_PERIOD,
   NAT_GATEWAY_MONTHLY_USD,
   NAT_GATEWAY_PER_GB_USD,
   TLS_POLICY,
@@ -27,6 +28,10 @@ export interface Derived {
   headersTimeoutMs: number;
   /** Milliseconds a dependency check may take before it counts as failed: below the ALB health check timeout. */
   checkTimeoutMs: number;
+  /** The health check command of the image and the task definition: Node's own fetch (the slim image has no curl), passing on the target group's 200 only. */
+  healthCheckCommand: string[];
+  /** The task definition's container health check (containerHealthCheckOf). */
+  containerHealthCheck: ContainerHealthCheck;
   /** Base image of the Dockerfile: the ECR Public mirror of the official Node image. */
   baseImage: string;
   /** CodeBuild image with Docker and the Node runtime. */
@@ -91,6 +96,30 @@ function edgeOf(s: Settings): Edge {
   };
 }
 
+export interface ContainerHealthCheck {
+  interval: number;
+  timeout: number;
+  retries: number;
+  startPeriod: number;
+}
+
+/**
+ * ECS ignores the image's HEALTHCHECK and runs only the task definition's
+ * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/healthcheck.html). It gets the load balancer's interval,
+ * timeout and unhealthy threshold, so it never calls a task unhealthy before the load balancer would, and a start period
+ * up to the grace period (ECS caps it at 300 s; the service's grace period covers container checks too:
+ * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html). ECS's 60 s timeout maximum is never
+ * in the way: validateDrainFits keeps 2 x interval + timeout under 105 s with the timeout below the interval.
+ */
+function containerHealthCheckOf(s: Settings): ContainerHealthCheck {
+  return {
+    interval: s.healthCheckInterval,
+    timeout: s.healthCheckTimeout,
+    retries: s.unhealthyThreshold,
+    startPeriod: Math.min(s.healthCheckGracePeriod, ECS_HEALTH_CHECK_MAX_START_PERIOD),
+  };
+}
+
 /** Values every template reads; the settings were validated, so the drain fits the stop timeout (validateDrainFits). */
 export function derive(s: Settings): Derived {
   const drain = drainTerms(s);
@@ -107,6 +136,12 @@ export function derive(s: Settings): Derived {
     keepAliveTimeoutMs,
     headersTimeoutMs: keepAliveTimeoutMs + 1000,
     checkTimeoutMs: Math.max(500, s.healthCheckTimeout * 1000 - 1000),
+    healthCheckCommand: [
+      'node',
+      '-e',
+      `fetch('http://127.0.0.1:' + process.env.PORT + '${s.healthCheckPath}').then((res) => process.exit(res.status === 200 ? 0 : 1), () => process.exit(1))`,
+    ],
+    containerHealthCheck: containerHealthCheckOf(s),
     baseImage: `public.ecr.aws/docker/library/node:${s.nodeVersion}-slim`,
     codeBuildImage: 'aws/codebuild/amazonlinux-x86_64-standard:5.0',
     versions: { ...dependencyVersions.dependencies, ...dependencyVersions.devDependencies },

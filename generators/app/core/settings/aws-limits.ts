@@ -76,6 +76,10 @@ export const CFN_MAX_BAKE_MINUTES = 33 * 60;
  * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html (stopTimeout: max 120 seconds on Fargate) */
 export const FARGATE_MAX_STOP_TIMEOUT = 120;
 
+/** ECS container health checks' startPeriod: 0-300 s (their interval 5-300 s, timeout 2-60 s and retries 1-10 hold every
+ * value the load balancer's settings can take here): https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_HealthCheck.html */
+export const ECS_HEALTH_CHECK_MAX_START_PERIOD = 300;
+
 /** Application Load Balancer idle timeout (its default), which the app's keep-alive must outlast:
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-load-balancer-attributes.html#connection-idle-timeout */
 export const ALB_IDLE_TIMEOUT = 60;
