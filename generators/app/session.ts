@@ -9,6 +9,7 @@ import { readContext } from './context.js';
 import { describeEstimate } from './estimate.js';
 import { NAT_GATEWAY_MONTHLY_USD, NAT_GATEWAY_PER_GB_USD } from './aws-limits.js';
 import { FILES, type FileEntry } from './files.js';
+import { liveChangeLines } from './live-changes.js';
 import { VERSION } from './paths.js';
 import { CONFLICT_SUFFIX, conflictsOf, planRegeneration, settingsDigest, type Plan } from './plan.js';
 import { questionFor, type Question } from './prompts.js';
@@ -142,6 +143,7 @@ export class Run {
     const previous = record
       ? this.previousGeneration(record.settings, record.version)
       : this.previousGeneration(this.folder.stored, this.folder.generatorVersion);
+    liveChangeLines(previous?.settings, settings).forEach((line) => this.options.log(line));
     const read = diskReader(this.options.destination);
     const base = previous && renderOutput(files, previous.settings, previous.version);
     const theirs = renderOutput(files, settings, VERSION);
