@@ -61,7 +61,7 @@ const HAZARDS: Hazard[] = [
     exposed: (live) => live.codeDeploy,
     feeds: { domain: listenerEdge, certificateArn: listenerEdge, hostedZoneId: listenerEdge },
     consequence: () =>
-      "CloudFormation updates the listeners and writes their forward action back to TargetGroup; after an odd number of CodeDeploy deployments production runs on AlternateTargetGroup, and TargetGroup has no tasks: requests fail (503) until the next deployment",
+      'CloudFormation updates the listeners and writes their forward action back to TargetGroup; after an odd number of CodeDeploy deployments production runs on AlternateTargetGroup, and TargetGroup has no tasks: requests fail (503) until the next deployment',
     procedure:
       'change it in two steps: push it only while the production listener forwards to TargetGroup; if it forwards to ' +
       'AlternateTargetGroup, run one more deployment first (README "Changing a setting" shows how to check)',
@@ -98,7 +98,9 @@ export function liveChangeWarnings(previous: Settings | undefined, next: Setting
     const changes = (Object.entries(hazard.feeds) as [SettingName, (s: Settings) => unknown][])
       .filter(([, seen]) => !same(seen(previous), seen(next)))
       .map(([setting]) => ({ setting, from: previous[setting], to: next[setting] }));
-    return changes.length === 0 ? [] : [{ changes, consequence: hazard.consequence(live), procedure: hazard.procedure }];
+    return changes.length === 0
+      ? []
+      : [{ changes, consequence: hazard.consequence(live), procedure: hazard.procedure }];
   });
 }
 
