@@ -21,12 +21,14 @@ export interface LiveChangeWarning {
   procedure: string;
 }
 
-/** Where the running service's traffic is, as the settings of the last generation decide it. */
+/** A kind of change the live service cannot take, and the settings that feed the resources concerned. */
 interface Hazard {
   /** Whether the live service (the previous settings' strategy) is exposed. */
   exposed: (live: Traits) => boolean;
-  /** Each setting that feeds the resources concerned, with what those resources see of it. */
-  feeds: Partial<Record<SettingName, (s: Settings) => unknown>>;
+  /** What those resources see of the settings: the hazard is there when this differs. */
+  sees: (s: Settings) => unknown;
+  /** The settings `sees` reads, named in the warning when their value changed. */
+  settings: readonly SettingName[];
   consequence: (live: Traits) => string;
   procedure: string;
 }
@@ -35,19 +37,14 @@ const MAINTENANCE_WINDOW =
   'in a maintenance window, delete the service stack (the pipeline stack stays), then push the regenerated files: the ' +
   'next pipeline run creates the service again with the new value (README "Changing a setting"); or keep the old value';
 
-/** What the template sees of the network: parameters (default, existing) or the network stack's exports. */
-const networkStack = (s: Settings) => s.network === 'new';
-const privateTasks = (s: Settings) => derive(s).edge.privateTasks;
-/** The production and test listeners: protocol, port and certificate. */
-const listenerEdge = (s: Settings) => {
-  const { edge } = derive(s);
-  return { https: edge.https, certificate: edge.createCertificate ? [s.domain, s.hostedZoneId] : s.certificateArn };
-};
+/** What the templates see of the network: parameters (default, existing) or the network stack's exports. */
+const network = (s: Settings) => ({ stack: s.network === 'new', privateTasks: derive(s).edge.privateTasks });
 
 const HAZARDS: Hazard[] = [
   {
     exposed: (live) => live.shiftsTraffic,
-    feeds: { port: (s) => s.port, network: networkStack },
+    sees: (s) => ({ port: s.port, vpc: s.network === 'new' }),
+    settings: ['port', 'network'],
     consequence: (live) =>
       'CloudFormation replaces both target groups (their Port and VpcId cannot change in place) and points ' +
       (live.ecsListenerRules ? 'the listener rules' : 'the listeners') +
@@ -58,8 +55,13 @@ const HAZARDS: Hazard[] = [
     procedure: MAINTENANCE_WINDOW,
   },
   {
+    // The listeners' protocol and certificate; a created certificate is replaced with its domain or hosted zone.
     exposed: (live) => live.codeDeploy,
-    feeds: { domain: listenerEdge, certificateArn: listenerEdge, hostedZoneId: listenerEdge },
+    sees: (s) => {
+      const { edge } = derive(s);
+      return { https: edge.https, certificate: edge.createCertificate ? [s.domain, s.hostedZoneId] : s.certificateArn };
+    },
+    settings: ['domain', 'certificateArn', 'hostedZoneId'],
     consequence: () =>
       'CloudFormation updates the listeners and writes their forward action back to TargetGroup; after an odd number of CodeDeploy deployments production runs on AlternateTargetGroup, and TargetGroup has no tasks: requests fail (503) until the next deployment',
     procedure:
@@ -68,20 +70,27 @@ const HAZARDS: Hazard[] = [
   },
   {
     exposed: (live) => live.codeDeploy,
-    feeds: {
-      desiredCount: (s) => (s.autoscaling === 'off' ? s.desiredCount : undefined),
-      autoscaling: (s) => s.autoscaling !== 'off',
-      minHealthyPercent: (s) => s.minHealthyPercent,
-      maxPercent: (s) => s.maxPercent,
-      healthCheckGracePeriod: (s) => s.healthCheckGracePeriod,
-      containerName: (s) => s.containerName,
-      port: (s) => s.port,
-      network: networkStack,
-      privateSubnets: privateTasks,
-      cluster: (s) => s.cluster,
-      existingCluster: (s) => s.existingCluster,
-      service: (s) => s.service,
-    },
+    sees: (s) => ({
+      desiredCount: s.autoscaling === 'off' ? s.desiredCount : 'autoscaling',
+      deployment: [s.minHealthyPercent, s.maxPercent, s.healthCheckGracePeriod],
+      loadBalancer: [s.containerName, s.port],
+      network: network(s),
+      names: [s.cluster, s.existingCluster, s.service],
+    }),
+    settings: [
+      'desiredCount',
+      'autoscaling',
+      'minHealthyPercent',
+      'maxPercent',
+      'healthCheckGracePeriod',
+      'containerName',
+      'port',
+      'network',
+      'privateSubnets',
+      'cluster',
+      'existingCluster',
+      'service',
+    ],
     consequence: () =>
       "the CodeDeploy service's own properties change, and CloudFormation sends its task definition, network configuration and load balancers with every service update, which ECS rejects for a CodeDeploy service: the next pipeline run fails at the service stack and rolls back",
     procedure: MAINTENANCE_WINDOW,
@@ -94,14 +103,16 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 export function liveChangeWarnings(previous: Settings | undefined, next: Settings): LiveChangeWarning[] {
   if (!previous) return [];
   const live = traitsOf(previous.strategy);
-  return HAZARDS.filter((hazard) => hazard.exposed(live)).flatMap((hazard) => {
-    const changes = (Object.entries(hazard.feeds) as [SettingName, (s: Settings) => unknown][])
-      .filter(([, seen]) => !same(seen(previous), seen(next)))
-      .map(([setting]) => ({ setting, from: previous[setting], to: next[setting] }));
-    return changes.length === 0
-      ? []
-      : [{ changes, consequence: hazard.consequence(live), procedure: hazard.procedure }];
-  });
+  return HAZARDS.filter((hazard) => hazard.exposed(live) && !same(hazard.sees(previous), hazard.sees(next))).map(
+    (hazard) => ({
+      changes: hazard.settings
+        // A setting that only starts or stops applying (undefined against false or '') is no change of its own.
+        .filter((setting) => !same(previous[setting], next[setting]) && Boolean(previous[setting] || next[setting]))
+        .map((setting) => ({ setting, from: previous[setting], to: next[setting] })),
+      consequence: hazard.consequence(live),
+      procedure: hazard.procedure,
+    }),
+  );
 }
 
 /** The warnings as the run prints them, one line each. */

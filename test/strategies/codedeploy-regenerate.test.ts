@@ -136,7 +136,7 @@ describe('codedeploy: a regeneration never changes the service stack’s Service
     expect(frozen(ported)).not.toEqual(frozen(before));
     expect(ported.log).toMatch(/Warning: port 3000 -> 8080 on a live codedeploy service/);
     const mutated = structuredClone(before);
-    (mutated.service.Resources!.TaskDefinition.Properties!).Cpu = '512';
+    mutated.service.Resources!.TaskDefinition.Properties!.Cpu = '512';
     expect(frozen(mutated)).not.toEqual(frozen(before));
   });
 
