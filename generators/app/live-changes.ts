@@ -121,6 +121,6 @@ export function liveChangeLines(previous: Settings | undefined, next: Settings):
     const changes = warning.changes
       .map(({ setting, from, to }) => `${setting} ${JSON.stringify(from ?? '')} -> ${JSON.stringify(to ?? '')}`)
       .join(', ');
-    return `Warning: ${changes} on a live ${previous!.strategy} service: ${warning.consequence}. Safe procedure: ${warning.procedure}.`;
+    return `Warning: ${changes}, once the ${previous!.strategy} service stack is deployed: ${warning.consequence}. Safe procedure: ${warning.procedure}.`;
   });
 }

@@ -203,7 +203,7 @@ describe('a regeneration prints the warning before it writes', () => {
       const seen = regenerate(dir, { port: '8080' }, true);
       expect(seen.map((s) => s.line).join('\n')).toMatch(
         new RegExp(
-          `Warning: port 3000 -> 8080 on a live ${strategy} service: CloudFormation replaces both target groups`,
+          `Warning: port 3000 -> 8080, once the ${strategy} service stack is deployed: CloudFormation replaces both target groups`,
         ),
       );
       expect(snapshot(dir)).toEqual(before);

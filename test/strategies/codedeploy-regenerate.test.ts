@@ -130,11 +130,11 @@ describe('codedeploy: a regeneration never changes the service stack’s Service
     // desiredCount reaches the Service through the DesiredCount parameter's default: a change, and a warning.
     const counted = await regenerate({ desiredCount: '4' });
     expect(applied(counted.service, 'Service')).not.toEqual(applied(before.service, 'Service'));
-    expect(counted.log).toMatch(/Warning: desiredCount 3 -> 4 on a live codedeploy service/);
+    expect(counted.log).toMatch(/Warning: desiredCount 3 -> 4, once the codedeploy service stack is deployed/);
     // The port is bound to the service's LoadBalancers (ECS requires the container port there), so it changes both.
     const ported = await regenerate({ port: '8080' });
     expect(frozen(ported)).not.toEqual(frozen(before));
-    expect(ported.log).toMatch(/Warning: port 3000 -> 8080 on a live codedeploy service/);
+    expect(ported.log).toMatch(/Warning: port 3000 -> 8080, once the codedeploy service stack is deployed/);
     const mutated = structuredClone(before);
     mutated.service.Resources!.TaskDefinition.Properties!.Cpu = '512';
     expect(frozen(mutated)).not.toEqual(frozen(before));

@@ -94,6 +94,11 @@ describe.each(['rolling', 'blue-green', 'canary', 'linear', 'codedeploy'])('%s: 
         resolved(r.service, 'TaskDefinition', stack[0].parameters!),
       );
       expect(runs[1].artifacts['imageDetail.json']).toEqual({ ImageURI: images[1] });
+      // Nothing in the stack differs between the runs, so CloudFormation updates nothing and never touches the service.
+      for (const id of Object.keys(r.service.Resources!))
+        expect(resolved(r.service, id, stack[1].parameters!), id).toEqual(
+          resolved(r.service, id, stack[0].parameters!),
+        );
       const actions = (only(r.pipeline, 'AWS::CodePipeline::Pipeline').Properties.Stages as any[]).find(
         (s) => s.Name === 'Deploy',
       ).Actions;
