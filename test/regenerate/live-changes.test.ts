@@ -13,6 +13,7 @@ import { resolveSettings } from '../../generators/app/resolve.js';
 import { Run } from '../../generators/app/session.js';
 import { STRATEGY_NAMES, traitsOf } from '../../generators/app/strategies.js';
 import type { Settings } from '../../generators/app/types.js';
+import { applied } from '../delivery/render.js';
 import { parseTemplate, type Template } from '../support/cfn/parse.js';
 import { loadSchemas } from '../support/cfn/schemas.js';
 import { runCore, tempDir } from '../support/generate.js';
@@ -35,16 +36,6 @@ const serviceTemplate = (s: Settings): Template => {
     rendered.set(s, parseTemplate(renderOutput(FILES, s, VERSION).get('infra/service.yml')!.contents));
   return rendered.get(s)!;
 };
-
-/** A resource as CloudFormation applies it: each Ref to a parameter with a default is that default. */
-function applied(template: Template, id: string): unknown {
-  const parameters = template.Parameters ?? {};
-  return JSON.parse(JSON.stringify(template.Resources?.[id] ?? null), (_key, value) =>
-    value && typeof value === 'object' && typeof value.Ref === 'string' && 'Default' in (parameters[value.Ref] ?? {})
-      ? { Default: String(parameters[value.Ref].Default) }
-      : value,
-  );
-}
 
 // Each variation: the settings before, and the flags changed by the regeneration.
 const VARIATIONS: [string, Record<string, unknown>, Record<string, unknown>][] = [

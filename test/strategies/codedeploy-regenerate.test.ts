@@ -8,6 +8,7 @@ import { cpSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { applied } from '../delivery/render.js';
 import { parseTemplate, type Template } from '../support/cfn/parse.js';
 import { runCore, tempDir } from '../support/generate.js';
 
@@ -39,16 +40,6 @@ interface Generated {
 function read(dir: string, log: string): Generated {
   const text = (file: string) => readFileSync(path.join(dir, file), 'utf8');
   return { service: parseTemplate(text('infra/service.yml')), taskdef: JSON.parse(text('taskdef.json')), log };
-}
-
-/** A resource's properties as CloudFormation applies them: each Ref to a parameter with a default is that default. */
-function applied(template: Template, id: string): unknown {
-  const parameters = template.Parameters ?? {};
-  return JSON.parse(JSON.stringify(template.Resources![id]), (_key, value) =>
-    value && typeof value === 'object' && typeof value.Ref === 'string' && 'Default' in (parameters[value.Ref] ?? {})
-      ? { Default: String(parameters[value.Ref].Default) }
-      : value,
-  );
 }
 
 /** The resources CloudFormation must never change on a live CodeDeploy service. */
