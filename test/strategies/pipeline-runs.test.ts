@@ -81,9 +81,10 @@ describe.each(['rolling', 'blue-green', 'canary', 'linear', 'codedeploy'])('%s: 
     expect(stack[0].parameters!.ImageUri).toBe(images[0]);
     const service = only(r.service, 'AWS::ECS::Service').Properties;
     expect(service.DesiredCount).toEqual({ Ref: 'DesiredCount' });
-    expect(only(r.service, 'AWS::ECS::TaskDefinition').Properties.ContainerDefinitions[0].Image).toEqual({
-      Ref: 'ImageUri',
-    });
+    const [container] = only(r.service, 'AWS::ECS::TaskDefinition').Properties.ContainerDefinitions;
+    expect(container.Image).toEqual({ Ref: 'ImageUri' });
+    // With codedeploy the image runs a placeholder until the CodeDeployToECS action of the same run deploys taskdef.json.
+    expect(container.Command?.[0]).toBe(strategy === 'codedeploy' ? 'node' : undefined);
     expect(r.service.Conditions ?? {}).not.toHaveProperty('HasImage');
   });
 
