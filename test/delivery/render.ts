@@ -96,3 +96,14 @@ export function idOf(template: Template, resource: Resource): string {
   if (!entry) throw new Error('not a resource of this template');
   return entry[0];
 }
+
+/** A resource as CloudFormation applies it with the template's defaults: each Ref to a parameter with a default is that
+ * default (null for a resource the template lacks). */
+export function applied(template: Template, id: string): unknown {
+  const parameters = template.Parameters ?? {};
+  return JSON.parse(JSON.stringify(template.Resources?.[id] ?? null), (_key, value) =>
+    value && typeof value === 'object' && typeof value.Ref === 'string' && 'Default' in (parameters[value.Ref] ?? {})
+      ? { Default: String(parameters[value.Ref].Default) }
+      : value,
+  );
+}

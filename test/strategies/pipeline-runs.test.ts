@@ -81,9 +81,10 @@ describe.each(['rolling', 'blue-green', 'canary', 'linear', 'codedeploy'])('%s: 
     expect(stack[0].parameters!.ImageUri).toBe(images[0]);
     const service = only(r.service, 'AWS::ECS::Service').Properties;
     expect(service.DesiredCount).toEqual({ Ref: 'DesiredCount' });
-    expect(only(r.service, 'AWS::ECS::TaskDefinition').Properties.ContainerDefinitions[0].Image).toEqual({
-      Ref: 'ImageUri',
-    });
+    const [container] = only(r.service, 'AWS::ECS::TaskDefinition').Properties.ContainerDefinitions;
+    expect(container.Image).toEqual({ Ref: 'ImageUri' });
+    // With codedeploy the image runs a placeholder until the CodeDeployToECS action of the same run deploys taskdef.json.
+    expect(container.Command?.[0]).toBe(strategy === 'codedeploy' ? 'node' : undefined);
     expect(r.service.Conditions ?? {}).not.toHaveProperty('HasImage');
   });
 
@@ -94,6 +95,11 @@ describe.each(['rolling', 'blue-green', 'canary', 'linear', 'codedeploy'])('%s: 
         resolved(r.service, 'TaskDefinition', stack[0].parameters!),
       );
       expect(runs[1].artifacts['imageDetail.json']).toEqual({ ImageURI: images[1] });
+      // Nothing in the stack differs between the runs, so CloudFormation updates nothing and never touches the service.
+      for (const id of Object.keys(r.service.Resources!))
+        expect(resolved(r.service, id, stack[1].parameters!), id).toEqual(
+          resolved(r.service, id, stack[0].parameters!),
+        );
       const actions = (only(r.pipeline, 'AWS::CodePipeline::Pipeline').Properties.Stages as any[]).find(
         (s) => s.Name === 'Deploy',
       ).Actions;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { checkTemplate } from '../support/cfn/check.js';
 import { checkPolicies } from '../support/cfn/iam.js';
-import { parseYaml, type Template } from '../support/cfn/parse.js';
+import { parseTemplate, parseYaml, type Template } from '../support/cfn/parse.js';
 import { only, render, type Rendered } from '../delivery/render.js';
 
 const HOOK = 'arn:aws:lambda:eu-west-1:123456789012:function:check-green';
@@ -220,21 +220,32 @@ describe.each(CASES)('$name', ({ strategy, options }) => {
     expect(existsSync(path.join(r.dir, 'taskdef.json'))).toBe(strategy === 'codedeploy');
   });
 
-  test('codedeploy: taskdef.json and appspec.yaml describe the task definition of service.yml', () => {
+  test('codedeploy: taskdef.json is the task the ECS strategies run; the stack keeps a bootstrap with its container and port', async () => {
     if (strategy !== 'codedeploy') return;
     const taskdef = JSON.parse(readFileSync(path.join(r.dir, 'taskdef.json'), 'utf8'));
-    const cfn = props(r.service, 'TaskDefinition');
-    const [container] = cfn.ContainerDefinitions;
+    // The same settings with an ECS strategy, rendered in memory: the stack's task definition is then the real one.
+    const { renderOutput } = await import('../../generators/app/core/render/render.js');
+    const { resolveSettings } = await import('../../generators/app/core/settings/resolve.js');
+    const { FILES } = await import('../../generators/app/core/render/files.js');
+    const rolling = resolveSettings(
+      { flags: {}, stored: { ...r.settings, strategy: 'rolling' } },
+      { folderName: 'shop', gitRemote: '' },
+    );
+    const ecs = props(
+      parseTemplate(renderOutput(FILES, rolling, '0').get('infra/service.yml')!.contents),
+      'TaskDefinition',
+    );
+    const [container] = ecs.ContainerDefinitions;
     expect(taskdef).toMatchObject({
       family: r.settings.service,
-      cpu: cfn.Cpu,
-      memory: cfn.Memory,
-      networkMode: cfn.NetworkMode,
-      requiresCompatibilities: cfn.RequiresCompatibilities,
+      cpu: ecs.Cpu,
+      memory: ecs.Memory,
+      networkMode: ecs.NetworkMode,
+      requiresCompatibilities: ecs.RequiresCompatibilities,
       executionRoleArn: '<EXECUTION_ROLE_ARN>',
       taskRoleArn: '<TASK_ROLE_ARN>',
     });
-    // The same container as the stack's, property for property (ECS JSON spells CloudFormation's keys in camelCase).
+    // The same container, property for property (ECS JSON spells CloudFormation's keys in camelCase).
     const { Image: _image, LogConfiguration: logs, ...rest } = container;
     const { image, logConfiguration, ...taskdefRest } = taskdef.containerDefinitions[0];
     expect(taskdef.containerDefinitions).toHaveLength(1);
@@ -247,6 +258,13 @@ describe.each(CASES)('$name', ({ strategy, options }) => {
         'awslogs-region': r.settings.region,
         'awslogs-stream-prefix': logs.Options['awslogs-stream-prefix'],
       },
+    });
+    // The stack's bootstrap runs the same container name and port (the service's LoadBalancers name them).
+    const [bootstrap] = props(r.service, 'TaskDefinition').ContainerDefinitions;
+    expect([bootstrap.Name, bootstrap.PortMappings]).toEqual([container.Name, container.PortMappings]);
+    expect(props(r.service, 'Service').LoadBalancers[0]).toMatchObject({
+      ContainerName: container.Name,
+      ContainerPort: container.PortMappings[0].ContainerPort,
     });
     const appspec = parseYaml(readFileSync(path.join(r.dir, 'appspec.yaml'), 'utf8')) as Record<string, any>;
     expect(appspec.Resources[0].TargetService.Properties.LoadBalancerInfo).toEqual({

@@ -73,7 +73,7 @@ export class Run {
   /** Resolves the settings and decides every file; writes nothing. */
   decide(): Plan {
     const { files = FILES, force = false } = this.options;
-    this.decision = decide(this.project, this.sources, { files, force });
+    this.decision = decide(this.project, this.sources, { files, force, log: this.options.log });
     return this.decision.plan;
   }
 

@@ -29,6 +29,7 @@ import type { FileEntry } from '../render/files.js';
 import { VERSION } from '../render/paths.js';
 import { derivedOf, renderOutput } from '../render/render.js';
 import { applyOperations, cleanTemporaryFiles, containedTarget, operationsOf, takeLock } from '../write/apply.js';
+import { liveChangeLines } from '../write/live-changes.js';
 import { CONFLICT_SUFFIX, conflictsOf, planRegeneration, settingsDigest, type Plan } from '../write/plan.js';
 import { runReport } from '../write/report.js';
 import { parseJsonFile, readFolder, yoRcText, type FolderState } from '../write/state.js';
@@ -148,7 +149,7 @@ export interface Decision {
 export function decide(
   project: Project,
   sources: Sources,
-  { files, force }: { files: readonly FileEntry[]; force: boolean },
+  { files, force, log }: { files: readonly FileEntry[]; force: boolean; log: Log },
 ): Decision {
   const { destination, folder, context } = project;
   const settings = resolveSettings(sources, context);
@@ -156,6 +157,8 @@ export function decide(
   const previous = record
     ? previousGeneration(record.settings, record.version, context)
     : previousGeneration(folder.stored, folder.generatorVersion, context);
+  // Changes CloudFormation cannot apply safely to a live service are named before anything is written.
+  liveChangeLines(previous?.settings, settings).forEach((line) => log(line));
   const read = diskReader(destination);
   const base = previous && renderOutput(files, previous.settings, previous.version);
   const theirs = renderOutput(files, settings, VERSION);
