@@ -3,7 +3,7 @@ import type { Settings } from './types.js';
 import { ALB_IDLE_TIMEOUT, FARGATE_MAX_STOP_TIMEOUT } from './aws-limits.js';
 import { estimateDeployment, type Estimate } from './estimate.js';
 import { traitsOf, type Traits } from './strategies.js';
-import { NAT_GATEWAY_MONTHLY_USD, NAT_GATEWAY_PER_GB_USD, TLS_POLICY } from './aws-limits.js';
+import { AWS_CLI_MIN_VERSION, NAT_GATEWAY_MONTHLY_USD, NAT_GATEWAY_PER_GB_USD, TLS_POLICY } from './aws-limits.js';
 import { secretResource } from './validators.js';
 import dependencyVersions from './dependency-versions/package.json' with { type: 'json' };
 
@@ -83,6 +83,8 @@ export interface Derived {
   baseImage: string;
   /** CodeBuild image with Docker and the Node runtime. */
   codeBuildImage: string;
+  /** The lowest AWS CLI v2 that npm run deploy and npm run teardown accept (aws-limits.ts). */
+  awsCliMinVersion: string;
   /** Versions of the generated project's dependencies. */
   versions: Record<string, string>;
   /** How long one deployment takes, step by step, with warnings (estimate.ts). */
@@ -161,6 +163,7 @@ export function derive(s: Settings): Derived {
     checkTimeoutMs: Math.max(500, s.healthCheckTimeout * 1000 - 1000),
     baseImage: `public.ecr.aws/docker/library/node:${s.nodeVersion}-slim`,
     codeBuildImage: 'aws/codebuild/amazonlinux-x86_64-standard:5.0',
+    awsCliMinVersion: AWS_CLI_MIN_VERSION,
     versions: { ...dependencyVersions.dependencies, ...dependencyVersions.devDependencies },
     estimate,
     edge: edgeOf(s),

@@ -10,6 +10,9 @@ import { render, type Rendered } from './render.js';
 
 const CONNECTION = 'arn:aws:codeconnections:us-east-1:123456789012:connection/0f8fad5b-d9cb-469f-a165-70867728950e';
 const URL = 'http://shop-LoadB-1A2B-123.us-east-1.elb.amazonaws.com:80';
+/** The failed action of a run and its error (the CodeBuild action's error is in errorDetails). */
+const FAILED_ACTION_QUERY =
+  "actionExecutionDetails[?status=='Failed'].[stageName,actionName,output.executionResult.errorDetails.message || output.executionResult.externalExecutionSummary] | [0]";
 
 /** The AWS CLI stand-in: logs every call, answers from the state folder and the STUB_* variables, refuses anything unknown. */
 const AWS = `#!/bin/bash
@@ -36,6 +39,10 @@ case "$1 $2" in
       *ArtifactBucketName*) echo "$4-artifactbucket-1a2b" ;;
       *) exit 98 ;;
     esac ;;
+  "cloudformation describe-stack-resources")
+    [ -f "$STUB_STATE/stacks/$4" ] || { echo "An error occurred (ValidationError) when calling the DescribeStackResources operation: Stack with id $4 does not exist" >&2; exit 254; }
+    if [ -f "$STUB_STATE/resources/$4" ]; then awk -v id="$6" '$1 == id { print $2; found = 1 } END { if (!found) print "None" }' "$STUB_STATE/resources/$4"
+    else case "$6" in Pipeline) echo "$4-Pipeline-1A2B" ;; ArtifactBucket) echo "$4-artifactbucket-1a2b" ;; *) echo None ;; esac; fi ;;
   "cloudformation deploy") echo UPDATE_COMPLETE > "$STUB_STATE/stacks/$4" ;;
   "cloudformation delete-stack") rm -f "$STUB_STATE/stacks/$4" ;;
   "cloudformation wait") ;;
@@ -48,8 +55,16 @@ case "$1 $2" in
     [ "$status" != Succeeded ] || echo CREATE_COMPLETE > "$STUB_STATE/stacks/$STUB_SERVICE_STACK"
     [ "$status" != Failed ] || [ -z "$STUB_FAILED_SERVICE_STATUS" ] || echo "$STUB_FAILED_SERVICE_STATUS" > "$STUB_STATE/stacks/$STUB_SERVICE_STACK"
     echo "$status" ;;
-  "codepipeline list-action-executions") echo "\${STUB_FAILED_ACTION:-None}" | tr ' ' '\\t' ;;
-  "codepipeline disable-stage-transition"|"s3 rm") ;;
+  "codepipeline list-action-executions")
+    case "$*" in
+      *"category=='Approval'"*) pop approvals None ;;
+      *) printf '%b\\n' "\${STUB_FAILED_ACTION:-None}" ;;
+    esac ;;
+  "codepipeline get-pipeline-state")
+    if [ -s "$STUB_STATE/transition" ]; then printf 'False\\t%s\\n' "$(cat "$STUB_STATE/transition")"; else printf 'True\\tNone\\n'; fi ;;
+  "codepipeline disable-stage-transition") printf '%s\\n' "\${*##*--reason }" > "$STUB_STATE/transition" ;;
+  "codepipeline enable-stage-transition") rm -f "$STUB_STATE/transition" ;;
+  "s3 rm") ;;
   *) echo "unexpected aws call: $*" >&2; exit 99 ;;
 esac
 `;
@@ -60,6 +75,12 @@ interface State {
   executions?: string[];
   /** describe-stack-events rows, newest first: ResourceType, ResourceStatus, LogicalResourceId, ResourceStatusReason. */
   events?: string[][];
+  /** Each stack's resources that exist, logical id to physical id (default: its pipeline and bucket). */
+  resources?: Record<string, Record<string, string>>;
+  /** The reason the Deploy transition was disabled with; none: enabled. */
+  disabledTransition?: string;
+  /** Answers to the query for an approval in progress, one per call ("Approve\tApprove" or None). */
+  approvals?: string[];
 }
 
 interface Run {
@@ -70,7 +91,14 @@ interface Run {
   calls: string[];
 }
 
-function run(r: Rendered, script: string, args: string[], env: Record<string, string> = {}, state: State = {}): Run {
+function run(
+  r: Rendered,
+  script: string,
+  args: string[],
+  env: Record<string, string> = {},
+  state: State = {},
+  project = r.dir,
+): Run {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'deploy-script-'));
   mkdirSync(path.join(dir, 'bin'));
   mkdirSync(path.join(dir, 'stacks'));
@@ -82,7 +110,17 @@ function run(r: Rendered, script: string, args: string[], env: Record<string, st
   writeFileSync(path.join(dir, 'connection'), (state.connection ?? []).map((s) => `${s}\n`).join(''));
   writeFileSync(path.join(dir, 'executions'), (state.executions ?? []).map((s) => `${s}\n`).join(''));
   writeFileSync(path.join(dir, 'events'), (state.events ?? []).map((row) => `${row.join('\t')}\n`).join(''));
-  const out = spawnSync('bash', [path.join(r.dir, 'scripts', script), ...args], {
+  mkdirSync(path.join(dir, 'resources'));
+  for (const [stack, resources] of Object.entries(state.resources ?? {}))
+    writeFileSync(
+      path.join(dir, 'resources', stack),
+      Object.entries(resources)
+        .map(([id, physical]) => `${id} ${physical}\n`)
+        .join(''),
+    );
+  writeFileSync(path.join(dir, 'transition'), state.disabledTransition ? `${state.disabledTransition}\n` : '');
+  writeFileSync(path.join(dir, 'approvals'), (state.approvals ?? []).map((s) => `${s}\n`).join(''));
+  const out = spawnSync('bash', [path.join(project, 'scripts', script), ...args], {
     cwd: os.tmpdir(),
     encoding: 'utf8',
     input: '',
@@ -103,7 +141,7 @@ function run(r: Rendered, script: string, args: string[], env: Record<string, st
 
 /** Calls that create, change or start something. */
 const mutating = (calls: string[]) =>
-  calls.filter((c) => /^(\S+ )(deploy|create|start|delete|put|update|disable)/.test(c) || c.startsWith('s3 rm'));
+  calls.filter((c) => /^(\S+ )(deploy|create|start|delete|put|update|disable|enable)/.test(c) || c.startsWith('s3 rm'));
 
 /** The parameter names a cloudformation deploy call passes. */
 const overrides = (call: string) =>
@@ -151,6 +189,7 @@ describe('npm run deploy (connection, no repository stored)', () => {
       output(pipelineStack, 'ConnectionArn'),
       `codeconnections get-connection --connection-arn ${CONNECTION} --query Connection.ConnectionStatus --output text`,
       output(pipelineStack, 'PipelineName'),
+      `codepipeline get-pipeline-state --name ${pipeline} --query stageStates[?stageName=='Deploy'].inboundTransitionState.[enabled,disabledReason] | [0] --output text`,
       `codepipeline list-pipeline-executions --pipeline-name ${pipeline} --max-items 1 --query pipelineExecutionSummaries[0].[pipelineExecutionId,status] --output text`,
       describeStack(serviceStack, 'Stacks[0].StackStatus'),
       `codepipeline get-pipeline-execution --pipeline-name ${pipeline} --pipeline-execution-id exec-1 --query pipelineExecution.status --output text`,
@@ -211,7 +250,7 @@ describe('npm run deploy (connection, no repository stored)', () => {
       'AWS CLI v1',
       { STUB_CLI_VERSION: 'aws-cli/1.18.69 Python/3.8.10' },
       [],
-      /AWS CLI v2 is required, found: aws-cli\/1\.18\.69/,
+      /the AWS CLI v2 2\.15\.34 or later is required .*found: aws-cli\/1\.18\.69/,
     ],
     ['no default VPC', { STUB_DEFAULT_VPC: 'None' }, ['--repository', 'acme/shop'], /no default VPC in us-east-1/],
     [
@@ -351,14 +390,14 @@ describe('npm run deploy (connection, no repository stored)', () => {
       ['--repository', 'acme/shop'],
       {
         STUB_LAST_EXECUTION: 'exec-1 InProgress',
-        STUB_FAILED_ACTION: 'Deploy ServiceStack',
+        STUB_FAILED_ACTION: 'Deploy\tServiceStack',
         STUB_FAILED_SERVICE_STATUS: 'ROLLBACK_COMPLETE',
       },
       { executions: ['InProgress', 'Failed'], events: failedCreation(serviceStack) },
     );
     expect(result.status).not.toBe(0);
     expect(result.calls).toContain(
-      `codepipeline list-action-executions --pipeline-name ${pipelineStack}-Pipeline-1A2B --filter pipelineExecutionId=exec-1 --query actionExecutionDetails[?status=='Failed'].[stageName,actionName] | [0] --output text`,
+      `codepipeline list-action-executions --pipeline-name ${pipelineStack}-Pipeline-1A2B --filter pipelineExecutionId=exec-1 --output text --query ${FAILED_ACTION_QUERY}`,
     );
     expect(result.stderr).toContain(
       `the pipeline run exec-1 ended Failed at Deploy/ServiceStack (stack ${serviceStack} is ROLLBACK_COMPLETE, Service: ${CIRCUIT_BREAKER}); fix the cause, push, and run npm run deploy again`,
@@ -383,7 +422,7 @@ describe('npm run deploy (connection, no repository stored)', () => {
       [],
       {
         STUB_LAST_EXECUTION: 'exec-1 InProgress',
-        STUB_FAILED_ACTION: 'Deploy ServiceStack',
+        STUB_FAILED_ACTION: 'Deploy\tServiceStack',
         STUB_FAILED_SERVICE_STATUS: 'UPDATE_ROLLBACK_COMPLETE',
       },
       {
@@ -404,7 +443,7 @@ describe('npm run deploy (connection, no repository stored)', () => {
       r,
       'deploy.sh',
       ['--repository', 'acme/shop'],
-      { STUB_LAST_EXECUTION: 'exec-1 InProgress', STUB_FAILED_ACTION: 'Build Build' },
+      { STUB_LAST_EXECUTION: 'exec-1 InProgress', STUB_FAILED_ACTION: 'Build\tBuild' },
       { executions: ['InProgress', 'Failed'] },
     );
     expect(result.status).not.toBe(0);
@@ -424,7 +463,7 @@ describe('npm run deploy (connection, no repository stored)', () => {
     );
     expect(result.status, result.stderr).toBe(0);
     expect(mutating(result.calls)).toEqual([
-      `codepipeline disable-stage-transition --pipeline-name ${pipelineStack}-Pipeline-1A2B --stage-name Deploy --transition-type Inbound --reason teardown`,
+      `codepipeline disable-stage-transition --pipeline-name ${pipelineStack}-Pipeline-1A2B --stage-name Deploy --transition-type Inbound --reason npm run teardown`,
       `cloudformation delete-stack --stack-name ${serviceStack}`,
       `s3 rm s3://${pipelineStack}-artifactbucket-1a2b --recursive --only-show-errors`,
       `cloudformation delete-stack --stack-name ${pipelineStack}`,
