@@ -61,7 +61,8 @@ pipeline_status="$(stack_status "$PIPELINE_STACK")"
 [[ "$pipeline_status" != REVIEW_IN_PROGRESS ]] || pipeline_status=NONE
 case "$pipeline_status" in
   NONE|*_COMPLETE) ;;
-  *) fail "stack $PIPELINE_STACK is $pipeline_status; wait for it to finish (or delete it if it is ROLLBACK_COMPLETE) and run again" ;;
+  *_FAILED) fail "stack $PIPELINE_STACK is $pipeline_status ($(stack_failure "$PIPELINE_STACK")); see $CONSOLE/cloudformation/home?region=$REGION (npm run teardown deletes what is left of it)" ;;
+  *) fail "stack $PIPELINE_STACK is $pipeline_status; wait for it to finish and run again" ;;
 esac
 [[ "$pipeline_status" != ROLLBACK_COMPLETE ]] ||
   fail "stack $PIPELINE_STACK failed to create (ROLLBACK_COMPLETE); see its events, delete it (aws cloudformation delete-stack --region $REGION --stack-name $PIPELINE_STACK) and run again"

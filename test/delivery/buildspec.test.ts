@@ -78,7 +78,7 @@ describe.each(['defaults', 'one task, min 0 max 100, bigger task, Node 22'])('bu
       expect(run.status, run.stderr).toBe(0);
       expect(run.calls.filter((c) => c.startsWith('docker pull'))).toEqual([`docker pull ${repository}:ccccccc-3`]);
       // Control: the same query with text output answers once per page, the newest of each page.
-      const query = r.buildspec.phases.build.commands.join('\n').match(/--query '([^']+)'/)![1];
+      const query = /--query '([^']+)'/.exec(r.buildspec.phases.build.commands.join('\n'))![1];
       const text = spawnSync('python3', ['-c', DESCRIBE_IMAGES, '--query', query, '--output', 'text'], {
         encoding: 'utf8',
         env: { ...process.env, STUB_IMAGE_PAGES: JSON.stringify(pages) },

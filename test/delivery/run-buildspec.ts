@@ -22,7 +22,7 @@ case "$(basename "$0") $1 $2" in
   "aws ecr describe-images")
     if [ -n "$STUB_IMAGE_PAGES" ]; then python3 "$(dirname "$0")/describe-images.py" "$@"
     elif [ "$STUB_PREVIOUS_TAG" = None ]; then case "$*" in *"--output json"*) echo null ;; *) echo None ;; esac
-    else case "$*" in *"--output json"*) echo "\"$STUB_PREVIOUS_TAG\"" ;; *) echo "$STUB_PREVIOUS_TAG" ;; esac; fi ;;
+    else case "$*" in *"--output json"*) printf '"%s"\\n' "$STUB_PREVIOUS_TAG" ;; *) echo "$STUB_PREVIOUS_TAG" ;; esac; fi ;;
   "aws cloudformation describe-stacks")
     if [ -n "$STUB_STACK_ERROR" ]; then echo "$STUB_STACK_ERROR" >&2; exit 255
     elif [ -n "$STUB_STACK_IMAGE" ]; then echo "$STUB_STACK_IMAGE"
