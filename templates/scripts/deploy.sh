@@ -168,8 +168,9 @@ done
 pipeline="$(stack_output "$PIPELINE_STACK" PipelineName)"
 # An interrupted npm run teardown leaves the Deploy transition disabled: runs would stop after the build. Enabled again
 # when teardown disabled it; a transition someone else disabled is theirs to enable.
-read -r deploy_enabled disabled_reason < <(awsr codepipeline get-pipeline-state --name "$pipeline" \
-  --query "stageStates[?stageName=='Deploy'].inboundTransitionState.[enabled,disabledReason] | [0]" --output text)
+transition="$(awsr codepipeline get-pipeline-state --name "$pipeline" \
+  --query "stageStates[?stageName=='Deploy'].inboundTransitionState.[enabled,disabledReason] | [0]" --output text)"
+read -r deploy_enabled disabled_reason <<<"$transition"
 if [[ "$deploy_enabled" == False ]]; then
   [[ "$disabled_reason" == "$TEARDOWN_REASON" ]] ||
     fail "the transition into the Deploy stage of pipeline $pipeline is disabled (reason: $disabled_reason), so no run would deploy; enable it (aws codepipeline enable-stage-transition --region $REGION --pipeline-name $pipeline --stage-name Deploy --transition-type Inbound) and run again"
