@@ -48,4 +48,3 @@ export const CASES = allPairs().map((c) => {
   const name = (Object.keys(c) as Axis[]).map((axis) => `${axis}=${JSON.stringify(AXES[axis][c[axis]])}`).join(' ');
   return { name, options: options as Record<string, unknown>, c };
 });
-
