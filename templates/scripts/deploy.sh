@@ -1,13 +1,33 @@
 #!/usr/bin/env bash
 <% const sh = (value) => `'${String(value).replaceAll("'", "'\\''")}'`; -%>
-# npm run deploy [-- --vpc vpc-... --subnets subnet-a,subnet-b[,...] [--task-subnets ...] [--repository <%= source === 'connection' ? 'owner/name' : 'name' %>]]
-#
-# Deploys the pipeline stack (infra/pipeline.yml) and follows its run, which builds the image and creates or updates
-# the service stack (infra/service.yml) with it; prints the service's URL. Safe to run again: it updates, never duplicates.
+<% const repositoryForm = source === 'connection' ? 'owner/name' : 'name'; -%>
+# npm run deploy: deploys the pipeline stack (infra/pipeline.yml) and follows its run, which builds the image and creates
+# or updates the service stack (infra/service.yml) with it; prints the service's URL. Safe to run again: it updates,
+# never duplicates. npm run deploy -- --help lists the options.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/lib.sh
 source scripts/lib.sh
+
+usage() {
+  cat <<'USAGE'
+Usage: npm run deploy [-- options]
+
+Deploys the pipeline stack <%- `${appName}-pipeline` %><%- network === 'new' ? ` (after the network stack ${appName}-network)` : '' %> in <%- region %>, follows the pipeline run that
+creates or updates the service stack <%- `${appName}-service` %>, and prints the service's URL. Run it again at any time.
+
+Options:
+<% if (network !== 'new') { -%>
+  --vpc vpc-...                  the VPC (default: the account's default VPC<%- network === 'existing' ? '; required the first time' : '' %>)
+  --subnets subnet-a,subnet-b    its public subnets for the load balancer, in two Availability Zones or more
+  --task-subnets subnet-c,...    private subnets for the tasks (they need a NAT gateway; no public IP then)
+<% } -%>
+  --repository <%- repositoryForm.padEnd(18) %>the source repository<%- repository ? ` (default: ${repository})` : " (default: read from git remote origin)" %>
+  -h, --help                     this text
+
+Needs the AWS CLI v2 <%- awsCliMinVersion %> or later, with credentials for the target account.
+USAGE
+}
 
 <% if (source === 'connection') { -%>
 REPOSITORY_PARAMETER=FullRepositoryId
@@ -24,7 +44,7 @@ while [[ $# -gt 0 ]]; do
     --subnets) subnets="${2:-}"; shift 2 ;;
     --task-subnets) task_subnets="${2:-}"; shift 2 ;;
     --repository) repository="${2:-}"; shift 2 ;;
-    -h|--help) sed -n '3,6p' "$0"; exit 0 ;;
+    -h|--help) usage; exit 0 ;;
     *) fail "unknown option $1 (see --help)" ;;
   esac
 done
@@ -35,14 +55,42 @@ account="$(check_prerequisites)"
 awsr ec2 describe-availability-zones --query 'AvailabilityZones[0].ZoneName' --output text >/dev/null 2>&1 ||
   fail "region $REGION is not enabled for account $account (or the credentials may not describe it); enable it or generate for another --region"
 pipeline_status="$(stack_status "$PIPELINE_STACK")"
+# A stack whose first change set failed stays REVIEW_IN_PROGRESS, without resources; aws cloudformation deploy treats it
+# as absent and creates it with a new change set (has_stack in
+# https://github.com/aws/aws-cli/blob/v2/awscli/customizations/cloudformation/deployer.py), and so does this command.
+[[ "$pipeline_status" != REVIEW_IN_PROGRESS ]] || pipeline_status=NONE
 case "$pipeline_status" in
   NONE|*_COMPLETE) ;;
-  *) fail "stack $PIPELINE_STACK is $pipeline_status; wait for it to finish (or delete it if it is ROLLBACK_COMPLETE) and run again" ;;
+  *_FAILED) fail "stack $PIPELINE_STACK is $pipeline_status ($(stack_failure "$PIPELINE_STACK")); see $CONSOLE/cloudformation/home?region=$REGION (npm run teardown deletes what is left of it)" ;;
+  *) fail "stack $PIPELINE_STACK is $pipeline_status; wait for it to finish and run again" ;;
 esac
 [[ "$pipeline_status" != ROLLBACK_COMPLETE ]] ||
   fail "stack $PIPELINE_STACK failed to create (ROLLBACK_COMPLETE); see its events, delete it (aws cloudformation delete-stack --region $REGION --stack-name $PIPELINE_STACK) and run again"
+# The repository: --repository, else the one stored at generation, else this clone's git remote origin.
+repository_overrides=()
 if [[ "$REPOSITORY_REQUIRED" == true && -z "$repository" && "$pipeline_status" == NONE ]]; then
-  fail "no source repository was set when this project was generated: pass --repository"
+  remote="$(git remote get-url origin 2>&1)" ||
+    fail "no source repository: none was set when this project was generated and git remote origin gives none ($remote); push this repository first (git remote add origin <url>, git push) or pass --repository <%- repositoryForm %>"
+  # The URL as messages show it: without a user name or token.
+  shown="$(sed -E 's#^([a-z][a-z0-9+.-]*://)[^/@]+@#\1#' <<<"$remote")"
+<% if (source === 'connection') { -%>
+  repository_from_remote "$remote" ||
+    fail "git remote origin ($shown) is not a GitHub, Bitbucket or GitLab repository URL (https://host/owner/name or git@host:owner/name); pass --repository owner/name"
+  repository="$REMOTE_REPOSITORY"
+<% if (!connectionArn) { -%>
+  # The connection the pipeline stack creates is for the remote's provider (ConnectionProviderType, GitHub by default).
+  [[ -z "$REMOTE_PROVIDER" ]] || repository_overrides+=(ConnectionProviderType="$REMOTE_PROVIDER")
+<% } -%>
+<% } else { -%>
+  repository_from_remote "$remote" ||
+    fail "git remote origin ($shown) is not a CodeCommit repository URL (https://git-codecommit.$REGION.amazonaws.com/v1/repos/<name> or codecommit::$REGION://<name>); pass --repository name"
+  # A pipeline's source action must be in the pipeline's region, which CodePipeline enforces
+  # (https://github.com/aws/aws-cdk/pull/4303, https://docs.aws.amazon.com/codepipeline/latest/userguide/actions-create-cross-region.html).
+  [[ -z "$REMOTE_REGION" || "$REMOTE_REGION" == "$REGION" ]] ||
+    fail "git remote origin ($shown) is a CodeCommit repository in $REMOTE_REGION, but this service deploys to $REGION and its pipeline can only read a repository in $REGION; pass --repository with a repository in $REGION"
+  repository="$REMOTE_REPOSITORY"
+<% } -%>
+  say "Repository: $repository (from git remote origin, $shown)"
 fi
 if [[ -n "$EXISTING_CLUSTER" ]]; then
   [[ "$(awsr ecs describe-clusters --clusters "$EXISTING_CLUSTER" --query "clusters[?status=='ACTIVE'].clusterName | [0]" --output text)" == "$EXISTING_CLUSTER" ]] ||
@@ -85,7 +133,7 @@ fi
 
 # 3. The pipeline stack: created, updated, or left as it is (parameters not passed keep their values).
 overrides=("${network[@]}")
-[[ -z "$repository" ]] || overrides+=("$REPOSITORY_PARAMETER=$repository")
+[[ -z "$repository" ]] || overrides+=("$REPOSITORY_PARAMETER=$repository" "${repository_overrides[@]}")
 say "Deploying stack $PIPELINE_STACK in $REGION (account $account)..."
 deploy_args=(--stack-name "$PIPELINE_STACK" --template-file infra/pipeline.yml --capabilities CAPABILITY_IAM --no-fail-on-empty-changeset)
 [[ ${#overrides[@]} -eq 0 ]] || deploy_args+=(--parameter-overrides "${overrides[@]}")
@@ -118,6 +166,17 @@ done
 
 # 5. The pipeline run: follow the one in progress, or start one when none has deployed yet (or the source was not authorised).
 pipeline="$(stack_output "$PIPELINE_STACK" PipelineName)"
+# An interrupted npm run teardown leaves the Deploy transition disabled: runs would stop after the build. Enabled again
+# when teardown disabled it; a transition someone else disabled is theirs to enable.
+transition="$(awsr codepipeline get-pipeline-state --name "$pipeline" \
+  --query "stageStates[?stageName=='Deploy'].inboundTransitionState.[enabled,disabledReason] | [0]" --output text)"
+read -r deploy_enabled disabled_reason <<<"$transition"
+if [[ "$deploy_enabled" == False ]]; then
+  [[ "$disabled_reason" == "$TEARDOWN_REASON" ]] ||
+    fail "the transition into the Deploy stage of pipeline $pipeline is disabled (reason: $disabled_reason), so no run would deploy; enable it (aws codepipeline enable-stage-transition --region $REGION --pipeline-name $pipeline --stage-name Deploy --transition-type Inbound) and run again"
+  say "The Deploy stage of $pipeline was disabled by an interrupted npm run teardown; enabling it again"
+  awsr codepipeline enable-stage-transition --pipeline-name "$pipeline" --stage-name Deploy --transition-type Inbound
+fi
 read -r execution execution_status < <(awsr codepipeline list-pipeline-executions --pipeline-name "$pipeline" --max-items 1 \
   --query 'pipelineExecutionSummaries[0].[pipelineExecutionId,status]' --output text | head -n 1)
 # The pipeline's CREATE_UPDATE action fails on a service stack in a failed state and never replaces it
@@ -129,10 +188,8 @@ recreate=false
 case "$service_status" in
   ROLLBACK_COMPLETE)
     say "Stack $SERVICE_STACK failed to create (ROLLBACK_COMPLETE), so it never served traffic: $(stack_failure "$SERVICE_STACK")"
-    say "Deleting it so that a new pipeline run can create it again..."
-    awsr cloudformation delete-stack --stack-name "$SERVICE_STACK"
-    awsr cloudformation wait stack-delete-complete --stack-name "$SERVICE_STACK" ||
-      fail "stack $SERVICE_STACK could not be deleted: see $CONSOLE/cloudformation/home?region=$REGION"
+    say "It is deleted so that a new pipeline run can create it again."
+    delete_stack "$SERVICE_STACK"
     recreate=true ;;
   UPDATE_ROLLBACK_FAILED)
     fail "stack $SERVICE_STACK is UPDATE_ROLLBACK_FAILED ($(stack_failure "$SERVICE_STACK")); it is not deleted, it served traffic: fix the cause, then aws cloudformation continue-update-rollback --region $REGION --stack-name $SERVICE_STACK, and run again" ;;
@@ -149,26 +206,57 @@ if [[ "$recreate" == true || "$connection_was_pending" == true || "$execution" =
 else
   say "Following pipeline $pipeline, execution $execution ($execution_status)"
 fi
+pipeline_console="$CONSOLE/codesuite/codepipeline/pipelines/$pipeline/view?region=$REGION"
 last=''
+<% if (manualApproval) { -%>
+approval_announced=false
+<% } -%>
 while :; do
   status="$(awsr codepipeline get-pipeline-execution --pipeline-name "$pipeline" --pipeline-execution-id "$execution" --query pipelineExecution.status --output text)"
   [[ "$status" == "$last" ]] || say "  pipeline: $status"
   last="$status"
   case "$status" in
     Succeeded) break ;;
-    InProgress|Stopping) sleep "$POLL_SECONDS" ;;
+    InProgress|Stopping)
+<% if (manualApproval) { -%>
+      # The manual approval: InProgress until someone approves it in the console, at most 7 days
+      # (https://docs.aws.amazon.com/codepipeline/latest/userguide/approvals.html). The few actions of a run fit one page.
+      if [[ "$status" == InProgress && "$approval_announced" == false ]]; then
+        approval="$(awsr codepipeline list-action-executions --pipeline-name "$pipeline" --filter "pipelineExecutionId=$execution" \
+          --query "actionExecutionDetails[?status=='InProgress' && input.actionTypeId.category=='Approval'].[stageName,actionName] | [0]" --output text | head -n 1 | tr '\t' /)"
+        if [[ -n "$approval" && "$approval" != None ]]; then
+          say ""
+          say "ACTION REQUIRED: the run waits for your manual approval ($approval), at most 7 days:"
+          say "  $pipeline_console"
+          say "  choose \"Review\" in the Approve stage, then \"Approve\" (or \"Reject\", which ends the run)."
+          say "Waiting for it (Ctrl-C stops waiting, not the run; run npm run deploy again to follow it)..."
+          approval_announced=true
+        fi
+      fi
+<% } -%>
+      sleep "$POLL_SECONDS" ;;
     *)
-      # Which action failed (text output queries each page, so the first line); for the service stack's, CloudFormation's reason.
-      failed_action="$(awsr codepipeline list-action-executions --pipeline-name "$pipeline" --filter "pipelineExecutionId=$execution" \
-        --query "actionExecutionDetails[?status=='Failed'].[stageName,actionName] | [0]" --output text | head -n 1 | tr '\t' /)" || failed_action=None
+      # Which action failed and its error (the few actions of a run fit one page); for the service stack's,
+      # CloudFormation's reason.
+      IFS=$'\t' read -r failed_stage failed_action failed_message < <(awsr codepipeline list-action-executions --pipeline-name "$pipeline" \
+        --filter "pipelineExecutionId=$execution" --output text --query \
+        "actionExecutionDetails[?status=='Failed'].[stageName,actionName,output.executionResult.errorDetails.message || output.executionResult.externalExecutionSummary] | [0]" |
+        head -n 1) || true
+      failed_action="${failed_stage:-None}/${failed_action:-None}"
       reason=''
-      [[ "$failed_action" == None || -z "$failed_action" ]] || reason=" at $failed_action"
+      [[ "${failed_stage:-None}" == None ]] || reason=" at $failed_action"
+      [[ "${failed_message:-None}" == None ]] || reason+=" ($failed_message)"
+      # A new account may start with a CodeBuild quota of 0 concurrent builds: StartBuild then fails with
+      # AccountLimitExceededException (https://docs.aws.amazon.com/codebuild/latest/userguide/limits.html).
+      if [[ "${failed_message:-}" == *AccountLimitExceededException* || "${failed_message:-}" == *"builds in queue for the account"* ]]; then
+        reason+="; this account's CodeBuild quota of concurrent builds is too low (a new account's may be 0): request an increase of \"Concurrently running builds\" for the build's environment (Linux/Small) in Service Quotas, $CONSOLE/servicequotas/home/services/codebuild/quotas?region=$REGION, then run npm run deploy again"
+      fi
       if [[ "$failed_action" == Deploy/ServiceStack ]]; then
         service_status="$(stack_status "$SERVICE_STACK")"
         reason+=" (stack $SERVICE_STACK is $service_status, $(stack_failure "$SERVICE_STACK"))"
         [[ "$service_status" != ROLLBACK_COMPLETE ]] || reason+="; fix the cause, push, and run npm run deploy again: it deletes the stack that never got created"
       fi
-      fail "the pipeline run $execution ended $status$reason; see $CONSOLE/codesuite/codepipeline/pipelines/$pipeline/view?region=$REGION" ;;
+      fail "the pipeline run $execution ended $status$reason; see $pipeline_console" ;;
   esac
 done
 

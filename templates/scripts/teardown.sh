@@ -1,43 +1,69 @@
 #!/usr/bin/env bash
-# npm run teardown [-- --yes]
-#
-# Deletes everything npm run deploy created, in the order that works: the service stack first (CloudFormation deletes it
-# with the pipeline stack's deployment role), then the artifact bucket's objects, then the pipeline stack (its ECR
-# repository is emptied on delete). Log groups go with their stacks.
+# npm run teardown [-- --yes]: deletes everything npm run deploy created, in the order that works. npm run teardown --
+# --help says what.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/lib.sh
 source scripts/lib.sh
 
-[[ "${1:-}" == --yes ]] || {
+usage() {
+  cat <<USAGE
+Usage: npm run teardown [-- --yes]
+
+Deletes, in $REGION: the service stack $SERVICE_STACK first (CloudFormation deletes it with the pipeline stack's
+deployment role), then the artifact bucket's objects, then the pipeline stack $PIPELINE_STACK (its ECR repository is
+emptied on delete)${NETWORK_STACK:+, then the network stack $NETWORK_STACK}. The log groups go with their stacks.
+Whatever is left of a stack whose creation failed is deleted too.
+
+Options:
+  --yes        delete without asking
+  -h, --help   this text (deletes nothing)
+USAGE
+}
+
+yes=false
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --yes) yes=true; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) fail "unknown option $1 (see --help); nothing deleted" ;;
+  esac
+done
+[[ "$yes" == true ]] || {
   read -r -p "Delete $SERVICE_STACK, $PIPELINE_STACK${NETWORK_STACK:+ and $NETWORK_STACK} in $REGION, with their images and logs? [y/N] " answer
   [[ "$answer" == [yY]* ]] || fail "nothing deleted"
 }
 check_prerequisites >/dev/null
 
+# Nothing is deleted while a stack is busy: CloudFormation refuses to delete it, and half a teardown helps no one.
+for stack in "$SERVICE_STACK" "$PIPELINE_STACK" ${NETWORK_STACK:+"$NETWORK_STACK"}; do
+  status="$(stack_status "$stack")"
+  case "$status" in
+    DELETE_IN_PROGRESS|REVIEW_IN_PROGRESS) ;;
+    *_IN_PROGRESS) fail "stack $stack is $status; wait for it to finish and run again (nothing deleted)" ;;
+  esac
+done
+
+# The pipeline's and the bucket's names from the stack's resources: a pipeline stack whose creation failed has no
+# outputs, and may have neither.
 pipeline_status="$(stack_status "$PIPELINE_STACK")"
+pipeline='' bucket=''
 if [[ "$pipeline_status" != NONE ]]; then
-  # A run in progress could create the service stack again behind us.
-  pipeline="$(stack_output "$PIPELINE_STACK" PipelineName)"
-  awsr codepipeline disable-stage-transition --pipeline-name "$pipeline" --stage-name Deploy --transition-type Inbound --reason teardown
+  pipeline="$(stack_resource "$PIPELINE_STACK" Pipeline)"
+  bucket="$(stack_resource "$PIPELINE_STACK" ArtifactBucket)"
 fi
-if [[ "$(stack_status "$SERVICE_STACK")" != NONE ]]; then
-  say "Deleting $SERVICE_STACK..."
-  awsr cloudformation delete-stack --stack-name "$SERVICE_STACK"
-  awsr cloudformation wait stack-delete-complete --stack-name "$SERVICE_STACK"
+if [[ -n "$pipeline" ]]; then
+  # A run in progress could create the service stack again behind us; npm run deploy enables the transition again.
+  awsr codepipeline disable-stage-transition --pipeline-name "$pipeline" --stage-name Deploy --transition-type Inbound --reason "$TEARDOWN_REASON"
 fi
-if [[ "$pipeline_status" != NONE ]]; then
-  bucket="$(stack_output "$PIPELINE_STACK" ArtifactBucketName)"
+[[ "$(stack_status "$SERVICE_STACK")" == NONE ]] || delete_stack "$SERVICE_STACK"
+if [[ -n "$bucket" ]]; then
   say "Emptying s3://$bucket..."
   awsr s3 rm "s3://$bucket" --recursive --only-show-errors
-  say "Deleting $PIPELINE_STACK..."
-  awsr cloudformation delete-stack --stack-name "$PIPELINE_STACK"
-  awsr cloudformation wait stack-delete-complete --stack-name "$PIPELINE_STACK"
 fi
+[[ "$pipeline_status" == NONE ]] || delete_stack "$PIPELINE_STACK"
 # The network goes last: the service stack imported its VPC and subnets.
 if [[ -n "$NETWORK_STACK" && "$(stack_status "$NETWORK_STACK")" != NONE ]]; then
-  say "Deleting $NETWORK_STACK..."
-  awsr cloudformation delete-stack --stack-name "$NETWORK_STACK"
-  awsr cloudformation wait stack-delete-complete --stack-name "$NETWORK_STACK"
+  delete_stack "$NETWORK_STACK"
 fi
 say "Deleted."

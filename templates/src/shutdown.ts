@@ -1,4 +1,6 @@
-// Graceful shutdown in the order ECS stops a task: health 503, drain, stop accepting, finish requests, exit 0.
+// Graceful shutdown on SIGTERM: health 503, drain, stop accepting, finish requests, exit 0. The drain covers a load
+// balancer still routing here: aws ecs stop-task sends SIGTERM without deregistering the task first, and a
+// deregistration takes a moment to reach every load balancer node (README "How shutdown works, and why").
 import type { Server, ServerResponse } from 'node:http';
 import type { Logger } from './logger.js';
 

@@ -1,8 +1,16 @@
 // The buildspec's commands run for real in bash, phase after phase as CodeBuild runs them, with aws, docker and npm
 // replaced by recorders (run-buildspec.ts): the shell logic itself is what is tested.
+import { spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { render, SCENARIOS, type Rendered } from './render.js';
-import { ACCOUNT, buildEnvironment, REGION, runBuildspec } from './run-buildspec.js';
+import {
+  ACCOUNT,
+  buildEnvironment,
+  DESCRIBE_IMAGES,
+  JMESPATH_AVAILABLE,
+  REGION,
+  runBuildspec,
+} from './run-buildspec.js';
 
 /** The ECR Public login, whose token only us-east-1 issues (https://docs.aws.amazon.com/AmazonECR/latest/public/public-registry-auth.html). */
 const ECR_PUBLIC_LOGIN = [
@@ -31,7 +39,7 @@ describe.each(['defaults', 'one task, min 0 max 100, bigger task, Node 22'])('bu
       'npm ci',
       'npm run lint',
       'npm test',
-      `aws ecr describe-images --repository-name ${String(r.settings.ecrRepository)} --query sort_by(imageDetails[?imageTags != null], &imagePushedAt)[-1].imageTags[0] --output text`,
+      `aws ecr describe-images --repository-name ${String(r.settings.ecrRepository)} --query sort_by(imageDetails[?imageTags != null], &imagePushedAt)[-1].imageTags[0] --output json`,
       `docker build --build-arg BUILDKIT_INLINE_CACHE=1 --build-arg APP_VERSION=0123456-7 --tag ${repository}:0123456-7 .`,
       `docker push ${repository}:0123456-7`,
     ]);
@@ -79,6 +87,31 @@ describe.each(['defaults', 'one task, min 0 max 100, bigger task, Node 22'])('bu
       `docker build --build-arg BUILDKIT_INLINE_CACHE=1 --build-arg APP_VERSION=0123456-7 --cache-from ${repository}:fedcba9-6 --tag ${repository}:0123456-7 .`,
     );
   });
+
+  // ECR returns at most 100 images a page by default (https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_DescribeImages.html).
+  test.skipIf(!JMESPATH_AVAILABLE)(
+    'the layer cache is the newest image of the repository, whichever page ECR returns it on',
+    () => {
+      const image = (tag: string | null, pushed: string) => ({
+        imageTags: tag === null ? undefined : [tag],
+        imagePushedAt: pushed,
+      });
+      const pages = [
+        [image('aaaaaaa-1', '2026-01-01T10:00:00+00:00'), image('ccccccc-3', '2026-03-01T10:00:00+00:00')],
+        [image(null, '2026-04-01T10:00:00+00:00'), image('bbbbbbb-2', '2026-02-01T10:00:00+00:00')],
+      ];
+      const run = runBuildspec(r, { STUB_IMAGE_PAGES: JSON.stringify(pages) });
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.calls.filter((c) => c.startsWith('docker pull'))).toEqual([`docker pull ${repository}:ccccccc-3`]);
+      // Control: the same query with text output answers once per page, the newest of each page.
+      const query = /--query '([^']+)'/.exec(r.buildspec.phases.build.commands.join('\n'))![1];
+      const text = spawnSync('python3', ['-c', DESCRIBE_IMAGES, '--query', query, '--output', 'text'], {
+        encoding: 'utf8',
+        env: { ...process.env, STUB_IMAGE_PAGES: JSON.stringify(pages) },
+      });
+      expect(text.stdout.trim().split('\n')).toEqual(['ccccccc-3', 'bbbbbbb-2']);
+    },
+  );
 
   test('"latest" is pushed only to a MUTABLE repository', () => {
     expect(runBuildspec(r).calls.filter((c) => c.endsWith(':latest'))).toEqual([]);

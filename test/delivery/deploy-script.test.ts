@@ -2,14 +2,18 @@
 // that keeps the state of the stacks, the connection and the pipeline runs: the exact commands, the parameters they pass
 // (each one declared by the template it is passed to), and nothing created after a refused prerequisite.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { render, type Rendered } from './render.js';
+import { ROOT } from '../support/generate.js';
 
 const CONNECTION = 'arn:aws:codeconnections:us-east-1:123456789012:connection/0f8fad5b-d9cb-469f-a165-70867728950e';
 const URL = 'http://shop-LoadB-1A2B-123.us-east-1.elb.amazonaws.com:80';
+/** The failed action of a run and its error (the CodeBuild action's error is in errorDetails). */
+const FAILED_ACTION_QUERY =
+  "actionExecutionDetails[?status=='Failed'].[stageName,actionName,output.executionResult.errorDetails.message || output.executionResult.externalExecutionSummary] | [0]";
 
 /** The AWS CLI stand-in: logs every call, answers from the state folder and the STUB_* variables, refuses anything unknown. */
 const AWS = `#!/bin/bash
@@ -36,6 +40,10 @@ case "$1 $2" in
       *ArtifactBucketName*) echo "$4-artifactbucket-1a2b" ;;
       *) exit 98 ;;
     esac ;;
+  "cloudformation describe-stack-resources")
+    [ -f "$STUB_STATE/stacks/$4" ] || { echo "An error occurred (ValidationError) when calling the DescribeStackResources operation: Stack with id $4 does not exist" >&2; exit 254; }
+    if [ -f "$STUB_STATE/resources/$4" ]; then awk -v id="$6" '$1 == id { print $2; found = 1 } END { if (!found) print "None" }' "$STUB_STATE/resources/$4"
+    else case "$6" in Pipeline) echo "$4-Pipeline-1A2B" ;; ArtifactBucket) echo "$4-artifactbucket-1a2b" ;; *) echo None ;; esac; fi ;;
   "cloudformation deploy") echo UPDATE_COMPLETE > "$STUB_STATE/stacks/$4" ;;
   "cloudformation delete-stack") rm -f "$STUB_STATE/stacks/$4" ;;
   "cloudformation wait") ;;
@@ -48,8 +56,16 @@ case "$1 $2" in
     [ "$status" != Succeeded ] || echo CREATE_COMPLETE > "$STUB_STATE/stacks/$STUB_SERVICE_STACK"
     [ "$status" != Failed ] || [ -z "$STUB_FAILED_SERVICE_STATUS" ] || echo "$STUB_FAILED_SERVICE_STATUS" > "$STUB_STATE/stacks/$STUB_SERVICE_STACK"
     echo "$status" ;;
-  "codepipeline list-action-executions") echo "\${STUB_FAILED_ACTION:-None}" | tr ' ' '\\t' ;;
-  "codepipeline disable-stage-transition"|"s3 rm") ;;
+  "codepipeline list-action-executions")
+    case "$*" in
+      *"category=='Approval'"*) pop approvals None ;;
+      *) printf '%b\\n' "\${STUB_FAILED_ACTION:-None}" ;;
+    esac ;;
+  "codepipeline get-pipeline-state")
+    if [ -s "$STUB_STATE/transition" ]; then printf 'False\\t%s\\n' "$(cat "$STUB_STATE/transition")"; else printf 'True\\tNone\\n'; fi ;;
+  "codepipeline disable-stage-transition") printf '%s\\n' "\${*##*--reason }" > "$STUB_STATE/transition" ;;
+  "codepipeline enable-stage-transition") rm -f "$STUB_STATE/transition" ;;
+  "s3 rm") ;;
   *) echo "unexpected aws call: $*" >&2; exit 99 ;;
 esac
 `;
@@ -60,6 +76,12 @@ interface State {
   executions?: string[];
   /** describe-stack-events rows, newest first: ResourceType, ResourceStatus, LogicalResourceId, ResourceStatusReason. */
   events?: string[][];
+  /** Each stack's resources that exist, logical id to physical id (default: its pipeline and bucket). */
+  resources?: Record<string, Record<string, string>>;
+  /** The reason the Deploy transition was disabled with; none: enabled. */
+  disabledTransition?: string;
+  /** Answers to the query for an approval in progress, one per call ("Approve\tApprove" or None). */
+  approvals?: string[];
 }
 
 interface Run {
@@ -70,7 +92,14 @@ interface Run {
   calls: string[];
 }
 
-function run(r: Rendered, script: string, args: string[], env: Record<string, string> = {}, state: State = {}): Run {
+function run(
+  r: Rendered,
+  script: string,
+  args: string[],
+  env: Record<string, string> = {},
+  state: State = {},
+  project = r.dir,
+): Run {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'deploy-script-'));
   mkdirSync(path.join(dir, 'bin'));
   mkdirSync(path.join(dir, 'stacks'));
@@ -82,7 +111,17 @@ function run(r: Rendered, script: string, args: string[], env: Record<string, st
   writeFileSync(path.join(dir, 'connection'), (state.connection ?? []).map((s) => `${s}\n`).join(''));
   writeFileSync(path.join(dir, 'executions'), (state.executions ?? []).map((s) => `${s}\n`).join(''));
   writeFileSync(path.join(dir, 'events'), (state.events ?? []).map((row) => `${row.join('\t')}\n`).join(''));
-  const out = spawnSync('bash', [path.join(r.dir, 'scripts', script), ...args], {
+  mkdirSync(path.join(dir, 'resources'));
+  for (const [stack, resources] of Object.entries(state.resources ?? {}))
+    writeFileSync(
+      path.join(dir, 'resources', stack),
+      Object.entries(resources)
+        .map(([id, physical]) => `${id} ${physical}\n`)
+        .join(''),
+    );
+  writeFileSync(path.join(dir, 'transition'), state.disabledTransition ? `${state.disabledTransition}\n` : '');
+  writeFileSync(path.join(dir, 'approvals'), (state.approvals ?? []).map((s) => `${s}\n`).join(''));
+  const out = spawnSync('bash', [path.join(project, 'scripts', script), ...args], {
     cwd: os.tmpdir(),
     encoding: 'utf8',
     input: '',
@@ -103,7 +142,7 @@ function run(r: Rendered, script: string, args: string[], env: Record<string, st
 
 /** Calls that create, change or start something. */
 const mutating = (calls: string[]) =>
-  calls.filter((c) => /^(\S+ )(deploy|create|start|delete|put|update|disable)/.test(c) || c.startsWith('s3 rm'));
+  calls.filter((c) => /^(\S+ )(deploy|create|start|delete|put|update|disable|enable)/.test(c) || c.startsWith('s3 rm'));
 
 /** The parameter names a cloudformation deploy call passes. */
 const overrides = (call: string) =>
@@ -151,6 +190,7 @@ describe('npm run deploy (connection, no repository stored)', () => {
       output(pipelineStack, 'ConnectionArn'),
       `codeconnections get-connection --connection-arn ${CONNECTION} --query Connection.ConnectionStatus --output text`,
       output(pipelineStack, 'PipelineName'),
+      `codepipeline get-pipeline-state --name ${pipeline} --query stageStates[?stageName=='Deploy'].inboundTransitionState.[enabled,disabledReason] | [0] --output text`,
       `codepipeline list-pipeline-executions --pipeline-name ${pipeline} --max-items 1 --query pipelineExecutionSummaries[0].[pipelineExecutionId,status] --output text`,
       describeStack(serviceStack, 'Stacks[0].StackStatus'),
       `codepipeline get-pipeline-execution --pipeline-name ${pipeline} --pipeline-execution-id exec-1 --query pipelineExecution.status --output text`,
@@ -211,7 +251,7 @@ describe('npm run deploy (connection, no repository stored)', () => {
       'AWS CLI v1',
       { STUB_CLI_VERSION: 'aws-cli/1.18.69 Python/3.8.10' },
       [],
-      /AWS CLI v2 is required, found: aws-cli\/1\.18\.69/,
+      /the AWS CLI v2 2\.15\.34 or later is required .*found: aws-cli\/1\.18\.69/,
     ],
     ['no default VPC', { STUB_DEFAULT_VPC: 'None' }, ['--repository', 'acme/shop'], /no default VPC in us-east-1/],
     [
@@ -351,14 +391,14 @@ describe('npm run deploy (connection, no repository stored)', () => {
       ['--repository', 'acme/shop'],
       {
         STUB_LAST_EXECUTION: 'exec-1 InProgress',
-        STUB_FAILED_ACTION: 'Deploy ServiceStack',
+        STUB_FAILED_ACTION: 'Deploy\tServiceStack',
         STUB_FAILED_SERVICE_STATUS: 'ROLLBACK_COMPLETE',
       },
       { executions: ['InProgress', 'Failed'], events: failedCreation(serviceStack) },
     );
     expect(result.status).not.toBe(0);
     expect(result.calls).toContain(
-      `codepipeline list-action-executions --pipeline-name ${pipelineStack}-Pipeline-1A2B --filter pipelineExecutionId=exec-1 --query actionExecutionDetails[?status=='Failed'].[stageName,actionName] | [0] --output text`,
+      `codepipeline list-action-executions --pipeline-name ${pipelineStack}-Pipeline-1A2B --filter pipelineExecutionId=exec-1 --output text --query ${FAILED_ACTION_QUERY}`,
     );
     expect(result.stderr).toContain(
       `the pipeline run exec-1 ended Failed at Deploy/ServiceStack (stack ${serviceStack} is ROLLBACK_COMPLETE, Service: ${CIRCUIT_BREAKER}); fix the cause, push, and run npm run deploy again`,
@@ -383,7 +423,7 @@ describe('npm run deploy (connection, no repository stored)', () => {
       [],
       {
         STUB_LAST_EXECUTION: 'exec-1 InProgress',
-        STUB_FAILED_ACTION: 'Deploy ServiceStack',
+        STUB_FAILED_ACTION: 'Deploy\tServiceStack',
         STUB_FAILED_SERVICE_STATUS: 'UPDATE_ROLLBACK_COMPLETE',
       },
       {
@@ -404,7 +444,7 @@ describe('npm run deploy (connection, no repository stored)', () => {
       r,
       'deploy.sh',
       ['--repository', 'acme/shop'],
-      { STUB_LAST_EXECUTION: 'exec-1 InProgress', STUB_FAILED_ACTION: 'Build Build' },
+      { STUB_LAST_EXECUTION: 'exec-1 InProgress', STUB_FAILED_ACTION: 'Build\tBuild' },
       { executions: ['InProgress', 'Failed'] },
     );
     expect(result.status).not.toBe(0);
@@ -424,7 +464,7 @@ describe('npm run deploy (connection, no repository stored)', () => {
     );
     expect(result.status, result.stderr).toBe(0);
     expect(mutating(result.calls)).toEqual([
-      `codepipeline disable-stage-transition --pipeline-name ${pipelineStack}-Pipeline-1A2B --stage-name Deploy --transition-type Inbound --reason teardown`,
+      `codepipeline disable-stage-transition --pipeline-name ${pipelineStack}-Pipeline-1A2B --stage-name Deploy --transition-type Inbound --reason npm run teardown`,
       `cloudformation delete-stack --stack-name ${serviceStack}`,
       `s3 rm s3://${pipelineStack}-artifactbucket-1a2b --recursive --only-show-errors`,
       `cloudformation delete-stack --stack-name ${pipelineStack}`,
@@ -584,5 +624,386 @@ describe('npm run deploy with a VPC you name (--network existing)', () => {
     expect(result.stderr).toMatch(/setting network: existing\): pass --vpc and --subnets/);
     expect(mutating(result.calls)).toEqual([]);
     expect(result.calls.filter((c) => c.startsWith('ec2 describe-vpcs'))).toEqual([]);
+  });
+});
+
+/** A copy of the generated project as a git clone whose origin is the given URL (none: no remote). */
+function clone(r: Rendered, origin?: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'deploy-clone-'));
+  cpSync(r.dir, dir, { recursive: true });
+  const git = (...args: string[]) => expect(spawnSync('git', args, { cwd: dir }).status).toBe(0);
+  git('init', '--quiet');
+  if (origin) git('remote', 'add', 'origin', origin);
+  return dir;
+}
+
+/** The cloudformation deploy call of the pipeline stack. */
+const pipelineDeploy = (calls: string[]) => calls.find((c) => c.startsWith('cloudformation deploy --stack-name'))!;
+
+describe('the repository from git remote origin, when none was stored (generate, git init, push, npm run deploy)', () => {
+  let r: Rendered;
+  let parseRemote: (url: string) => string;
+  beforeAll(async () => {
+    r = await render({ 'app-name': 'shop' });
+    ({ parseRemote } = (await import(
+      path.join(ROOT, 'dist', 'generators', 'app', 'core', 'settings', 'context.js')
+    )) as {
+      parseRemote: (url: string) => string;
+    });
+  });
+
+  // The clone URLs GitHub, Bitbucket and GitLab show (HTTPS, SSH, and SSH with a port), with the provider they need.
+  test.each([
+    ['https://github.com/acme/shop.git', 'acme/shop', 'GitHub'],
+    ['git@github.com:acme/shop.git', 'acme/shop', 'GitHub'],
+    ['https://jane@bitbucket.org/acme/shop.git', 'acme/shop', 'Bitbucket'],
+    ['git@bitbucket.org:acme/shop.git', 'acme/shop', 'Bitbucket'],
+    ['https://gitlab.com/acme/platform/shop.git', 'acme/platform/shop', 'GitLab'],
+    ['ssh://git@gitlab.com:2222/acme/platform/shop.git', 'acme/platform/shop', 'GitLab'],
+  ])('%s: FullRepositoryId %s, a %s connection', (origin, repository, provider) => {
+    const result = run(r, 'deploy.sh', [], { STUB_LAST_EXECUTION: 'exec-1 InProgress' }, {}, clone(r, origin));
+    expect(result.status, result.stderr).toBe(0);
+    expect(overrides(pipelineDeploy(result.calls))).toEqual(
+      expect.arrayContaining(['FullRepositoryId', 'ConnectionProviderType']),
+    );
+    expect(pipelineDeploy(result.calls)).toContain(`FullRepositoryId=${repository} ConnectionProviderType=${provider}`);
+    expect(result.stdout).toContain(`Repository: ${repository} (from git remote origin,`);
+    expect(result.stdout).not.toContain('jane@');
+    // The same owner/name the generator would have stored from this remote.
+    expect(parseRemote(origin)).toBe(repository);
+  });
+
+  test('a GitHub Enterprise remote: its owner/name, and the connection provider left to its default', () => {
+    const result = run(
+      r,
+      'deploy.sh',
+      [],
+      { STUB_LAST_EXECUTION: 'exec-1 InProgress' },
+      {},
+      clone(r, 'https://git.example.com/acme/shop.git'),
+    );
+    expect(result.status, result.stderr).toBe(0);
+    expect(overrides(pipelineDeploy(result.calls))).toContain('FullRepositoryId');
+    expect(overrides(pipelineDeploy(result.calls))).not.toContain('ConnectionProviderType');
+  });
+
+  test.each([
+    ['no remote', undefined, /git remote origin gives none .*pass --repository owner\/name/],
+    [
+      'a CodeCommit remote',
+      'https://git-codecommit.us-east-1.amazonaws.com/v1/repos/shop',
+      /git remote origin \(https:\/\/git-codecommit\.us-east-1\.amazonaws\.com\/v1\/repos\/shop\) is not a GitHub, Bitbucket or GitLab repository URL/,
+    ],
+    ['a remote without an owner', 'https://github.com/shop', /is not a GitHub, Bitbucket or GitLab repository URL/],
+  ])('%s: refused before anything is created', (_name, origin, message) => {
+    const result = run(r, 'deploy.sh', [], {}, {}, clone(r, origin));
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(message);
+    expect(mutating(result.calls)).toEqual([]);
+  });
+
+  test('--repository wins over the remote; a stack that exists keeps its repository and reads no remote', () => {
+    const given = run(
+      r,
+      'deploy.sh',
+      ['--repository', 'acme/other'],
+      { STUB_LAST_EXECUTION: 'exec-1 InProgress' },
+      {},
+      clone(r, 'https://github.com/acme/shop.git'),
+    );
+    expect(pipelineDeploy(given.calls)).toContain('FullRepositoryId=acme/other');
+    const existing = run(
+      r,
+      'deploy.sh',
+      [],
+      { STUB_LAST_EXECUTION: 'exec-1 Succeeded' },
+      { stacks: { 'shop-pipeline': 'UPDATE_COMPLETE', 'shop-service': 'CREATE_COMPLETE' } },
+      clone(r),
+    );
+    expect(existing.status, existing.stderr).toBe(0);
+    expect(overrides(pipelineDeploy(existing.calls))).toEqual([]);
+  });
+
+  test('CodeCommit: the name from an HTTPS, SSH or git-remote-codecommit URL in the region; another region is refused', async () => {
+    const codecommit = await render({ 'app-name': 'orders', source: 'codecommit' });
+    for (const origin of [
+      'https://git-codecommit.us-east-1.amazonaws.com/v1/repos/orders',
+      'ssh://APKAEIBAERJR2EXAMPLE@git-codecommit.us-east-1.amazonaws.com/v1/repos/orders',
+      'codecommit::us-east-1://orders',
+      'codecommit://dev-profile@orders',
+    ]) {
+      const result = run(
+        codecommit,
+        'deploy.sh',
+        [],
+        { STUB_LAST_EXECUTION: 'exec-1 InProgress' },
+        {},
+        clone(codecommit, origin),
+      );
+      expect(result.status, `${origin}: ${result.stderr}`).toBe(0);
+      expect(pipelineDeploy(result.calls), origin).toContain('CodeCommitRepositoryName=orders');
+      expect(result.stdout).not.toContain('APKAEIBAERJR2EXAMPLE');
+    }
+    const elsewhere = run(codecommit, 'deploy.sh', [], {}, {}, clone(codecommit, 'codecommit::eu-west-1://orders'));
+    expect(elsewhere.status).not.toBe(0);
+    expect(elsewhere.stderr).toMatch(
+      /a CodeCommit repository in eu-west-1, but this service deploys to us-east-1 and its pipeline can only read a repository in us-east-1/,
+    );
+    expect(mutating(elsewhere.calls)).toEqual([]);
+  });
+});
+
+describe('npm run deploy and teardown after a failure', () => {
+  let r: Rendered;
+  beforeAll(async () => {
+    r = await render({ 'app-name': 'shop', repository: 'acme/shop' });
+  });
+
+  test('a pipeline stack in REVIEW_IN_PROGRESS (its first change set failed) is created as if absent', () => {
+    const result = run(
+      r,
+      'deploy.sh',
+      [],
+      { STUB_LAST_EXECUTION: 'exec-1 InProgress' },
+      { stacks: { 'shop-pipeline': 'REVIEW_IN_PROGRESS' } },
+    );
+    expect(result.status, result.stderr).toBe(0);
+    // The first deploy's path: the network looked up and passed.
+    expect(overrides(pipelineDeploy(result.calls))).toEqual(['VpcId', 'LoadBalancerSubnetIds', 'TaskSubnetIds']);
+    expect(result.stdout.trim().split('\n').at(-1)).toBe(`Service: ${URL}`);
+  });
+
+  test.each([
+    ['ROLLBACK_COMPLETE, nothing left', {}, []],
+    ['ROLLBACK_FAILED, its bucket left', { ArtifactBucket: 'shop-pipeline-artifactbucket-9z' }, ['s3 rm']],
+  ])(
+    'teardown of a pipeline stack whose creation failed (%s): deletes what exists, no call names None',
+    (_name, resources, extra) => {
+      const status = _name.split(',')[0];
+      const result = run(
+        r,
+        'teardown.sh',
+        ['--yes'],
+        {},
+        { stacks: { 'shop-pipeline': status }, resources: { 'shop-pipeline': resources } },
+      );
+      expect(result.status, result.stderr).toBe(0);
+      expect(result.calls.filter((c) => /\bNone\b/.test(c))).toEqual([]);
+      expect(mutating(result.calls)).toEqual([
+        ...extra.map(() => 's3 rm s3://shop-pipeline-artifactbucket-9z --recursive --only-show-errors'),
+        'cloudformation delete-stack --stack-name shop-pipeline',
+      ]);
+      expect(result.stdout.trim().split('\n').at(-1)).toBe('Deleted.');
+    },
+  );
+
+  test('a pipeline stack whose rollback failed: its first failure and the way out, nothing done', () => {
+    const events = [
+      ['AWS::IAM::Role', 'DELETE_FAILED', 'BuildRole', 'Access denied'],
+      ['AWS::CloudFormation::Stack', 'CREATE_IN_PROGRESS', 'shop-pipeline', 'User Initiated'],
+    ];
+    const result = run(r, 'deploy.sh', [], {}, { stacks: { 'shop-pipeline': 'ROLLBACK_FAILED' }, events });
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain('stack shop-pipeline is ROLLBACK_FAILED (BuildRole: Access denied); see https://');
+    expect(result.stderr).toContain('(npm run teardown deletes what is left of it)');
+    expect(mutating(result.calls)).toEqual([]);
+  });
+
+  test('teardown refuses, deleting nothing, while a stack is being updated', () => {
+    const result = run(
+      r,
+      'teardown.sh',
+      ['--yes'],
+      {},
+      { stacks: { 'shop-pipeline': 'UPDATE_COMPLETE', 'shop-service': 'UPDATE_IN_PROGRESS' } },
+    );
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain('stack shop-service is UPDATE_IN_PROGRESS; wait for it to finish and run again');
+    expect(mutating(result.calls)).toEqual([]);
+  });
+
+  test('teardown interrupted after disabling the Deploy transition, then deploy: the transition is enabled again', () => {
+    const result = run(
+      r,
+      'deploy.sh',
+      [],
+      { STUB_LAST_EXECUTION: 'exec-1 Succeeded' },
+      {
+        stacks: { 'shop-pipeline': 'UPDATE_COMPLETE', 'shop-service': 'CREATE_COMPLETE' },
+        disabledTransition: 'npm run teardown',
+      },
+    );
+    expect(result.status, result.stderr).toBe(0);
+    expect(mutating(result.calls)).toEqual([
+      'cloudformation deploy --stack-name shop-pipeline --template-file infra/pipeline.yml --capabilities CAPABILITY_IAM --no-fail-on-empty-changeset',
+      'codepipeline enable-stage-transition --pipeline-name shop-pipeline-Pipeline-1A2B --stage-name Deploy --transition-type Inbound',
+    ]);
+    expect(result.stdout).toContain('disabled by an interrupted npm run teardown; enabling it again');
+  });
+
+  test('a Deploy transition someone else disabled is named and left alone, no run started', () => {
+    const result = run(
+      r,
+      'deploy.sh',
+      [],
+      { STUB_LAST_EXECUTION: 'exec-1 Failed' },
+      {
+        stacks: { 'shop-pipeline': 'UPDATE_COMPLETE', 'shop-service': 'CREATE_COMPLETE' },
+        disabledTransition: 'release freeze',
+      },
+    );
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(
+      /the transition into the Deploy stage of pipeline shop-pipeline-Pipeline-1A2B is disabled \(reason: release freeze\).*aws codepipeline enable-stage-transition --region us-east-1 --pipeline-name shop-pipeline-Pipeline-1A2B --stage-name Deploy --transition-type Inbound/,
+    );
+    expect(result.calls.filter((c) => /enable-stage-transition|start-pipeline-execution/.test(c))).toEqual([]);
+  });
+
+  test("a new account's CodeBuild limit: the quota named, with the Service Quotas link", () => {
+    const error =
+      'Error calling startBuild: Cannot have more than 0 builds in queue for the account (Service: AWSCodeBuild; Status Code: 400; Error Code: AccountLimitExceededException; Request ID: f0d98e36)';
+    const result = run(
+      r,
+      'deploy.sh',
+      [],
+      { STUB_LAST_EXECUTION: 'exec-1 InProgress', STUB_FAILED_ACTION: `Build\tBuild\t${error}` },
+      { executions: ['Failed'] },
+    );
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain(`ended Failed at Build/Build (${error}); this account's CodeBuild quota`);
+    expect(result.stderr).toContain(
+      'request an increase of "Concurrently running builds" for the build\'s environment (Linux/Small) in Service Quotas, https://console.aws.amazon.com/servicequotas/home/services/codebuild/quotas?region=us-east-1',
+    );
+    // Control: another build failure gets its error, not the quota.
+    const other = run(
+      r,
+      'deploy.sh',
+      [],
+      {
+        STUB_LAST_EXECUTION: 'exec-1 InProgress',
+        STUB_FAILED_ACTION: 'Build\tBuild\tBuild terminated with state: FAILED',
+      },
+      { executions: ['Failed'] },
+    );
+    expect(other.stderr).toContain('ended Failed at Build/Build (Build terminated with state: FAILED); see https://');
+    expect(other.stderr).not.toContain('Service Quotas');
+  });
+});
+
+describe('npm run deploy with manual approval', () => {
+  let r: Rendered;
+  beforeAll(async () => {
+    r = await render({ 'app-name': 'shop', repository: 'acme/shop', 'manual-approval': true });
+  });
+  const approvalQueries = (calls: string[]) => calls.filter((c) => c.includes("category=='Approval'"));
+
+  test('a run waiting at the approval: "ACTION REQUIRED" with the console link, once, then followed to the URL', () => {
+    const result = run(
+      r,
+      'deploy.sh',
+      [],
+      { STUB_LAST_EXECUTION: 'exec-1 InProgress' },
+      {
+        stacks: { 'shop-pipeline': 'UPDATE_COMPLETE', 'shop-service': 'CREATE_COMPLETE' },
+        executions: ['InProgress', 'InProgress', 'InProgress', 'InProgress', 'Succeeded'],
+        approvals: ['None', 'Approve\tApprove'],
+      },
+    );
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout.match(/ACTION REQUIRED/g)).toHaveLength(1);
+    expect(result.stdout).toContain(
+      'ACTION REQUIRED: the run waits for your manual approval (Approve/Approve), at most 7 days:\n  https://console.aws.amazon.com/codesuite/codepipeline/pipelines/shop-pipeline-Pipeline-1A2B/view?region=us-east-1',
+    );
+    // Asked until the approval is seen, not after.
+    expect(approvalQueries(result.calls)).toEqual([
+      `codepipeline list-action-executions --pipeline-name shop-pipeline-Pipeline-1A2B --filter pipelineExecutionId=exec-1 --query actionExecutionDetails[?status=='InProgress' && input.actionTypeId.category=='Approval'].[stageName,actionName] | [0] --output text`,
+      `codepipeline list-action-executions --pipeline-name shop-pipeline-Pipeline-1A2B --filter pipelineExecutionId=exec-1 --query actionExecutionDetails[?status=='InProgress' && input.actionTypeId.category=='Approval'].[stageName,actionName] | [0] --output text`,
+    ]);
+    expect(result.stdout.trim().split('\n').at(-1)).toBe(`Service: ${URL}`);
+  });
+
+  test('a run that never reaches the approval asks no one', () => {
+    const result = run(
+      r,
+      'deploy.sh',
+      [],
+      { STUB_LAST_EXECUTION: 'exec-1 InProgress' },
+      {
+        stacks: { 'shop-pipeline': 'UPDATE_COMPLETE', 'shop-service': 'CREATE_COMPLETE' },
+        executions: ['InProgress', 'Succeeded'],
+      },
+    );
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).not.toContain('ACTION REQUIRED');
+  });
+
+  test('without manual approval the run is never asked about one', async () => {
+    const plain = await render({ 'app-name': 'shop', repository: 'acme/shop' });
+    const result = run(
+      plain,
+      'deploy.sh',
+      [],
+      { STUB_LAST_EXECUTION: 'exec-1 InProgress' },
+      { executions: ['InProgress', 'InProgress', 'Succeeded'], approvals: ['Approve\tApprove'] },
+    );
+    expect(result.status, result.stderr).toBe(0);
+    expect(approvalQueries(result.calls)).toEqual([]);
+  });
+});
+
+describe('--help and the AWS CLI version', () => {
+  let r: Rendered;
+  beforeAll(async () => {
+    r = await render({ 'app-name': 'shop' });
+  });
+
+  test.each([
+    ['deploy.sh', '--help', 'Usage: npm run deploy [-- options]'],
+    ['deploy.sh', '-h', 'Usage: npm run deploy [-- options]'],
+    ['teardown.sh', '--help', 'Usage: npm run teardown [-- --yes]'],
+    ['teardown.sh', '-h', 'Usage: npm run teardown [-- --yes]'],
+  ])('%s %s prints its usage and calls nothing, asks nothing', (script, flag, usage) => {
+    const result = run(r, script, [flag], {}, { stacks: { 'shop-pipeline': 'UPDATE_COMPLETE' } });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout.split('\n')[0]).toBe(usage);
+    expect(result.stdout).not.toContain('[y/N]');
+    expect(result.calls).toEqual([]);
+  });
+
+  test('the usage names the options and the CLI version', () => {
+    const deploy = run(r, 'deploy.sh', ['--help']).stdout;
+    for (const option of ['--vpc', '--subnets', '--task-subnets', '--repository owner/name'])
+      expect(deploy).toContain(option);
+    expect(deploy).toContain('(default: read from git remote origin)');
+    expect(deploy).toContain('Needs the AWS CLI v2 2.15.34 or later');
+    expect(run(r, 'teardown.sh', ['--help']).stdout).toContain('--yes        delete without asking');
+  });
+
+  test('teardown with an unknown option refuses without asking or deleting', () => {
+    const result = run(r, 'teardown.sh', ['--force'], {}, { stacks: { 'shop-pipeline': 'UPDATE_COMPLETE' } });
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain('unknown option --force (see --help); nothing deleted');
+    expect(result.stdout).not.toContain('[y/N]');
+    expect(result.calls).toEqual([]);
+  });
+
+  // Debian 12's awscli package is 2.9.19: no aws codeconnections, which came with 2.15.34.
+  test.each([
+    ['aws-cli/2.9.19 Python/3.11.2 Linux/6.1.0-18-amd64 source/x86_64.debian.12 prompt/off', false],
+    ['aws-cli/2.15.33 Python/3.11.8 Linux/6.1 exe/x86_64', false],
+    ['aws-cli/2.15.34 Python/3.11.8 Linux/6.1 exe/x86_64', true],
+    ['aws-cli/2.100.0 Python/3.13.1 Linux/6.1 exe/x86_64', true],
+  ])('%s: accepted %s', (version, accepted) => {
+    const result = run(r, 'deploy.sh', ['--repository', 'acme/shop'], {
+      STUB_CLI_VERSION: version,
+      STUB_LAST_EXECUTION: 'exec-1 InProgress',
+    });
+    expect(result.status === 0, result.stderr).toBe(accepted);
+    if (!accepted) {
+      expect(result.stderr).toContain(
+        `the AWS CLI v2 2.15.34 or later is required (older ones have no aws codeconnections), found: ${version}; update it: https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html`,
+      );
+      expect(result.calls).toEqual(['--version']);
+    }
   });
 });

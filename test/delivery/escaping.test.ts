@@ -1,13 +1,27 @@
 // No template is HTML, so no value may come out HTML-escaped: each is escaped for its own format instead
-// (JSON.stringify in YAML and JSON, a code span in Markdown). A branch name may hold & < > " ' (git allows them).
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+// (JSON.stringify in YAML and JSON, a code span in Markdown). A branch name may hold & < > " ' (git allows them), and so
+// may an environment variable's value. ejs's <%= escapes & < > " ' as &amp; &lt; &gt; &#34; &#39;.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import ejs from 'ejs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { parseYaml } from '../support/cfn/parse.js';
+import { generate, ROOT } from '../support/generate.js';
+import { CASES } from '../edge/cases.js';
 import { render, type Rendered } from './render.js';
 
 const BRANCH = `release/a&b<c>"d'e`;
-const ENTITY = /&(amp|lt|gt|quot|#34|#39|apos);/;
+const VALUE = `it's <b>&"q"`;
+/** Any HTML character reference: named (&amp;, &quot;, &apos;, ...), decimal (&#39;) or hexadecimal (&#x27;). */
+const ENTITY = /&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});/;
+
+/** The generated files that hold an HTML entity, each with its first one. */
+function escapedFiles(dir: string): string[] {
+  return files(dir).flatMap((file) => {
+    const found = ENTITY.exec(readFileSync(path.join(dir, file), 'utf8'));
+    return found ? [`${file}: ${found[0]}`] : [];
+  });
+}
 
 function files(dir: string, base = dir): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -23,8 +37,7 @@ describe('values are never HTML-escaped', () => {
   });
 
   test('no output file holds an HTML entity', () => {
-    const escaped = files(r.dir).filter((file) => ENTITY.test(readFileSync(path.join(r.dir, file), 'utf8')));
-    expect(escaped).toEqual([]);
+    expect(escapedFiles(r.dir)).toEqual([]);
   });
 
   test('the pipeline comment names its stages with a plain arrow', () => {
@@ -38,5 +51,45 @@ describe('values are never HTML-escaped', () => {
     };
     expect(ci.on.push.branches).toEqual([BRANCH]);
     expect(r.text.readme).toContain(`| \`branch\` | \`${BRANCH}\` |`);
+  });
+});
+
+describe('no HTML entity in any file of any strategy and option combination', () => {
+  test('control: the detector finds what ejs <%= makes of each character it escapes', () => {
+    for (const text of ["the stack's", 'a "b"', 'a & b', '<b>', '&#x27;', '&apos;'])
+      expect(ENTITY.test(ejs.render('<%= text %>', { text }) + (text.startsWith('&') ? text : '')), text).toBe(true);
+    expect(ENTITY.test('cmd && other; a & b; x&y')).toBe(false);
+  });
+
+  // Catches the branches no rendered case reaches: a literal in an escaping tag that holds a character ejs escapes.
+  test('no <%= tag in templates/ holds a string literal with & < > " or \'', () => {
+    const templates = path.join(ROOT, 'templates');
+    const literal = /'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`/g;
+    const found = files(templates).flatMap((file) =>
+      [...readFileSync(path.join(templates, file), 'utf8').matchAll(/<%=([\s\S]*?)%>/g)]
+        .filter(([, code]) => [...code.matchAll(literal)].some(([text]) => /[&<>"']/.test(text.slice(1, -1))))
+        .map(([tag]) => `${file}: ${tag}`),
+    );
+    expect(found).toEqual([]);
+  });
+
+  // The all-pairs sample of strategy x source x network x HTTPS x scaling, each with the characters ejs escapes in the
+  // free-text settings, and codedeploy's and the shifting strategies' options.
+  test.each(CASES)('$name', async ({ options }) => {
+    const { cwd } = await generate({
+      ...options,
+      branch: BRANCH,
+      environment: [`GREETING=${VALUE}`],
+      'rollback-alarms': options.strategy !== 'rolling',
+      ...(options.strategy === 'codedeploy'
+        ? { 'code-deploy-config': 'CodeDeployDefault.ECSCanary10Percent5Minutes' }
+        : {}),
+    });
+    expect(escapedFiles(cwd)).toEqual([]);
+    // The value reached the task definition as written (the stack's, or CodeDeploy's taskdef.json).
+    const taskDefinitions = ['infra/service.yml', 'taskdef.json']
+      .filter((file) => existsSync(path.join(cwd, file)))
+      .map((file) => readFileSync(path.join(cwd, file), 'utf8'));
+    expect(taskDefinitions.some((text) => text.includes(JSON.stringify(VALUE)))).toBe(true);
   });
 });

@@ -21,7 +21,10 @@ echo "$(basename "$0") $*" >> "$STUB_LOG"
 case "$(basename "$0") $1 $2" in
   "aws ecr get-login-password") echo secret ;;
   "aws ecr-public get-login-password") [ -z "$STUB_ECR_PUBLIC_ERROR" ] || { echo "$STUB_ECR_PUBLIC_ERROR" >&2; exit 255; }; echo secret ;;
-  "aws ecr describe-images") echo "$STUB_PREVIOUS_TAG" ;;
+  "aws ecr describe-images")
+    if [ -n "$STUB_IMAGE_PAGES" ]; then python3 "$(dirname "$0")/describe-images.py" "$@"
+    elif [ "$STUB_PREVIOUS_TAG" = None ]; then case "$*" in *"--output json"*) echo null ;; *) echo None ;; esac
+    else case "$*" in *"--output json"*) printf '"%s"\\n' "$STUB_PREVIOUS_TAG" ;; *) echo "$STUB_PREVIOUS_TAG" ;; esac; fi ;;
   "aws cloudformation describe-stacks")
     if [ -n "$STUB_STACK_ERROR" ]; then echo "$STUB_STACK_ERROR" >&2; exit 255
     elif [ -n "$STUB_STACK_IMAGE" ]; then echo "$STUB_STACK_IMAGE"
@@ -31,6 +34,28 @@ case "$(basename "$0") $1 $2" in
   "docker pull "*) [ "$STUB_PREVIOUS_TAG" != None ] || exit 1 ;;
 esac
 `;
+
+/**
+ * aws ecr describe-images over the pages of STUB_IMAGE_PAGES (a JSON list of imageDetails lists), formatted as the AWS
+ * CLI v2 does (https://github.com/aws/aws-cli/blob/v2/awscli/formatter.py): --output json applies --query to all pages
+ * aggregated, --output text to each page. Needs python3 with jmespath, the library the AWS CLI queries with.
+ */
+export const DESCRIBE_IMAGES = `import json, os, sys
+import jmespath
+args = sys.argv[1:]
+query = jmespath.compile(args[args.index('--query') + 1])
+pages = json.loads(os.environ['STUB_IMAGE_PAGES'])
+def text(value):
+    return 'None' if value is None else str(value)
+if args[args.index('--output') + 1] == 'json':
+    print(json.dumps(query.search({'imageDetails': [image for page in pages for image in page]}), indent=4))
+else:
+    for page in pages:
+        print(text(query.search({'imageDetails': page})))
+`;
+
+/** Whether python3 can import jmespath (for DESCRIBE_IMAGES). */
+export const JMESPATH_AVAILABLE = spawnSync('python3', ['-c', 'import jmespath']).status === 0;
 
 /** Values the pipeline stack's parameters take in the tests (a default VPC with two subnets). */
 export const PIPELINE_PARAMETERS: Record<string, string | string[]> = {
@@ -91,6 +116,7 @@ export function runBuildspec(r: Rendered, env: Record<string, string> = {}): Bui
     writeFileSync(path.join(dir, tool), STUB);
     chmodSync(path.join(dir, tool), 0o755);
   }
+  writeFileSync(path.join(dir, 'describe-images.py'), DESCRIBE_IMAGES);
   mkdirSync(path.join(dir, 'infra'));
   for (const file of ['taskdef.json', 'appspec.yaml', 'infra/service.yml']) {
     if (existsSync(path.join(r.dir, file))) copyFileSync(path.join(r.dir, file), path.join(dir, file));

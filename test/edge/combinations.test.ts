@@ -11,54 +11,9 @@ import { parseTemplate, type Template } from '../support/cfn/parse.js';
 import { generate, tempDir } from '../support/generate.js';
 import { readYoRc } from '../regenerate/support.js';
 import { TLS_POLICY } from '../../generators/app/core/settings/aws-limits.js';
-import { CERTIFICATE, DOMAIN, ZONE } from './values.js';
+import { AXES, CASES, type Axis } from './cases.js';
+import { CERTIFICATE, DOMAIN } from './values.js';
 import { only } from '../delivery/render.js';
-
-/** Each axis: its values as the flags that choose them. */
-const AXES = {
-  strategy: ['rolling', 'blue-green', 'canary', 'linear', 'codedeploy'].map((strategy) => ({ strategy })),
-  source: [{ source: 'connection' }, { source: 'codecommit', 'manual-approval': true }],
-  network: [
-    { network: 'default' },
-    { network: 'existing' },
-    { network: 'new' },
-    { network: 'new', 'private-subnets': true },
-  ],
-  https: [{}, { domain: DOMAIN, 'hosted-zone-id': ZONE }, { domain: DOMAIN, 'certificate-arn': CERTIFICATE }],
-  scaling: [{ autoscaling: 'off' }, { autoscaling: 'requests' }, { autoscaling: 'cpu', 'scaling-target': '70' }],
-} satisfies Record<string, Record<string, unknown>[]>;
-
-type Axis = keyof typeof AXES;
-type Case = Record<Axis, number>;
-
-/** Greedy all-pairs: picks, from the whole product, the case covering most uncovered pairs until every pair is covered. */
-function allPairs(): Case[] {
-  const axes = Object.keys(AXES) as Axis[];
-  const product: Case[] = axes.reduce<Case[]>(
-    (cases, axis) => cases.flatMap((c) => AXES[axis].map((_, i) => ({ ...c, [axis]: i }))),
-    [{} as Case],
-  );
-  const pairsOf = (c: Case) => axes.flatMap((a, i) => axes.slice(i + 1).map((b) => `${a}=${c[a]},${b}=${c[b]}`));
-  const uncovered = new Set(product.flatMap(pairsOf));
-  const chosen: Case[] = [];
-  while (uncovered.size > 0) {
-    const best = product.reduce((top, c) =>
-      pairsOf(c).filter((p) => uncovered.has(p)).length > pairsOf(top).filter((p) => uncovered.has(p)).length ? c : top,
-    );
-    for (const p of pairsOf(best)) uncovered.delete(p);
-    chosen.push(best);
-  }
-  return chosen;
-}
-
-const CASES = allPairs().map((c) => {
-  const options = Object.assign(
-    { 'app-name': 'shop' },
-    ...(Object.keys(c) as Axis[]).map((axis) => AXES[axis][c[axis]]),
-  );
-  const name = (Object.keys(c) as Axis[]).map((axis) => `${axis}=${JSON.stringify(AXES[axis][c[axis]])}`).join(' ');
-  return { name, options: options as Record<string, unknown>, c };
-});
 
 // Generated first, so that cfn-lint runs once over all the templates (it takes seconds to start) rather than once per case.
 const generated: { files: string[]; region: string }[] = [];

@@ -1,6 +1,7 @@
 // Values that follow from the settings, computed once and handed to every template.
 import {
   ALB_IDLE_TIMEOUT,
+  AWS_CLI_MIN_VERSION,
   ECS_HEALTH_CHECK_MAX_START_PERIOD,
   NAT_GATEWAY_MONTHLY_USD,
   NAT_GATEWAY_PER_GB_USD,
@@ -36,6 +37,8 @@ export interface Derived {
   baseImage: string;
   /** CodeBuild image with Docker and the Node runtime. */
   codeBuildImage: string;
+  /** The lowest AWS CLI v2 that npm run deploy and npm run teardown accept (aws-limits.ts). */
+  awsCliMinVersion: string;
   /** Versions of the generated project's dependencies. */
   versions: Record<string, string>;
   /** How long one deployment takes, step by step, with warnings (estimate.ts). */
@@ -144,6 +147,7 @@ export function derive(s: Settings): Derived {
     containerHealthCheck: containerHealthCheckOf(s),
     baseImage: `public.ecr.aws/docker/library/node:${s.nodeVersion}-slim`,
     codeBuildImage: 'aws/codebuild/amazonlinux-x86_64-standard:5.0',
+    awsCliMinVersion: AWS_CLI_MIN_VERSION,
     versions: { ...dependencyVersions.dependencies, ...dependencyVersions.devDependencies },
     estimate,
     edge: edgeOf(s),

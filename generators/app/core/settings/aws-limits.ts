@@ -96,6 +96,11 @@ export const DEFAULT_FARGATE_VCPU_QUOTA = 6;
  * listener ELBSecurityPolicy-2016-08: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html */
 export const TLS_POLICY = 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09';
 
+/** The lowest AWS CLI v2 with every command and option scripts/deploy.sh and scripts/teardown.sh use: `aws codeconnections`
+ * came with 2.15.34 (https://github.com/aws/aws-cli/blob/v2/CHANGELOG.rst, 2.15.34, 2024-03-29: "api-change:codeconnections");
+ * the rest is older (`--no-cli-pager` 2.0.43, list-action-executions' errorDetails 2.15.19). */
+export const AWS_CLI_MIN_VERSION = '2.15.34';
+
 /** One NAT gateway in us-east-1: 0.045 USD an hour plus 0.045 USD per GB it processes, and its public IPv4 address
  * 0.005 USD an hour, for a 730-hour month: https://aws.amazon.com/vpc/pricing/ */
 export const NAT_GATEWAY_MONTHLY_USD = Math.round(730 * (0.045 + 0.005));

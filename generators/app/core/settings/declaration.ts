@@ -94,9 +94,14 @@ const choiceOf =
   (value: string): true | string =>
     choices.some((c) => c.value === value) ? true : `must be one of ${choices.map((c) => c.value).join(', ')}`;
 
+// CodeCommit was closed to new AWS accounts on 25 July 2024 and returned to general availability, new accounts included,
+// on 24 November 2025: https://aws.amazon.com/blogs/devops/aws-codecommit-returns-to-general-availability/
 export const SOURCES = [
   { value: 'connection', name: 'connection: GitHub, GitHub Enterprise, Bitbucket or GitLab through CodeConnections' },
-  { value: 'codecommit', name: 'codecommit: an AWS CodeCommit repository' },
+  {
+    value: 'codecommit',
+    name: 'codecommit: an AWS CodeCommit repository (open to new AWS accounts again since November 2025)',
+  },
 ] as const;
 
 /** "256: 512-2048; 512: 1024-4096; 1024: 2048-8192": the smallest Fargate sizes, as the memory rule shows them. */
@@ -616,7 +621,8 @@ const DECLARED = [
     kind: 'choice',
     group: 'source',
     message: 'Where the source code lives',
-    description: 'Source provider of the pipeline.',
+    description:
+      'Source provider of the pipeline: GitHub, Bitbucket or GitLab through a connection, or CodeCommit (open to new AWS accounts again since 24 November 2025).',
     rule: SOURCES.map((s) => s.value).join(' or '),
     choices: SOURCES,
     default: () => 'connection',
