@@ -15,13 +15,12 @@ import { questionFor, type Question } from './prompts.js';
 import { derivedOf, renderOutput } from './render.js';
 import { ConflictError, runReport } from './report.js';
 import {
-  check,
   cut,
   declarationOf,
   resolveSettings,
   SettingsError,
   unansweredSettings,
-  type Problem,
+  withoutEffect,
   type Sources,
 } from './resolve.js';
 import { GROUP_TITLES, SETTING_NAMES, cliFlagOf, type Group } from './settings.js';
@@ -90,29 +89,27 @@ export class Run {
     });
   }
 
-  /** A flag for a setting the chosen strategy or source does not use is validated all the same, and named in a warning. */
+  /**
+   * A flag or stored value for a setting the other settings do not use was validated on its own (resolveSettings); it is
+   * named in a warning and left out of .yo-rc.json, which then says exactly what the files were generated from.
+   */
   private warnAboutFlagsWithoutEffect(): void {
     const known = resolveSettings(this.sources, this.context, { lenient: true });
-    const problems: Problem[] = [];
-    for (const [name, raw] of Object.entries(this.sources.flags) as [SettingName, unknown][]) {
-      const decl = declarationOf(name);
-      if (raw === undefined || !decl.applies || decl.applies(known)) continue;
-      const result = check(name, raw, known);
-      if ('error' in result) problems.push({ setting: name, origin: 'flag', value: raw, message: result.error });
-      else {
-        // Say which of the settings it depends on turn it off (strategy, source, network, domain, autoscaling, secrets).
-        const edge = [
-          `network ${known.network}`,
-          `domain ${known.domain || '(none)'}`,
-          `autoscaling ${known.autoscaling}`,
-          `${Object.keys(known.secrets ?? {}).length} secret(s)`,
-        ];
-        this.options.log(
-          `Warning: --${cliFlagOf(decl)} has no effect with strategy ${known.strategy} and source ${known.source} (${edge.join(', ')}); it is not stored.`,
-        );
-      }
+    // Say which of the settings it depends on turn it off (strategy, source, network, domain, autoscaling, secrets).
+    const edge = [
+      `network ${known.network}`,
+      `domain ${known.domain || '(none)'}`,
+      `autoscaling ${known.autoscaling}`,
+      `${Object.keys(known.secrets ?? {}).length} secret(s)`,
+    ];
+    const context = `with strategy ${known.strategy} and source ${known.source} (${edge.join(', ')})`;
+    for (const { setting, origin, value } of withoutEffect(this.sources, this.context)) {
+      this.options.log(
+        origin === 'flag'
+          ? `Warning: --${cliFlagOf(declarationOf(setting))} has no effect ${context}; it is not stored.`
+          : `Warning: ${setting} = ${cut(JSON.stringify(value) ?? String(value))} in .yo-rc.json has no effect ${context}; it is removed from .yo-rc.json.`,
+      );
     }
-    if (problems.length > 0) throw new SettingsError(problems);
   }
 
   /** Asks every pending setting that applies, group by group, validating each answer as flags are. */
