@@ -166,26 +166,29 @@ export const validateDesiredCount: Validator<number> = all(integerBetween(LIMITS
 
 export const validateMinHealthyPercent = integerBetween(LIMITS.minHealthyPercent);
 
-export const validateMaxPercent: Validator<number> = all(integerBetween(LIMITS.maxPercent), (v, s) => {
-  const { desiredCount: desired, minHealthyPercent: min } = s;
-  if (desired === undefined || min === undefined || !traitsOf(s.strategy).replacesInWaves) return true;
-  const { maxRunning, minHealthy } = rollingBounds(desired, min, v);
-  if (maxRunning > desired || minHealthy < desired) return true;
-  return (
-    `with desiredCount ${desired}, minHealthyPercent ${min} and maxPercent ${v} a rolling deployment can neither ` +
-    `start a new task (at most ${maxRunning} may run) nor stop an old one (at least ${minHealthy} must stay healthy); ` +
-    `raise maxPercent or lower minHealthyPercent`
-  );
-}, (v, s) =>
-  // A rolling deployment's peak is desiredCount x maxPercent (the others' peak is checked with desiredCount).
-  s.desiredCount === undefined || !traitsOf(s.strategy).replacesInWaves
-    ? true
-    : fitsVcpuQuota(
-        peakTasks(s.desiredCount, { ...s, maxPercent: v }),
-        `at the peak of a deployment of desiredCount ${s.desiredCount}`,
-        'lower maxPercent, desiredCount or cpu',
-        s,
-      ),
+export const validateMaxPercent: Validator<number> = all(
+  integerBetween(LIMITS.maxPercent),
+  (v, s) => {
+    const { desiredCount: desired, minHealthyPercent: min } = s;
+    if (desired === undefined || min === undefined || !traitsOf(s.strategy).replacesInWaves) return true;
+    const { maxRunning, minHealthy } = rollingBounds(desired, min, v);
+    if (maxRunning > desired || minHealthy < desired) return true;
+    return (
+      `with desiredCount ${desired}, minHealthyPercent ${min} and maxPercent ${v} a rolling deployment can neither ` +
+      `start a new task (at most ${maxRunning} may run) nor stop an old one (at least ${minHealthy} must stay healthy); ` +
+      `raise maxPercent or lower minHealthyPercent`
+    );
+  },
+  (v, s) =>
+    // A rolling deployment's peak is desiredCount x maxPercent (the others' peak is checked with desiredCount).
+    s.desiredCount === undefined || !traitsOf(s.strategy).replacesInWaves
+      ? true
+      : fitsVcpuQuota(
+          peakTasks(s.desiredCount, { ...s, maxPercent: v }),
+          `at the peak of a deployment of desiredCount ${s.desiredCount}`,
+          'lower maxPercent, desiredCount or cpu',
+          s,
+        ),
 );
 
 /** Multiples of 0.1 within a range, as ECS takes CanaryPercent and StepPercent. */
@@ -210,10 +213,9 @@ const validateCodeDeployTerminationWait = integerBetween({
 /** ECS bakes with BakeTimeInMinutes; CodeDeploy with the termination wait of the original task set (the longer one
  * while no strategy is known: a value checked on its own). */
 export const validateBakeTime: Validator<number> = (v, s) =>
-  (s.strategy === undefined || traitsOf(s.strategy).codeDeploy ? validateCodeDeployTerminationWait : validateEcsBakeTime)(
-    v,
-    s,
-  );
+  (s.strategy === undefined || traitsOf(s.strategy).codeDeploy
+    ? validateCodeDeployTerminationWait
+    : validateEcsBakeTime)(v, s);
 
 export const validateCanaryPercent = tenthsBetween(LIMITS.canaryPercent);
 
@@ -294,7 +296,7 @@ export const validateBranch: Validator<string> = (v) => {
   const { min, max } = LIMITS.branchNameLength;
   if (v.length < min || v.length > max) return `must be ${span(LIMITS.branchNameLength)} characters`;
   if (!/^[A-Za-z0-9._/-]+$/.test(v))
-    return 'may contain only ASCII letters, digits and . _ - / (other characters are patterns in GitHub Actions\' branch filter, or read differently by YAML parsers)';
+    return "may contain only ASCII letters, digits and . _ - / (other characters are patterns in GitHub Actions' branch filter, or read differently by YAML parsers)";
   const git =
     v.startsWith('-') ||
     v.startsWith('/') ||
@@ -339,7 +341,8 @@ export const validateRepository: Validator<string> = (v, s) => {
       : `must be a CodeCommit repository name: ${span(LIMITS.codeCommitRepositoryLength)} letters, digits, ".", "_" or "-", not ending in ".git", not "." or ".."`;
   }
   const ownerName = 'must be "owner/name" (GitHub, GitHub Enterprise, Bitbucket, or a GitLab group path)';
-  if (v.length > LIMITS.repositoryIdLength.max) return `${ownerName} of at most ${LIMITS.repositoryIdLength.max} characters`;
+  if (v.length > LIMITS.repositoryIdLength.max)
+    return `${ownerName} of at most ${LIMITS.repositoryIdLength.max} characters`;
   const segments = v.split('/');
   if (segments.length < 2) return ownerName;
   const problem = segments.map((segment, i) => repositorySegmentProblem(segment, i === 0)).find(Boolean);
@@ -464,9 +467,9 @@ export function variableNameProblem(name: string): string | undefined {
 
 /**
  * Bytes the generator's own part of a task definition may take (family, image, roles, ports, log configuration, PORT): with
- * every name at its longest it is under 3 KiB, which test/generator/bad-inputs.test.ts measures on the rendered taskdef.json.
+ * every name at its longest it is about 2 KiB, which test/generator/bad-inputs.test.ts measures on the rendered taskdef.json.
  */
-export const TASK_DEFINITION_OWN_BYTES = 4096;
+export const TASK_DEFINITION_OWN_BYTES = 3072;
 
 /** UTF-8 bytes of the JSON entries ECS stores for variables or secrets: {"name":"K","value":"V"}, comma-separated. */
 export function entriesBytes(entries: Record<string, string>, key: 'value' | 'valueFrom'): number {
@@ -497,7 +500,9 @@ function fitsTaskDefinition(environment: Record<string, string>, secrets: Record
  * U+2029 as line breaks, https://yaml.org/spec/1.1/#id868342).
  */
 export function unsafeTextProblem(text: string): string | undefined {
-  const at = text.search(/[\0\u007f-\u009f\u2028\u2029]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
+  const at = text.search(
+    /[\0\u007f-\u009f\u2028\u2029]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/,
+  );
   if (at < 0) return undefined;
   const code = text.charCodeAt(at);
   const what = code >= 0xd800 && code <= 0xdfff ? 'a lone surrogate' : 'a control character';
