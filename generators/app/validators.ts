@@ -497,7 +497,7 @@ function fitsTaskDefinition(environment: Record<string, string>, secrets: Record
 /**
  * Text every template carries unchanged: no NUL, no lone surrogate (neither survives UTF-8 or a process's environment),
  * no control character U+007F-U+009F nor U+2028/U+2029 (YAML forbids them unescaped; YAML 1.1 reads U+0085, U+2028 and
- * U+2029 as line breaks, https://yaml.org/spec/1.1/#id868342).
+ * U+2029 as line breaks: https://yaml.org/spec/1.2.2/#51-character-set and https://yaml.org/spec/1.1/, 5.4).
  */
 export function unsafeTextProblem(text: string): string | undefined {
   const at = text.search(
