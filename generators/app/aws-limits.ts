@@ -63,6 +63,10 @@ export const LIMITS = {
  * (32 KiB before September 2022, when the SDKs' changelog says "This release supports new task definition sizes"). */
 export const TASK_DEFINITION_MAX_BYTES = 64 * 1024;
 
+/** IAM's limit for all inline policies of a role together, in characters without whitespace (not adjustable):
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html ("Role policy size ... 10,240 characters") */
+export const IAM_ROLE_POLICY_MAX_CHARS = 10_240;
+
 /** A Lambda ARN's qualifier: $LATEST, a version or an alias name, as the FunctionName pattern of
  * https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html has it, `(:(\$LATEST|[a-zA-Z0-9-_]+))?`; an alias name
  * has at most 128 characters (https://docs.aws.amazon.com/lambda/latest/api/API_CreateAlias.html, Name). */

@@ -8,6 +8,7 @@ import {
   DEFAULT_FARGATE_VCPU_QUOTA,
   FARGATE_MAX_STOP_TIMEOUT,
   FARGATE_SIZES,
+  IAM_ROLE_POLICY_MAX_CHARS,
   LIMITS,
   NAT_GATEWAY_MONTHLY_USD,
   NAT_GATEWAY_PER_GB_USD,
@@ -678,7 +679,7 @@ const DECLARED = [
     message: 'Secrets, KEY=ARN separated by commas (SSM parameters or Secrets Manager secrets; empty: none)',
     description:
       'Secrets ECS injects as environment variables; repeat the flag for each (--secret DB_PASSWORD=arn:...).',
-    rule: 'KEY=ARN of an SSM parameter or a Secrets Manager secret in --region',
+    rule: `KEY=ARN of an SSM parameter or a Secrets Manager secret in --region; as many as the task definition (${TASK_DEFINITION_MAX_BYTES / 1024} KiB) and the execution role's policy (${IAM_ROLE_POLICY_MAX_CHARS} characters) hold`,
     default: () => ({}),
     validate: v.validateSecrets,
   },

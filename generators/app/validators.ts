@@ -8,6 +8,7 @@ import {
   CODEDEPLOY_CONFIGS,
   CODEDEPLOY_NAME_MAX,
   FARGATE_SIZES,
+  IAM_ROLE_POLICY_MAX_CHARS,
   LAMBDA_QUALIFIER,
   LIMITS,
   TARGET_GROUP_NAME_MAX,
@@ -543,8 +544,32 @@ export const validateSecrets: Validator<Record<string, string>> = (v, s) => {
     const place = sameRegionAndPartition(arn, arn.split(':')[2], s);
     if (place !== true) return `${name}: ARN ${place}`;
   }
-  return fitsTaskDefinition(s.environment ?? {}, v);
+  const size = fitsTaskDefinition(s.environment ?? {}, v);
+  return size === true ? fitsExecutionRolePolicy(v) : size;
 };
+
+/**
+ * Characters the execution role's own statements may take in its policy (ECR pull, logs, a KMS key), as IAM counts them
+ * (compact JSON, intrinsics resolved): about 1 KiB with every name at its longest, measured in bad-inputs.test.ts.
+ */
+export const EXECUTION_POLICY_OWN_CHARS = 2048;
+
+/** The execution role's policy lists every secret's resource (templates/infra/_partials/secrets.yml): within IAM's limit. */
+export function executionPolicyChars(secrets: Record<string, string>): number {
+  const resources = [...new Set(Object.values(secrets).map(secretResource))];
+  // Each ARN quoted with a comma, and per service a statement {"Effect":"Allow","Action":"...","Resource":[...]}.
+  const statements = new Set(resources.map((arn) => arn.split(':')[2])).size;
+  return EXECUTION_POLICY_OWN_CHARS + resources.reduce((sum, arn) => sum + arn.length + 3, 0) + statements * 80;
+}
+
+function fitsExecutionRolePolicy(v: Record<string, string>): Validation {
+  const chars = executionPolicyChars(v);
+  return chars <= IAM_ROLE_POLICY_MAX_CHARS
+    ? true
+    : `makes the execution role's policy up to ${chars} characters (it grants each of the ${Object.keys(v).length} secrets by ARN), ` +
+        `over IAM's limit of ${IAM_ROLE_POLICY_MAX_CHARS} characters for a role's inline policies; ` +
+        'keep fewer secrets (one Secrets Manager secret holds many values as JSON keys: NAME=arn:...:secret:NAME-AbCdEf:key::)';
+}
 
 /** The customer managed KMS key the secrets are encrypted with (AWS managed keys need no grant); empty: none. */
 export const validateKmsKeyArn: Validator<string> = (v, s) => {

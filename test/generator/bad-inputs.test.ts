@@ -3,12 +3,18 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TASK_DEFINITION_MAX_BYTES } from '../../generators/app/aws-limits.js';
+import { IAM_ROLE_POLICY_MAX_CHARS, TASK_DEFINITION_MAX_BYTES } from '../../generators/app/aws-limits.js';
 import { FILES } from '../../generators/app/files.js';
 import { renderOutput } from '../../generators/app/render.js';
 import { SettingsError, describeProblem, resolveSettings, type Sources } from '../../generators/app/resolve.js';
 import type { SettingName } from '../../generators/app/types.js';
-import { TASK_DEFINITION_OWN_BYTES, entriesBytes } from '../../generators/app/validators.js';
+import {
+  EXECUTION_POLICY_OWN_CHARS,
+  TASK_DEFINITION_OWN_BYTES,
+  entriesBytes,
+  executionPolicyChars,
+} from '../../generators/app/validators.js';
+import { parseTemplate } from '../support/cfn/parse.js';
 import { runBin, tempDir } from '../support/generate.js';
 
 const KEY = 'generator-bluegreen-ecs';
@@ -37,9 +43,12 @@ const many = (n: number, entry: (i: number) => [string, string]) =>
 const asFlag = (pairs: Record<string, string>) => Object.entries(pairs).map(([k, v]) => `${k}=${v}`);
 const BIG = 'x'.repeat(70_000);
 const MANY_VARIABLES = many(3000, (i) => [`VAR_${i}`, `value-${i}`]);
-// 40,000 bytes of variables and 400 secrets of ~80 bytes: each fits alone, together they do not.
+// 40,000 bytes of variables and 400 keys of one secret (~100 bytes each): each fits alone, together they do not.
 const HALF = { BIG: 'y'.repeat(40_000) };
-const SECRETS = many(400, (i) => [`S_${i}`, PARAMETER(i)]);
+const SECRET = `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:shop/config-AbCdEf`;
+const SECRETS = many(400, (i) => [`S_${i}`, `${SECRET}:key_${i}::`]);
+// 200 SSM parameters: the task definition holds them, the execution role's policy (one ARN each) does not.
+const PARAMETERS = many(200, (i) => [`P_${i}`, PARAMETER(i)]);
 const NO_EFFECT = /\(it has no effect with these settings, but a wrong value is refused all the same\)/;
 const CONTROL = (code: string) => new RegExp(`contains a control character \\(U\\+${code}\\)`);
 
@@ -90,6 +99,12 @@ const CASES: Case[] = [
     values: { flag: asFlag(SECRETS), stored: SECRETS },
     others: { environment: asFlag(HALF) },
     rule: /the variables take 40\d{3}, the secrets \d+, .* over ECS's limit of 65536 bytes/,
+  },
+  {
+    name: '200 SSM parameters (found: the execution role grants each by ARN)',
+    setting: 'secrets',
+    values: { flag: asFlag(PARAMETERS), stored: PARAMETERS },
+    rule: /makes the execution role's policy up to \d+ characters .* over IAM's limit of 10240 characters/,
   },
   // Branch names every consumer reads unchanged.
   { name: 'U+0085 (a line break to YAML 1.1)', setting: 'branch', values: every('main\u0085x'), rule: CONTROL('0085') },
@@ -179,7 +194,7 @@ const CASES: Case[] = [
     rule: CONTROL('2028'),
   },
   { name: 'DEL in region', setting: 'region', values: every('us-east-1\u007f'), rule: CONTROL('007F') },
-  // Found by the property test: near-tenths that ECS would refuse.
+  // Found looking for more of the same kind: near-tenths that ECS would refuse.
   {
     name: 'canaryPercent 10.000000001',
     setting: 'canaryPercent',
@@ -275,6 +290,54 @@ describe('the task definition size', () => {
       TASK_DEFINITION_MAX_BYTES,
     );
     expect(refusal('environment', 'flag', asFlag({ BIG: 'z'.repeat(room + 1) }), longest)).toMatch(/over ECS's limit/);
+  });
+});
+
+describe("the execution role's policy size", () => {
+  /** The execution role's policy as IAM counts it: compact JSON, intrinsics resolved to their longest values. */
+  function policyChars(flags: Record<string, unknown>): number {
+    const settings = resolveSettings({ flags, stored: {} }, CONTEXT);
+    const template = parseTemplate(renderOutput(FILES, settings, '0.0.0').get('infra/pipeline.yml')!.contents);
+    const longest: Record<string, string> = {
+      'AWS::Partition': 'aws-us-gov',
+      'AWS::Region': 'us-gov-west-1',
+      'AWS::AccountId': ACCOUNT,
+    };
+    const resolve = (value: unknown): unknown => {
+      if (Array.isArray(value)) return value.map(resolve);
+      if (!value || typeof value !== 'object') return value;
+      const [key, arg] = Object.entries(value)[0] ?? [];
+      if (key === 'Fn::GetAtt') return `arn:aws-us-gov:ecr:us-gov-west-1:${ACCOUNT}:repository/${'e'.repeat(256)}`;
+      if (key === 'Fn::Sub')
+        return (arg as string).replace(/\$\{([^}]+)\}/g, (_, name: string) => longest[name] ?? 's'.repeat(255));
+      if (key === 'Ref') return longest[arg as string] ?? 's'.repeat(255);
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v)]));
+    };
+    const role = template.Resources!.ExecutionRole.Properties as { Policies: { PolicyDocument: unknown }[] };
+    return role.Policies.reduce(
+      (sum, p) => sum + JSON.stringify(resolve(p.PolicyDocument)).replace(/\s/g, '').length,
+      0,
+    );
+  }
+  const KMS = `arn:aws:kms:us-east-1:${ACCOUNT}:key/0f8fad5b-d9cb-469f-a165-70867728950e`;
+  const longest = { service: 's'.repeat(255), ecrRepository: 'e'.repeat(256) };
+
+  it(`the role's own statements, with a KMS key and every name at its longest, fit the ${EXECUTION_POLICY_OWN_CHARS} characters reserved`, () => {
+    const own = policyChars({ ...longest, secrets: [`DB=${SECRET}`], kmsKeyArn: KMS }) - SECRET.length;
+    expect(own).toBeLessThanOrEqual(EXECUTION_POLICY_OWN_CHARS);
+    expect(own).toBeGreaterThan(EXECUTION_POLICY_OWN_CHARS / 4);
+  });
+
+  it("the estimate is never below the rendered policy, and the most secrets accepted fit IAM's limit", () => {
+    const mixed = { ...many(60, (i) => [`P_${i}`, PARAMETER(i)]), ...many(60, (i) => [`K_${i}`, `${SECRET}:k${i}::`]) };
+    const flags = { ...longest, secrets: asFlag(mixed), kmsKeyArn: KMS };
+    expect(executionPolicyChars(mixed)).toBeGreaterThanOrEqual(policyChars(flags));
+    // Add parameters until one more is refused (bounded): the last accepted set renders within the limit.
+    const more = (k: number) => ({ ...mixed, ...many(k, (i) => [`Q_${i}`, PARAMETER(1000 + i)]) });
+    let n = 0;
+    while (n < 500 && refusal('secrets', 'flag', asFlag(more(n + 1)), longest) === undefined) n++;
+    expect(n).toBeLessThan(500);
+    expect(policyChars({ ...flags, secrets: asFlag(more(n)) })).toBeLessThanOrEqual(IAM_ROLE_POLICY_MAX_CHARS);
   });
 });
 
