@@ -162,8 +162,12 @@ describe('names and text settings', () => {
 
   it('branch follows git ref rules', () => {
     for (const good of ['main', 'release/1.2', 'feature_x']) expect(ok('branch', good)).toBe(true);
-    for (const bad of ['', 'a b', 'a..b', '-x', 'x/', 'x.lock', 'a~1', 'a:b', '.hidden', 'a@{1}'])
+    for (const bad of ['a..b', '-x', 'x/', 'x.lock', '.hidden', 'a.lock/b', 'HEAD'])
       expect(ok('branch', bad)).toMatch(/valid git branch name/);
+    // Characters outside what git, YAML and GitHub's branch filter all read unchanged (bad-inputs.test.ts has the rest).
+    for (const bad of ['a b', 'a~1', 'a:b', 'a@{1}', 'release+1'])
+      expect(ok('branch', bad)).toMatch(/may contain only/);
+    expect(ok('branch', '')).toMatch(/1-255 characters/);
   });
 
   it('connectionArn is empty or a connection ARN', () => {

@@ -298,7 +298,7 @@ describe('clear errors', () => {
   it('a branch "!main" (an exclusion in a GitHub Actions filter) is refused', () => {
     const out = bin(path.join(tempDir(), 'svc'), '--branch', '!main');
     expect(out.status).toBe(1);
-    expect(out.stderr).toContain('branch = "!main" (from --branch): must be a valid git branch name');
+    expect(out.stderr).toContain('branch = "!main" (from --branch): may contain only ASCII letters, digits and . _ - /');
   });
 
   it('a flag the strategy does not use: validated, and a warning says it has no effect', () => {

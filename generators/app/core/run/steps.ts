@@ -16,13 +16,12 @@ import {
 import { describeEstimate } from '../settings/estimate.js';
 import { questionFor, type Question } from '../settings/prompts.js';
 import {
-  check,
   cut,
   declarationOf,
   resolveSettings,
   SettingsError,
   unansweredSettings,
-  type Problem,
+  withoutEffect,
   type Sources,
 } from '../settings/resolve.js';
 import type { FileEntry } from '../render/files.js';
@@ -76,29 +75,27 @@ export function checkGivenSettings(project: Project, sources: Sources, log: Log)
     );
 }
 
-/** A flag for a setting the chosen strategy or source does not use is validated all the same, and named in a warning. */
+/**
+ * A flag or stored value for a setting the other settings do not use was validated on its own (resolveSettings); it is
+ * named in a warning and left out of .yo-rc.json, which then says exactly what the files were generated from.
+ */
 function warnAboutFlagsWithoutEffect(context: Context, sources: Sources, log: Log): void {
   const known = resolveSettings(sources, context, { lenient: true });
-  const problems: Problem[] = [];
-  for (const [name, raw] of Object.entries(sources.flags) as [SettingName, unknown][]) {
-    const decl = declarationOf(name);
-    if (raw === undefined || !decl.applies || decl.applies(known)) continue;
-    const result = check(name, raw, known);
-    if ('error' in result) problems.push({ setting: name, origin: 'flag', value: raw, message: result.error });
-    else {
-      // Say which of the settings it depends on turn it off (strategy, source, network, domain, autoscaling, secrets).
-      const edge = [
-        `network ${known.network}`,
-        `domain ${known.domain || '(none)'}`,
-        `autoscaling ${known.autoscaling}`,
-        `${Object.keys(known.secrets ?? {}).length} secret(s)`,
-      ];
-      log(
-        `Warning: --${cliFlagOf(decl)} has no effect with strategy ${known.strategy} and source ${known.source} (${edge.join(', ')}); it is not stored.`,
-      );
-    }
+  // Say which of the settings it depends on turn it off (strategy, source, network, domain, autoscaling, secrets).
+  const edge = [
+    `network ${known.network}`,
+    `domain ${known.domain || '(none)'}`,
+    `autoscaling ${known.autoscaling}`,
+    `${Object.keys(known.secrets ?? {}).length} secret(s)`,
+  ];
+  const where = `with strategy ${known.strategy} and source ${known.source} (${edge.join(', ')})`;
+  for (const { setting, origin, value } of withoutEffect(sources, context)) {
+    log(
+      origin === 'flag'
+        ? `Warning: --${cliFlagOf(declarationOf(setting))} has no effect ${where}; it is not stored.`
+        : `Warning: ${setting} = ${cut(JSON.stringify(value) ?? String(value))} in .yo-rc.json has no effect ${where}; it is removed from .yo-rc.json.`,
+    );
   }
-  if (problems.length > 0) throw new SettingsError(problems);
 }
 
 /** Settings that would be asked: none with --yes, and none that the other settings make irrelevant. */

@@ -58,6 +58,20 @@ export const LIMITS = {
   requestScalingTarget: { min: 1, max: 1_000_000, unit: 'requests per task per minute' },
 } as const satisfies Record<string, Range>;
 
+/** The largest task definition ECS registers, counted as the UTF-8 bytes of its JSON (not adjustable): ECS service
+ * quotas, "Task definition size", 64 KiB, https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-quotas.html
+ * (32 KiB before September 2022, when the SDKs' changelog says "This release supports new task definition sizes"). */
+export const TASK_DEFINITION_MAX_BYTES = 64 * 1024;
+
+/** IAM's limit for all inline policies of a role together, in characters without whitespace (not adjustable):
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html ("Role policy size ... 10,240 characters") */
+export const IAM_ROLE_POLICY_MAX_CHARS = 10_240;
+
+/** A Lambda ARN's qualifier: $LATEST, a version or an alias name, as the FunctionName pattern of
+ * https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html has it, `(:(\$LATEST|[a-zA-Z0-9-_]+))?`; an alias name
+ * has at most 128 characters (https://docs.aws.amazon.com/lambda/latest/api/API_CreateAlias.html, Name). */
+export const LAMBDA_QUALIFIER = /^(\$LATEST|[A-Za-z0-9_-]{1,128})$/;
+
 /** CodeDeploy application and deployment group names (the service's name with codedeploy): at most 100 characters,
  * https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_CreateApplication.html */
 export const CODEDEPLOY_NAME_MAX = 100;

@@ -2,6 +2,7 @@
 import { SETTINGS, cliFlagOf, type SettingDeclaration } from './declaration.js';
 import type { Context } from './context.js';
 import type { SettingName, Settings } from './declaration.js';
+import { cut, unsafeTextProblem } from './validators.js';
 
 export type Origin = 'flag' | 'stored' | 'prompt' | 'default';
 
@@ -27,8 +28,7 @@ const ORIGIN_TEXT: Record<Origin, (name: string) => string> = {
   default: () => 'default',
 };
 
-/** Cuts a long value for a one-line message. */
-export const cut = (text: string, max = 80) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+export { cut };
 
 export function describeProblem(p: Problem): string {
   return `${p.setting} = ${cut(JSON.stringify(p.value) ?? String(p.value))} (${ORIGIN_TEXT[p.origin](p.setting)}): ${p.message}`;
@@ -55,7 +55,10 @@ export function coerce(decl: SettingDeclaration, raw: unknown): { value: unknown
     case 'pairs':
       return parsePairs(raw);
     default:
-      if (typeof raw === 'string') return { value: raw.trim() };
+      if (typeof raw === 'string') {
+        const problem = unsafeTextProblem(raw);
+        return problem ? { error: problem } : { value: raw.trim() };
+      }
       if (typeof raw === 'number') return { value: String(raw) };
       return { error: 'must be text' };
   }
@@ -66,6 +69,16 @@ export function coerce(decl: SettingDeclaration, raw: unknown): { value: unknown
  * or the object .yo-rc.json stores. An empty string is no entry, so `--env ""` clears the list.
  */
 export function parsePairs(raw: unknown): { value: Record<string, string> } | { error: string } {
+  const parsed = pairsOf(raw);
+  if ('error' in parsed) return parsed;
+  for (const [key, value] of Object.entries(parsed.value)) {
+    const problem = unsafeTextProblem(key) ?? unsafeTextProblem(value);
+    if (problem) return { error: `entry ${JSON.stringify(cut(key, 40))}: ${problem}` };
+  }
+  return parsed;
+}
+
+function pairsOf(raw: unknown): { value: Record<string, string> } | { error: string } {
   if (raw && typeof raw === 'object' && !Array.isArray(raw)) {
     const entries = Object.entries(raw);
     return entries.every(([, value]) => typeof value === 'string')
@@ -129,6 +142,16 @@ export function resolveSettings(
   for (const decl of SETTINGS) {
     const [origin, raw] = pick(decl.name, sources);
     if (decl.applies && !decl.applies(settings)) {
+      // A value given for a setting that does not apply is checked on its own (its kind, form and range: the other
+      // settings do not use it) and never kept; session.ts names it in a warning.
+      const own = origin === 'flag' || origin === 'stored' ? check(decl.name, raw, {}) : undefined;
+      if (own && 'error' in own)
+        problems.push({
+          setting: decl.name,
+          origin,
+          value: raw,
+          message: `${own.error} (it has no effect with these settings, but a wrong value is refused all the same)`,
+        });
       continue;
     }
     const candidate = origin === 'default' ? decl.default(settings, context) : raw;
@@ -141,6 +164,16 @@ export function resolveSettings(
   }
   if (problems.length > 0 && !mode.lenient) throw new SettingsError(problems);
   return settings;
+}
+
+/** Values given by a flag or stored in .yo-rc.json for settings that do not apply to the others: not used, not stored. */
+export function withoutEffect(sources: Sources, context: Context): Omit<Problem, 'message'>[] {
+  const known = resolveSettings(sources, context, { lenient: true });
+  return SETTINGS.flatMap((decl) => {
+    const [origin, value] = pick(decl.name, sources);
+    const unused = (origin === 'flag' || origin === 'stored') && decl.applies && !decl.applies(known);
+    return unused ? [{ setting: decl.name, origin, value }] : [];
+  });
 }
 
 function pick(name: SettingName, { flags, stored, answers = {} }: Sources): [Origin, unknown] {

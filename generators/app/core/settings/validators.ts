@@ -7,10 +7,12 @@ import {
   CFN_MAX_BAKE_MINUTES,
   CODEDEPLOY_CONFIGS,
   CODEDEPLOY_NAME_MAX,
-  DEFAULT_FARGATE_VCPU_QUOTA,
   FARGATE_SIZES,
+  IAM_ROLE_POLICY_MAX_CHARS,
+  LAMBDA_QUALIFIER,
   LIMITS,
   TARGET_GROUP_NAME_MAX,
+  TASK_DEFINITION_MAX_BYTES,
   linearBakeSteps,
   rollingBounds,
   type Range,
@@ -18,6 +20,9 @@ import {
 import { traitsOf } from './strategies.js';
 
 export type Validation = true | string;
+
+/** Cuts a long value for a one-line message. */
+export const cut = (text: string, max = 80) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 /**
  * The other settings a validator reads, as far as they are known. Stated here, not imported: the declaration (above
  * this module) derives Settings from entries that hold these validators; it checks that its Settings fit this view.
@@ -162,21 +167,53 @@ export const validateGracePeriod = integerBetween(LIMITS.healthCheckGracePeriod)
 
 export const validateDeregistrationDelay = integerBetween(LIMITS.deregistrationDelay);
 
-export const validateDesiredCount = integerBetween(LIMITS.desiredCount);
+/**
+ * The tasks of a deployment must fit the account's Fargate On-Demand vCPU quota, or ECS cannot start the new ones
+ * (https://docs.aws.amazon.com/general/latest/gr/ecs-service.html#service-quotas-fargate). Unknown quota or cpu: no check.
+ */
+function fitsVcpuQuota(tasks: number, what: string, change: string, s: KnownSettings): Validation {
+  const { fargateVcpuQuota: quota, cpu } = s;
+  if (quota === undefined || cpu === undefined) return true;
+  const vcpus = (tasks * cpu) / 1024;
+  return vcpus <= quota
+    ? true
+    : `needs ${vcpus} vCPUs ${what} (${tasks} tasks of ${cpu / 1024} vCPU), over the Fargate On-Demand vCPU quota of ${quota}; ` +
+        `${change}, or raise the quota (Service Quotas console) and pass --fargate-vcpu-quota`;
+}
+
+/** desiredCount: ECS's range; the tasks (two full sets while traffic moves between target groups) fit the vCPU quota. */
+export const validateDesiredCount: Validator<number> = all(integerBetween(LIMITS.desiredCount), (v, s) =>
+  traitsOf(s.strategy).replacesInWaves
+    ? fitsVcpuQuota(v, 'to run', 'lower desiredCount or cpu', s)
+    : fitsVcpuQuota(2 * v, 'at the peak of a deployment (two full sets)', 'lower desiredCount or cpu', s),
+);
 
 export const validateMinHealthyPercent = integerBetween(LIMITS.minHealthyPercent);
 
-export const validateMaxPercent: Validator<number> = all(integerBetween(LIMITS.maxPercent), (v, s) => {
-  const { desiredCount: desired, minHealthyPercent: min } = s;
-  if (desired === undefined || min === undefined || !traitsOf(s.strategy).replacesInWaves) return true;
-  const { maxRunning, minHealthy } = rollingBounds(desired, min, v);
-  if (maxRunning > desired || minHealthy < desired) return true;
-  return (
-    `with desiredCount ${desired}, minHealthyPercent ${min} and maxPercent ${v} a rolling deployment can neither ` +
-    `start a new task (at most ${maxRunning} may run) nor stop an old one (at least ${minHealthy} must stay healthy); ` +
-    `raise maxPercent or lower minHealthyPercent`
-  );
-});
+export const validateMaxPercent: Validator<number> = all(
+  integerBetween(LIMITS.maxPercent),
+  (v, s) => {
+    const { desiredCount: desired, minHealthyPercent: min } = s;
+    if (desired === undefined || min === undefined || !traitsOf(s.strategy).replacesInWaves) return true;
+    const { maxRunning, minHealthy } = rollingBounds(desired, min, v);
+    if (maxRunning > desired || minHealthy < desired) return true;
+    return (
+      `with desiredCount ${desired}, minHealthyPercent ${min} and maxPercent ${v} a rolling deployment can neither ` +
+      `start a new task (at most ${maxRunning} may run) nor stop an old one (at least ${minHealthy} must stay healthy); ` +
+      `raise maxPercent or lower minHealthyPercent`
+    );
+  },
+  (v, s) =>
+    // A rolling deployment's peak is desiredCount x maxPercent (the others' peak is checked with desiredCount).
+    s.desiredCount === undefined || !traitsOf(s.strategy).replacesInWaves
+      ? true
+      : fitsVcpuQuota(
+          peakTasks(s.desiredCount, { ...s, maxPercent: v }),
+          `at the peak of a deployment of desiredCount ${s.desiredCount}`,
+          'lower maxPercent, desiredCount or cpu',
+          s,
+        ),
+);
 
 /** Multiples of 0.1 within a range, as ECS takes CanaryPercent and StepPercent. */
 export function tenthsBetween({ min, max }: Range): Validator<number> {
@@ -185,7 +222,8 @@ export function tenthsBetween({ min, max }: Range): Validator<number> {
     Number.isFinite(value) &&
     value >= min &&
     value <= max &&
-    Number.isInteger(Math.round(value * 1e6) / 1e5)
+    // Exactly a tenth as a decimal reads it (10.000000001 is not 10.0; 0.3 is 0.3 although 0.3 x 10 is not 3 in floats).
+    Math.round(value * 10) / 10 === value
       ? true
       : `must be a multiple of 0.1 from ${min.toFixed(1)} to ${max.toFixed(1)} percent`;
 }
@@ -196,9 +234,12 @@ const validateCodeDeployTerminationWait = integerBetween({
   unit: 'minutes (CodeDeploy termination wait)',
 });
 
-/** ECS bakes with BakeTimeInMinutes; CodeDeploy with the termination wait of the original task set. */
+/** ECS bakes with BakeTimeInMinutes; CodeDeploy with the termination wait of the original task set (the longer one
+ * while no strategy is known: a value checked on its own). */
 export const validateBakeTime: Validator<number> = (v, s) =>
-  (traitsOf(s.strategy).codeDeploy ? validateCodeDeployTerminationWait : validateEcsBakeTime)(v, s);
+  (s.strategy === undefined || traitsOf(s.strategy).codeDeploy
+    ? validateCodeDeployTerminationWait
+    : validateEcsBakeTime)(v, s);
 
 export const validateCanaryPercent = tenthsBetween(LIMITS.canaryPercent);
 
@@ -228,13 +269,17 @@ export const validateCodeDeployConfig: Validator<string> = (v) =>
     : `must be one of ${CODEDEPLOY_CONFIGS.map((c) => c.value).join(', ')}`;
 
 const LAMBDA_ARN = new RegExp(
-  `^arn:aws(-[a-z]+)*:lambda:[a-z0-9-]+:\\d{12}:function:[A-Za-z0-9_-]{${LIMITS.lambdaFunctionNameLength.min},${LIMITS.lambdaFunctionNameLength.max}}(:[A-Za-z0-9$_-]{1,128})?$`,
+  `^arn:aws(-[a-z]+)*:lambda:[a-z0-9-]+:\\d{12}:function:[A-Za-z0-9_-]{${LIMITS.lambdaFunctionNameLength.min},${LIMITS.lambdaFunctionNameLength.max}}(:(?<qualifier>[^:]*))?$`,
 );
 
 /** Empty, or the ARN of a Lambda function (optionally with a version or alias), as ECS lifecycle hooks and appspec hooks take. */
 export const validateLambdaArn: Validator<string> = (v, s) => {
   if (v === '') return true;
-  if (!LAMBDA_ARN.test(v)) return 'must be empty or a Lambda function ARN: arn:aws:lambda:REGION:ACCOUNT:function:NAME';
+  const match = LAMBDA_ARN.exec(v);
+  if (!match) return 'must be empty or a Lambda function ARN: arn:aws:lambda:REGION:ACCOUNT:function:NAME';
+  const qualifier = match.groups?.qualifier;
+  if (qualifier !== undefined && !LAMBDA_QUALIFIER.test(qualifier))
+    return `has the qualifier ${JSON.stringify(qualifier)}: a qualifier is $LATEST, a version number or an alias name (1-128 letters, digits, - and _), as Lambda's FunctionName pattern allows`;
   return inTargetRegion(v, s);
 };
 
@@ -264,29 +309,29 @@ function describeList(values: readonly number[]): string {
     : `${values[0]} to ${values[values.length - 1]} in steps of ${values[1] - values[0]}`;
 }
 
-/** git check-ref-format rules for a branch name. */
+/**
+ * A branch name every consumer reads unchanged: git (check-ref-format --branch), YAML 1.1 and 1.2 parsers (CloudFormation
+ * parameters, the workflow), GitHub Actions' branch filter, where * ? + [ ] and a leading ! are pattern characters
+ * (https://docs.github.com/en/actions/writing-workflows/workflow-syntax-for-github-actions#filter-pattern-cheat-sheet),
+ * and CodePipeline's exact BranchName and EventBridge referenceName. The intersection: ASCII letters, digits and . _ - /
+ * (no control or non-ASCII character: YAML 1.1 reads U+0085 as a line break, cfn-lint cannot parse U+0080), in git's form.
+ */
 export const validateBranch: Validator<string> = (v) => {
   const { min, max } = LIMITS.branchNameLength;
-  const bad =
-    v.length < min ||
-    v.length > max ||
-    // git refuses control characters in ref names, so the pattern names them on purpose.
-    // eslint-disable-next-line no-control-regex
-    /[\x00-\x20~^:?*[\\\x7f]/.test(v) ||
+  if (v.length < min || v.length > max) return `must be ${span(LIMITS.branchNameLength)} characters`;
+  if (!/^[A-Za-z0-9._/-]+$/.test(v))
+    return "may contain only ASCII letters, digits and . _ - / (other characters are patterns in GitHub Actions' branch filter, or read differently by YAML parsers)";
+  const git =
     v.startsWith('-') ||
-    // A leading "!" is an exclusion in the CI workflow's branch filter (https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-syntax, filter patterns).
-    v.startsWith('!') ||
     v.startsWith('/') ||
     v.endsWith('/') ||
     v.endsWith('.') ||
-    v.endsWith('.lock') ||
     v.includes('..') ||
     v.includes('//') ||
-    v.includes('@{') ||
-    v === '@' ||
-    v.split('/').some((part) => part.startsWith('.'));
-  return bad
-    ? 'must be a valid git branch name (no spaces, ~ ^ : ? * [ \\, "..", "@{", or a leading "-", "." or "!")'
+    v === 'HEAD' ||
+    v.split('/').some((part) => part.startsWith('.') || part.endsWith('.lock'));
+  return git
+    ? 'must be a valid git branch name (not HEAD; no leading "-" or "/", no "..", "//", trailing "/" or ".", and no part that starts with "." or ends in ".lock")'
     : true;
 };
 
@@ -294,17 +339,38 @@ const CODECOMMIT_NAME = new RegExp(
   `^[\\w.-]{${LIMITS.codeCommitRepositoryLength.min},${LIMITS.codeCommitRepositoryLength.max}}$`,
 );
 
+/**
+ * A path segment of a repository: letters, digits, . _ - as GitHub, GitLab and Bitbucket name repositories (GitHub: "can
+ * only contain ASCII letters, digits, and the characters ., -, and _", https://github.com/github/docs/issues/44518; GitLab:
+ * "Path can contain only letters, digits, '_', '-' and '.'. Cannot start with '-', end in '.git' or end in '.atom'",
+ * https://gitlab.com/gitlab-org/gitlab/-/issues/220640), never "." or ".." (a path step, not a name) nor ending in .git.
+ */
+function repositorySegmentProblem(segment: string, owner: boolean): string | undefined {
+  const shown = cut(segment, 40);
+  if (segment === '') return 'an empty part (a "/" too many)';
+  if (segment === '.' || segment === '..') return `"${segment}" is a path step, not a name`;
+  if (!/^[A-Za-z0-9_.-]+$/.test(segment)) return `"${shown}" may contain only ASCII letters, digits and . _ -`;
+  if (segment.toLowerCase().endsWith('.git')) return `"${shown}" must not end in ".git"`;
+  // Owners (GitHub users and organizations, Bitbucket workspaces, GitLab groups) start with a letter, digit or _.
+  if (owner && !/^[A-Za-z0-9_]/.test(segment)) return `the owner "${shown}" must start with a letter, digit or _`;
+  return undefined;
+}
+
 /** owner/name for a connection (GitHub, GitLab, Bitbucket); a CodeCommit repository name otherwise. */
 export const validateRepository: Validator<string> = (v, s) => {
   if (v === '') return true;
   if (s.source === 'codecommit') {
-    return CODECOMMIT_NAME.test(v) && !v.endsWith('.git')
+    return CODECOMMIT_NAME.test(v) && !v.endsWith('.git') && v !== '.' && v !== '..'
       ? true
-      : `must be a CodeCommit repository name: ${span(LIMITS.codeCommitRepositoryLength)} letters, digits, ".", "_" or "-", not ending in ".git"`;
+      : `must be a CodeCommit repository name: ${span(LIMITS.codeCommitRepositoryLength)} letters, digits, ".", "_" or "-", not ending in ".git", not "." or ".."`;
   }
-  return /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)+$/.test(v) && v.length <= LIMITS.repositoryIdLength.max
-    ? true
-    : 'must be "owner/name" (GitHub, GitHub Enterprise, Bitbucket, or a GitLab group path)';
+  const ownerName = 'must be "owner/name" (GitHub, GitHub Enterprise, Bitbucket, or a GitLab group path)';
+  if (v.length > LIMITS.repositoryIdLength.max)
+    return `${ownerName} of at most ${LIMITS.repositoryIdLength.max} characters`;
+  const segments = v.split('/');
+  if (segments.length < 2) return ownerName;
+  const problem = segments.map((segment, i) => repositorySegmentProblem(segment, i === 0)).find(Boolean);
+  return problem ? `${ownerName}: ${problem}` : true;
 };
 
 export const validateConnectionArn: Validator<string> = (v, s) => {
@@ -387,13 +453,7 @@ export const validateMaxCount: Validator<number> = all(integerBetween(LIMITS.des
   if (s.minCount !== undefined && v < s.minCount) return `must be at least minCount (${s.minCount})`;
   // A rolling deployment that can move at desiredCount can move at any larger count (maxPercent's room only grows):
   // the headroom maxPercent needs at maxCount is capacity, the vCPUs of its peak.
-  const quota = s.fargateVcpuQuota ?? DEFAULT_FARGATE_VCPU_QUOTA;
-  const peak = peakTasks(v, s);
-  const vcpus = (peak * (s.cpu ?? 256)) / 1024;
-  return vcpus <= quota
-    ? true
-    : `needs ${vcpus} vCPUs at the peak of a deployment (${peak} tasks of ${(s.cpu ?? 256) / 1024} vCPU), over the Fargate On-Demand vCPU quota of ${quota}; ` +
-        'lower maxCount, or raise the quota (Service Quotas console) and pass --fargate-vcpu-quota';
+  return fitsVcpuQuota(peakTasks(v, s), 'at the peak of a deployment', 'lower maxCount', s);
 });
 
 /** Target tracking targets: average CPU in percent, or requests per task per minute (ALBRequestCountPerTarget). */
@@ -429,6 +489,51 @@ export function variableNameProblem(name: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Bytes the generator's own part of a task definition may take (family, image, roles, ports, log configuration, PORT): with
+ * every name at its longest it is about 2 KiB, which test/generator/bad-inputs.test.ts measures on the rendered taskdef.json.
+ */
+export const TASK_DEFINITION_OWN_BYTES = 3072;
+
+/** UTF-8 bytes of the JSON entries ECS stores for variables or secrets: {"name":"K","value":"V"}, comma-separated. */
+export function entriesBytes(entries: Record<string, string>, key: 'value' | 'valueFrom'): number {
+  const encoder = new TextEncoder();
+  return Object.entries(entries).reduce(
+    (sum, [name, value]) => sum + encoder.encode(JSON.stringify({ name, [key]: value })).length + 1,
+    0,
+  );
+}
+
+/** The task definition's size with these variables and secrets against ECS's limit (TASK_DEFINITION_MAX_BYTES). */
+function fitsTaskDefinition(environment: Record<string, string>, secrets: Record<string, string>): Validation {
+  const variables = entriesBytes(environment, 'value');
+  const secretBytes = entriesBytes(secrets, 'valueFrom');
+  const total = TASK_DEFINITION_OWN_BYTES + variables + secretBytes;
+  if (total <= TASK_DEFINITION_MAX_BYTES) return true;
+  const parts = [`the variables take ${variables}`, ...(secretBytes > 0 ? [`the secrets ${secretBytes}`] : [])];
+  return (
+    `makes the task definition up to ${total} bytes (${parts.join(', ')}, the rest up to ${TASK_DEFINITION_OWN_BYTES}), ` +
+    `over ECS's limit of ${TASK_DEFINITION_MAX_BYTES} bytes (64 KiB) for a task definition; ` +
+    'keep large or many values out of the task definition (a file in the image, or an SSM parameter read with --secret)'
+  );
+}
+
+/**
+ * Text every template carries unchanged: no NUL, no lone surrogate (neither survives UTF-8 or a process's environment),
+ * no control character U+007F-U+009F nor U+2028/U+2029 (YAML forbids them unescaped; YAML 1.1 reads U+0085, U+2028 and
+ * U+2029 as line breaks: https://yaml.org/spec/1.2.2/#51-character-set and https://yaml.org/spec/1.1/, 5.4).
+ */
+export function unsafeTextProblem(text: string): string | undefined {
+  const at = text.search(
+    /[\0\u007f-\u009f\u2028\u2029]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/,
+  );
+  if (at < 0) return undefined;
+  const code = text.charCodeAt(at);
+  const what = code >= 0xd800 && code <= 0xdfff ? 'a lone surrogate' : 'a control character';
+  const hex = code.toString(16).toUpperCase().padStart(4, '0');
+  return `contains ${what} (U+${hex}) at position ${at + 1}, which the generated files cannot carry unchanged`;
+}
+
 /** --env: names as above; values are plain text baked into the task definition (never a secret: use --secret). */
 export const validateEnv: Validator<Record<string, string>> = (v) => {
   for (const [name, value] of Object.entries(v)) {
@@ -436,7 +541,7 @@ export const validateEnv: Validator<Record<string, string>> = (v) => {
     if (problem) return problem;
     if (typeof value !== 'string') return `value of ${name} must be text`;
   }
-  return true;
+  return fitsTaskDefinition(v, {});
 };
 
 const SSM_PARAMETER_ARN = /^arn:aws(-[a-z]+)*:ssm:[a-z0-9-]+:\d{12}:parameter\/[A-Za-z0-9_.\-/]{1,2048}$/;
@@ -462,8 +567,32 @@ export const validateSecrets: Validator<Record<string, string>> = (v, s) => {
     const place = sameRegionAndPartition(arn, arn.split(':')[2], s);
     if (place !== true) return `${name}: ARN ${place}`;
   }
-  return true;
+  const size = fitsTaskDefinition(s.environment ?? {}, v);
+  return size === true ? fitsExecutionRolePolicy(v) : size;
 };
+
+/**
+ * Characters the execution role's own statements may take in its policy (ECR pull, logs, a KMS key), as IAM counts them
+ * (compact JSON, intrinsics resolved): about 1 KiB with every name at its longest, measured in bad-inputs.test.ts.
+ */
+export const EXECUTION_POLICY_OWN_CHARS = 2048;
+
+/** The execution role's policy lists every secret's resource (templates/infra/_partials/secrets.yml): within IAM's limit. */
+export function executionPolicyChars(secrets: Record<string, string>): number {
+  const resources = [...new Set(Object.values(secrets).map(secretResource))];
+  // Each ARN quoted with a comma, and per service a statement {"Effect":"Allow","Action":"...","Resource":[...]}.
+  const statements = new Set(resources.map((arn) => arn.split(':')[2])).size;
+  return EXECUTION_POLICY_OWN_CHARS + resources.reduce((sum, arn) => sum + arn.length + 3, 0) + statements * 80;
+}
+
+function fitsExecutionRolePolicy(v: Record<string, string>): Validation {
+  const chars = executionPolicyChars(v);
+  return chars <= IAM_ROLE_POLICY_MAX_CHARS
+    ? true
+    : `makes the execution role's policy up to ${chars} characters (it grants each of the ${Object.keys(v).length} secrets by ARN), ` +
+        `over IAM's limit of ${IAM_ROLE_POLICY_MAX_CHARS} characters for a role's inline policies; ` +
+        'keep fewer secrets (one Secrets Manager secret holds many values as JSON keys: NAME=arn:...:secret:NAME-AbCdEf:key::)';
+}
 
 /** The customer managed KMS key the secrets are encrypted with (AWS managed keys need no grant); empty: none. */
 export const validateKmsKeyArn: Validator<string> = (v, s) => {
