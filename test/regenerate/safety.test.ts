@@ -6,6 +6,7 @@ import {
   mkdirSync,
   readFileSync,
   readdirSync,
+  realpathSync,
   rmSync,
   symlinkSync,
   unlinkSync,
@@ -323,10 +324,11 @@ describe('clear errors', () => {
 describe('output', () => {
   it('a first run: Next steps start with cd <folder> and name the command that was run', () => {
     const parent = tempDir();
-    const out = runBin(['svc', '--yes', '--skip-install'], parent);
+    // Not on the PATH here (test/generator/tarball.test.ts runs it installed and through npx): node and its path.
+    const out = runBin(['svc', '--yes', '--skip-install'], parent, { PATH: path.dirname(process.execPath) });
     expect(out.status).toBe(0);
     expect(out.stdout).toMatch(/Next steps:\n {2}cd svc\n/);
-    expect(out.stdout).toContain('for example: create-bluegreen-ecs . --port 8080');
+    expect(out.stdout).toContain(`for example: node ${realpathSync(BIN)} . --port 8080`);
   });
 
   it("Next steps name the generated project's npm scripts for what they do (npm test builds and tests; lint is its own script)", () => {

@@ -9,21 +9,16 @@ import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { derive } from '../../generators/app/derive.js';
 import type { Settings } from '../../generators/app/types.js';
-import { runBin, tempDir } from '../support/generate.js';
+import { NPM_FREE_ENV, runBin, tempDir } from '../support/generate.js';
 import { copySourceProblems, execForm, instructionsOf, projectPathOfImageFile, stagesOf } from './dockerfile.js';
 
 const MINUTE = 60_000;
 const DRAIN_SECONDS = 2;
 const STOP_TIMEOUT_SECONDS = 6;
 
-/** npm's own variables from the outer `npm test` would leak into the generated project's npm. */
-const cleanEnv = Object.fromEntries(
-  Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith('npm_')),
-);
-
 function run(command: string, args: string[], cwd: string): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd, env: cleanEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd, env: NPM_FREE_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -51,7 +46,7 @@ async function startServer(dir: string): Promise<Running> {
   const child = spawn(process.execPath, ['dist/src/server.js'], {
     cwd: dir,
     env: {
-      ...cleanEnv,
+      ...NPM_FREE_ENV,
       PORT: String(port),
       DRAIN_SECONDS: String(DRAIN_SECONDS),
       STOP_TIMEOUT_SECONDS: String(STOP_TIMEOUT_SECONDS),
@@ -78,7 +73,7 @@ async function runHealthcheck(dir: string, port: number): Promise<number | null>
   const runtime = stagesOf(readFileSync(path.join(dir, 'Dockerfile'), 'utf8'))[1];
   const [program, ...args] = execForm(instructionsOf(runtime, 'HEALTHCHECK')[0]);
   expect(program).toBe('node');
-  const child = spawn(process.execPath, args, { cwd: dir, env: { ...cleanEnv, PORT: String(port) }, stdio: 'ignore' });
+  const child = spawn(process.execPath, args, { cwd: dir, env: { ...NPM_FREE_ENV, PORT: String(port) }, stdio: 'ignore' });
   return new Promise((resolve) => child.once('exit', resolve));
 }
 
