@@ -3,7 +3,7 @@ import type { Settings } from './types.js';
 import { ALB_IDLE_TIMEOUT, FARGATE_MAX_STOP_TIMEOUT } from './aws-limits.js';
 import { estimateDeployment, type Estimate } from './estimate.js';
 import { traitsOf, type Traits } from './strategies.js';
-import { NAT_GATEWAY_MONTHLY_USD, NAT_GATEWAY_PER_GB_USD, TLS_POLICY } from './aws-limits.js';
+import { NAT_GATEWAY_MONTHLY_USD, NAT_GATEWAY_PER_GB_USD, PRICES, TLS_POLICY } from './aws-limits.js';
 import { secretResource } from './validators.js';
 import dependencyVersions from './dependency-versions/package.json' with { type: 'json' };
 
@@ -89,6 +89,47 @@ export interface Derived {
   estimate: Estimate;
   /** The production edge, decided once for every template and the README. */
   edge: Edge;
+  /** What these settings cost a month, item by item (README "What it costs" and its opening). */
+  cost: MonthlyCost;
+}
+
+/** USD a month of running these settings all month at the PRICES of aws-limits.ts, each item once (unrounded: the
+ * README rounds what it shows). */
+export interface MonthlyCost {
+  prices: typeof PRICES;
+  /** One task (cpu and memory) for a month. */
+  taskMonth: number;
+  tasks: number;
+  tasksMonth: number;
+  albMonth: number;
+  /** Public IPv4 addresses: one per task in public subnets, one per Availability Zone of the load balancer (two). */
+  publicAddresses: number;
+  ipv4Month: number;
+  /** The NAT gateway and its address (0 without private subnets). */
+  natMonth: number;
+  total: number;
+}
+
+function costOf(s: Settings, privateTasks: boolean): MonthlyCost {
+  const p = PRICES;
+  const taskMonth = ((s.cpu / 1024) * p.vcpuHour + (s.memory / 1024) * p.gbHour) * p.monthHours;
+  const tasksMonth = s.desiredCount * taskMonth;
+  const albMonth = (p.albHour + p.lcuHour) * p.monthHours;
+  const publicAddresses = (privateTasks ? 0 : s.desiredCount) + 2;
+  const ipv4Month = publicAddresses * p.ipv4Hour * p.monthHours;
+  const natMonth = privateTasks ? NAT_GATEWAY_MONTHLY_USD : 0;
+  const total = tasksMonth + albMonth + ipv4Month + natMonth;
+  return {
+    prices: p,
+    taskMonth,
+    tasks: s.desiredCount,
+    tasksMonth,
+    albMonth,
+    publicAddresses,
+    ipv4Month,
+    natMonth,
+    total,
+  };
 }
 
 export interface Edge {
@@ -151,6 +192,7 @@ export function derive(s: Settings): Derived {
   // Under autoscaling a deployment may have to replace up to maxCount tasks: the estimate counts that many.
   const counted = s.autoscaling !== 'off' && s.maxCount !== undefined ? { ...s, desiredCount: s.maxCount } : s;
   const estimate = estimateDeployment(counted, { drainSeconds, stopTimeout });
+  const edge = edgeOf(s);
   return {
     traits: traitsOf(s.strategy),
     drainSeconds,
@@ -163,6 +205,7 @@ export function derive(s: Settings): Derived {
     codeBuildImage: 'aws/codebuild/amazonlinux-x86_64-standard:5.0',
     versions: { ...dependencyVersions.dependencies, ...dependencyVersions.devDependencies },
     estimate,
-    edge: edgeOf(s),
+    edge,
+    cost: costOf(s, edge.privateTasks),
   };
 }
