@@ -69,7 +69,6 @@ describe('gracefulShutdown', () => {
     await (await fetch(`${served.url}/`)).text();
     const slow = fetch(`${served.url}/slow`);
     await sleep(50);
-    const signalled = performance.now();
     shutdown('SIGTERM');
     const res = await slow;
     assert.equal(res.headers.get('connection'), 'close');
