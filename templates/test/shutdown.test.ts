@@ -88,7 +88,8 @@ describe('gracefulShutdown', () => {
     shutdown('SIGTERM');
     assert.equal(await exited, 1);
     const elapsed = since(signalled);
-    assert.ok(elapsed >= 500 && elapsed < 10_000, `forced exit after ${String(Math.round(elapsed))} ms, expected at the 500 ms deadline`);
+    // Node's timers and performance.now() are different clocks: a 500 ms timer may read 499.x ms.
+    assert.ok(elapsed >= 495 && elapsed < 10_000, `forced exit after ${String(Math.round(elapsed))} ms, expected at the 500 ms deadline`);
     assert.ok((await slow) instanceof Error, 'the hanging request was cut');
   });
 
