@@ -1,11 +1,27 @@
 // ESLint flat config for the generator's own code: typed rules, as in the projects it generates.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import eslint from '@eslint/js';
 import { defineConfig } from 'eslint/config';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+/** Top-level folders holding a project this generator wrote (its .yo-rc.json has our key): a project generated inside
+ * the clone (`npm run demo`, or any name) is its own, with its own lint; .gitignore keeps it out of git and Prettier. */
+const generatedProjects = readdirSync(import.meta.dirname, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && entry.name !== 'node_modules')
+  .filter((entry) => {
+    try {
+      const yoRc = JSON.parse(readFileSync(path.join(import.meta.dirname, entry.name, '.yo-rc.json'), 'utf8'));
+      return typeof yoRc === 'object' && yoRc !== null && 'generator-bluegreen-ecs' in yoRc;
+    } catch {
+      return false;
+    }
+  })
+  .map((entry) => `${entry.name}/`);
+
 export default defineConfig(
-  { ignores: ['dist/', 'node_modules/', 'templates/', 'coverage/', 'demo-service/'] },
+  { ignores: ['dist/', 'node_modules/', 'templates/', 'coverage/', ...generatedProjects] },
   eslint.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   tseslint.configs.stylisticTypeChecked,

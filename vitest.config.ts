@@ -1,8 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Suites that install and run a generated project: they run after the others, alone, so that
-// npm installs and real processes do not compete with the fast suites for the two cores.
-const INTEGRATION = ['test/service/generated-service.test.ts'];
+// Suites that install packages and run what they install (a generated project, the packed generator): they run after
+// the others, so that npm installs and real processes do not compete with the fast suites for the two cores.
+const INTEGRATION = ['test/service/generated-service.test.ts', 'test/generator/tarball.test.ts'];
 
 export default defineConfig({
   test: {

@@ -79,6 +79,7 @@ for (const decl of SETTINGS) {
 }
 
 const { Run } = await import(path.join(app, 'core', 'run', 'run.js'));
+const { startCommand } = await import(path.join(app, 'cli', 'invocation.js'));
 try {
   const run = new Run({
     destination: path.resolve(positionals[0] ?? '.'),
@@ -88,7 +89,7 @@ try {
     dryRun: values['dry-run'],
     force: values.force,
     skipInstall: values['skip-install'],
-    command: NAME,
+    command: startCommand(process.env, process.argv[1], process.cwd()),
     log: (text) => console.log(text),
   });
   const pending = run.pending();

@@ -75,7 +75,7 @@ describe('health endpoint', () => {
     assert.match((body.checks as Record<string, { error: string }>).slow.error, /timed out after 300 ms/);
     assert.ok(aborted, 'the check was told to stop');
     // Bounded by the 300 ms check timeout, not the check's 60 s: the bound leaves room for a loaded machine.
-    assert.ok(elapsed < 5000, `answered after ${String(Math.round(elapsed))} ms`);
+    assert.ok(elapsed < 30_000, `answered after ${String(Math.round(elapsed))} ms, not at the 300 ms check timeout`);
   });
 
   it('answers 503 "draining" once shutdown has begun', async () => {
@@ -133,8 +133,12 @@ describe('eventLoopDelay check', () => {
     }
     await new Promise((resolve) => setTimeout(resolve, 30));
     await assert.rejects(check.run(new AbortController().signal), /event loop stalled for \d+ ms \(limit 250 ms\)/);
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    const details = await check.run(new AbortController().signal);
-    assert.ok(details && (details.maxDelayMs as number) <= 250);
+    // Recovers: a loaded machine may stall a window of 30 ms past the limit too, so a few windows, counted, not timed.
+    let details: Record<string, unknown> | undefined;
+    for (let window = 0; window < 10 && !details; window++) {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      details = await check.run(new AbortController().signal).catch(() => undefined);
+    }
+    assert.ok(details && (details.maxDelayMs as number) <= 250, 'the check passed again in one of 10 windows after the stall');
   });
 });

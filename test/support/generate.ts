@@ -16,6 +16,12 @@ export async function generate(options: Record<string, unknown> = {}): Promise<R
   return helpers.run(GENERATOR).withOptions({ yes: true, skipInstall: true, ...options } as never);
 }
 
+/** The environment without npm's own variables: an outer `npm test` or `npx vitest` would leak them into npm and
+ * the bin (which reads them to tell how it was started). */
+export const NPM_FREE_ENV: NodeJS.ProcessEnv = Object.fromEntries(
+  Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith('npm_')),
+);
+
 export function tempDir(prefix = 'bluegreen-'): string {
   return mkdtempSync(path.join(os.tmpdir(), prefix));
 }

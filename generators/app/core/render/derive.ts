@@ -5,6 +5,7 @@ import {
   ECS_HEALTH_CHECK_MAX_START_PERIOD,
   NAT_GATEWAY_MONTHLY_USD,
   NAT_GATEWAY_PER_GB_USD,
+  PRICES,
   TLS_POLICY,
 } from '../settings/aws-limits.js';
 import type { Settings } from '../settings/declaration.js';
@@ -45,6 +46,47 @@ export interface Derived {
   estimate: Estimate;
   /** The production edge, decided once for every template and the README. */
   edge: Edge;
+  /** What these settings cost a month, item by item (README "What it costs" and its opening). */
+  cost: MonthlyCost;
+}
+
+/** USD a month of running these settings all month at the PRICES of aws-limits.ts, each item once (unrounded: the
+ * README rounds what it shows). */
+export interface MonthlyCost {
+  prices: typeof PRICES;
+  /** One task (cpu and memory) for a month. */
+  taskMonth: number;
+  tasks: number;
+  tasksMonth: number;
+  albMonth: number;
+  /** Public IPv4 addresses: one per task in public subnets, one per Availability Zone of the load balancer (two). */
+  publicAddresses: number;
+  ipv4Month: number;
+  /** The NAT gateway and its address (0 without private subnets). */
+  natMonth: number;
+  total: number;
+}
+
+function costOf(s: Settings, privateTasks: boolean): MonthlyCost {
+  const p = PRICES;
+  const taskMonth = ((s.cpu / 1024) * p.vcpuHour + (s.memory / 1024) * p.gbHour) * p.monthHours;
+  const tasksMonth = s.desiredCount * taskMonth;
+  const albMonth = (p.albHour + p.lcuHour) * p.monthHours;
+  const publicAddresses = (privateTasks ? 0 : s.desiredCount) + 2;
+  const ipv4Month = publicAddresses * p.ipv4Hour * p.monthHours;
+  const natMonth = privateTasks ? NAT_GATEWAY_MONTHLY_USD : 0;
+  const total = tasksMonth + albMonth + ipv4Month + natMonth;
+  return {
+    prices: p,
+    taskMonth,
+    tasks: s.desiredCount,
+    tasksMonth,
+    albMonth,
+    publicAddresses,
+    ipv4Month,
+    natMonth,
+    total,
+  };
 }
 
 export interface Edge {
@@ -131,6 +173,7 @@ export function derive(s: Settings): Derived {
   // Under autoscaling a deployment may have to replace up to maxCount tasks: the estimate counts that many.
   const counted = s.autoscaling !== 'off' && s.maxCount !== undefined ? { ...s, desiredCount: s.maxCount } : s;
   const estimate = estimateDeployment(counted, { drainSeconds, stopTimeout });
+  const edge = edgeOf(s);
   return {
     traits: traitsOf(s.strategy),
     drainSeconds,
@@ -150,6 +193,7 @@ export function derive(s: Settings): Derived {
     awsCliMinVersion: AWS_CLI_MIN_VERSION,
     versions: { ...dependencyVersions.dependencies, ...dependencyVersions.devDependencies },
     estimate,
-    edge: edgeOf(s),
+    edge,
+    cost: costOf(s, edge.privateTasks),
   };
 }

@@ -115,10 +115,27 @@ export const TLS_POLICY = 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09';
  * the rest is older (`--no-cli-pager` 2.0.43, list-action-executions' errorDetails 2.15.19). */
 export const AWS_CLI_MIN_VERSION = '2.15.34';
 
-/** One NAT gateway in us-east-1: 0.045 USD an hour plus 0.045 USD per GB it processes, and its public IPv4 address
- * 0.005 USD an hour, for a 730-hour month: https://aws.amazon.com/vpc/pricing/ */
-export const NAT_GATEWAY_MONTHLY_USD = Math.round(730 * (0.045 + 0.005));
-export const NAT_GATEWAY_PER_GB_USD = 0.045;
+/** us-east-1 on-demand prices in USD (Linux/x86), the one source of every price the generator shows:
+ * https://aws.amazon.com/fargate/pricing/ (vCPU and GB hours), https://aws.amazon.com/elasticloadbalancing/pricing/
+ * (load balancer and LCU hours), https://aws.amazon.com/vpc/pricing/ (public IPv4 address hour, NAT gateway hour and
+ * GB processed). A month is 730 hours. */
+export const PRICES = {
+  vcpuHour: 0.04048,
+  gbHour: 0.004445,
+  albHour: 0.0225,
+  lcuHour: 0.008,
+  ipv4Hour: 0.005,
+  natHour: 0.045,
+  natPerGb: 0.045,
+  monthHours: 730,
+} as const;
+
+/** Rounded to cents. */
+export const usd = (amount: number) => Math.round(amount * 100) / 100;
+
+/** One NAT gateway and its public IPv4 address for a month, before the data it processes (NAT_GATEWAY_PER_GB_USD). */
+export const NAT_GATEWAY_MONTHLY_USD = usd((PRICES.natHour + PRICES.ipv4Hour) * PRICES.monthHours);
+export const NAT_GATEWAY_PER_GB_USD = PRICES.natPerGb;
 
 /** Regions where ECS, Fargate, CodePipeline and CodeBuild are offered (commercial, GovCloud, China), kept by hand:
  * https://docs.aws.amazon.com/general/latest/gr/ecs-service.html */

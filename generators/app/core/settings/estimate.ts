@@ -21,6 +21,21 @@ export interface PlatformTiming {
 /** Typical Fargate figures for a small Node image (not guaranteed: a cold image pull can take longer). */
 export const FARGATE_TIMING: PlatformTiming = { taskStart: { best: 30, worst: 90 }, appBoot: 10 };
 
+/** Typical seconds of what the first `npm run deploy` does before its first tasks start, for stacks of this size. AWS
+ * publishes no creation times: these are figures, not guarantees, like FARGATE_TIMING. */
+export const FIRST_DEPLOY_TIMING = {
+  /** infra/network.yml: VPC, subnets, route tables, internet gateway. */
+  networkStack: { best: 60, worst: 180 },
+  /** Its NAT gateway and address, with private subnets: created and available in minutes. */
+  natGateway: { best: 60, worst: 240 },
+  /** infra/pipeline.yml: IAM roles, ECR repository, S3 bucket, CodeBuild project, pipeline. */
+  pipelineStack: { best: 60, worst: 180 },
+  /** The pipeline's source and build: CodeBuild provisioning, npm ci, lint, tests, docker build and push. */
+  build: { best: 150, worst: 480 },
+  /** infra/service.yml up to the service: load balancer (its provisioning is the longest), target groups, cluster. */
+  serviceStack: { best: 120, worst: 300 },
+} as const;
+
 export interface Step {
   /** What happens, in words. */
   label: string;
@@ -57,6 +72,8 @@ export interface Estimate {
   /** The step with the largest worst-case share. */
   dominant: Step;
   warnings: Warning[];
+  /** The first `npm run deploy` as a whole: stacks, build, the first tasks started and healthy (no old ones to stop). */
+  firstDeploy: { steps: Step[]; best: number; worst: number; /** "9 min 30 s to 24 min 3 s" */ range: string };
 }
 
 function step(label: string, times: number, best: [number, string], worst: [number, string]): Step {
@@ -152,6 +169,7 @@ export function estimateDeployment(
   const best = steps.reduce((sum, x) => sum + x.best, 0);
   const worst = steps.reduce((sum, x) => sum + x.worst, 0);
   const dominant = steps.reduce((top, x) => (x.worst > top.worst ? x : top));
+  const firstDeploy = firstDeployOf(s, steps, { best, worst });
   return {
     strategy: s.strategy,
     tasks: s.desiredCount,
@@ -164,7 +182,39 @@ export function estimateDeployment(
     worst,
     dominant,
     warnings: warnings(s, shutdown, platform, { waves: times }),
+    firstDeploy,
   };
+}
+
+/** The first deploy: the stacks and the build (FIRST_DEPLOY_TIMING), then the service's creation starts every task at
+ * once and waits until they are healthy: one occurrence of the deployment's first two steps. CodeDeploy then deploys
+ * the same image once more (README "Where changes go"): a whole deployment. */
+function firstDeployOf(s: Settings, deployment: Step[], whole: { best: number; worst: number }) {
+  const t = FIRST_DEPLOY_TIMING;
+  const fixed = (label: string, range: { best: number; worst: number }) =>
+    step(label, 1, same(range.best, 'typical'), same(range.worst, 'typical'));
+  const once = (x: Step) => ({ ...x, times: 1, best: x.best / x.times, worst: x.worst / x.times });
+  const steps: Step[] = [
+    ...(s.network === 'new' ? [fixed('create the network stack', t.networkStack)] : []),
+    ...(s.network === 'new' && s.privateSubnets ? [fixed('create its NAT gateway', t.natGateway)] : []),
+    fixed('create the pipeline stack', t.pipelineStack),
+    fixed('source and build (lint, tests, image)', t.build),
+    fixed('create the service stack: load balancer, cluster', t.serviceStack),
+    ...deployment.slice(0, 2).map((x) => once({ ...x, label: `first tasks: ${x.label}` })),
+    ...(traitsOf(s.strategy).codeDeploy
+      ? [
+          step(
+            'CodeDeploy deploys the first image once more',
+            1,
+            same(whole.best, 'the deployment estimate'),
+            same(whole.worst, 'the deployment estimate'),
+          ),
+        ]
+      : []),
+  ];
+  const best = steps.reduce((sum, x) => sum + x.best, 0);
+  const worst = steps.reduce((sum, x) => sum + x.worst, 0);
+  return { steps, best, worst, range: `${formatDuration(best)} to ${formatDuration(worst)}` };
 }
 
 /** Best and worst seconds only, for the rehearsal and benchmarks. */
