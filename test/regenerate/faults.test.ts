@@ -1,4 +1,5 @@
-// Fault injection in the write phase: a write that fails at every step N, and a process killed at points of it.
+// Fault injection in the write phase: a write that fails at every step N, and a process killed at points of it
+// (kills at random instants, followed by a plain re-run with no flags: kills.test.ts).
 // After each, every file is the old or the new one (never truncated), .yo-rc.json is the old one, and a plain
 // re-run of the same command finishes the job: the tree then equals that of a run that never failed.
 import { cpSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
@@ -16,10 +17,18 @@ beforeAll(() =>
 
 const contents = (dir: string) =>
   new Map(existsSync(dir) ? [...snapshot(dir)].map(([file, { contents: text }]) => [file, text]) : []);
+const JOURNAL = '.bluegreen-ecs.journal';
+const isRunFile = (f: string) => f.endsWith('.bluegreen-tmp') || f === '.bluegreen-ecs.lock' || f === JOURNAL;
 const leftovers = (dir: string) =>
-  (existsSync(dir) ? readdirSync(dir, { recursive: true, encoding: 'utf8' }) : []).filter(
-    (f) => f.endsWith('.bluegreen-tmp') || f.endsWith('.bluegreen-ecs.lock'),
+  (existsSync(dir) ? readdirSync(dir, { recursive: true, encoding: 'utf8' }) : []).filter((f) =>
+    isRunFile(path.basename(f)),
   );
+/** A failed write leaves nothing (it failed before its journal) or its journal with the temporary files it names. */
+const expectNothingOrJournal = (dir: string) => {
+  const left = leftovers(dir);
+  if (left.length > 0) expect(left).toContain(JOURNAL);
+  expect(left).not.toContain('.bluegreen-ecs.lock');
+};
 
 afterEach(() => {
   delete process.env.BLUEGREEN_ECS_FAULT;
@@ -61,7 +70,7 @@ function copy(source: string): string {
 /** Every file is the old or the new one; .yo-rc.json is the old one (or absent); nothing else is there but leftovers. */
 function expectOldOrNew(dir: string, old: Map<string, string>, next: Map<string, string>) {
   for (const [file, text] of contents(dir)) {
-    if (file.endsWith('.bluegreen-tmp') || file === '.bluegreen-ecs.lock') continue;
+    if (isRunFile(path.basename(file))) continue;
     if (file === '.yo-rc.json') expect(text, file).toBe(old.get(file));
     else expect([old.get(file), next.get(file)], file).toContain(text);
   }
@@ -89,9 +98,10 @@ describe.each(Object.entries(SCENARIOS))('%s', (_name, scenario) => {
       steps = n;
       expect(failed.error?.message).toBe(`injected fault at write ${n}`);
       expectOldOrNew(dir, old, next);
-      expect(leftovers(dir)).toEqual([]);
+      expectNothingOrJournal(dir);
       expect((await runCore(dir, flags)).status).toBe(0);
       expect(contents(dir)).toEqual(next);
+      expect(leftovers(dir)).toEqual([]);
     }
     // Every temporary write, every rename and .yo-rc.json were each a failure point.
     expect(steps).toBeGreaterThanOrEqual(3);
@@ -112,6 +122,7 @@ describe.each(Object.entries(SCENARIOS))('%s', (_name, scenario) => {
       const rerun = runBin([dir, '--yes', '--skip-install', ...args]);
       expect(rerun.status, rerun.stderr).toBe(0);
       expect(contents(dir)).toEqual(next);
+      expect(leftovers(dir)).toEqual([]);
     }
   });
 });

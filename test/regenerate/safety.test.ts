@@ -123,9 +123,13 @@ describe('two runs in one folder', () => {
     const lock = path.join(dir, '.bluegreen-ecs.lock');
     writeJson(lock, { pid: process.pid, host: os.hostname(), started: 'now' });
     const before = contents(dir);
-    const out = bin(dir, '--port', '8080');
+    // The second run waits a bounded time (1 s here), says so, then stops with nothing written.
+    const out = runBin([dir, '--yes', '--skip-install', '--port', '8080'], undefined, {
+      BLUEGREEN_ECS_LOCK_WAIT_SECONDS: '1',
+    });
     expect(out.status).toBe(1);
-    expect(out.stderr).toContain(`Another run (pid ${process.pid}, started now) is writing in ${dir}`);
+    expect(out.stdout).toContain(`Waiting for another run (pid ${process.pid}) in ${dir} to end...`);
+    expect(out.stderr).toContain(`Another run (pid ${process.pid}, started now) is still working in ${dir} after 1 s`);
     expect(contents(dir)).toEqual(before);
 
     writeJson(lock, { pid: 2 ** 22 + 1, host: os.hostname(), started: 'then' });

@@ -5,7 +5,8 @@ import type { Context } from '../settings/context.js';
 import type { SettingName } from '../settings/declaration.js';
 import { SettingsError, type Sources } from '../settings/resolve.js';
 import { FILES, type FileEntry } from '../render/files.js';
-import { UserError } from '../write/apply.js';
+import { recoverInterrupted, takeLock, UserError } from '../write/apply.js';
+import { existsSync, readdirSync, rmdirSync, statSync } from 'node:fs';
 import { conflictsOf, type Plan } from '../write/plan.js';
 import { ConflictError } from '../write/report.js';
 import {
@@ -48,13 +49,56 @@ export class Run {
   private readonly project: Project;
   private sources: Sources;
   private decision?: Decision;
+  private release: () => void = () => undefined;
 
-  /** Reads the folder and checks flags and stored values; throws (SettingsError, UserError) before anything is written. */
+  /**
+   * Takes the folder's lock (held until finish() or a failure: one lock for the whole read-plan-write), completes or
+   * undoes an interrupted earlier run, reads the folder and checks flags and stored values; throws (SettingsError,
+   * UserError) before anything is written. A dry run takes no lock and repairs nothing: it writes nothing at all.
+   */
   constructor(readonly options: RunOptions) {
-    this.project = readProject(options.destination);
+    const existedBefore = existsSync(options.destination);
+    // A destination that is a file is refused by readProject; there is no folder to lock.
+    if (!options.dryRun && !(existedBefore && !statSync(options.destination).isDirectory())) this.lock();
+    this.project = this.guarded(() => {
+      if (!options.dryRun) {
+        const repaired = recoverInterrupted(options.destination);
+        if (repaired) options.log(repaired);
+      }
+      return { ...readProject(options.destination), existedBefore };
+    });
     this.context = this.project.context;
     this.sources = { flags: options.flags, stored: this.project.folder.stored, answers: {} };
-    checkGivenSettings(this.project, this.sources, options.log);
+    this.guarded(() => checkGivenSettings(this.project, this.sources, options.log));
+  }
+
+  private lock(): void {
+    const { destination, log } = this.options;
+    const created = !existsSync(destination);
+    const unlock = takeLock(destination, log);
+    let held = true;
+    const release = () => {
+      // Once only: a second call must not remove the lock of a run that came after.
+      if (!held) return;
+      held = false;
+      process.off('exit', release);
+      unlock();
+      // A folder this run created for its lock alone goes again, so a refused first run leaves nothing.
+      if (created && existsSync(destination) && readdirSync(destination).length === 0) rmdirSync(destination);
+    };
+    // A run that ends without finish() (Ctrl-C, an error of the adapter) releases it too.
+    process.once('exit', release);
+    this.release = release;
+  }
+
+  /** Runs a step; when it throws, the lock is released before the error goes on. */
+  private guarded<T>(step: () => T): T {
+    try {
+      return step();
+    } catch (error) {
+      this.release();
+      throw error;
+    }
   }
 
   /** Settings that would be asked: none with --yes, and none that the other settings make irrelevant. */
@@ -64,23 +108,30 @@ export class Run {
 
   /** Asks every pending setting that applies, group by group, validating each answer as flags are. */
   async ask(ask: Ask): Promise<void> {
-    this.sources = await askSettings(this.sources, this.context, ask, {
-      yes: Boolean(this.options.yes),
-      log: this.options.log,
-    });
+    try {
+      this.sources = await askSettings(this.sources, this.context, ask, {
+        yes: Boolean(this.options.yes),
+        log: this.options.log,
+      });
+    } catch (error) {
+      this.release();
+      throw error;
+    }
   }
 
   /** Resolves the settings and decides every file; writes nothing. */
   decide(): Plan {
     const { files = FILES, force = false } = this.options;
-    this.decision = decide(this.project, this.sources, { files, force, log: this.options.log });
+    this.decision = this.guarded(() => decide(this.project, this.sources, { files, force, log: this.options.log }));
     return this.decision.plan;
   }
 
   /** Applies the plan under the folder's lock; a dry run writes nothing. */
   write(): void {
     if (!this.decision) this.decide();
-    writeDecision(this.options.destination, this.decision!, Boolean(this.options.dryRun));
+    this.guarded(() => writeDecision(this.options.destination, this.decision!, Boolean(this.options.dryRun)));
+    // Written, record included: another run may read the folder now (npm install needs no lock).
+    this.release();
   }
 
   /** Why npm install should run now, or undefined: package.json changed, or the lockfile or node_modules is missing. */
@@ -98,6 +149,7 @@ export class Run {
   /** The report of the run; throws ConflictError (after the report) when the run stopped on conflicts. */
   finish(): string {
     const { dryRun = false, skipInstall = false, command, folderArgument } = this.options;
+    this.release();
     const text = report(this.project, this.decision!, { dryRun, skipInstall, command, folderArgument });
     this.options.log(text);
     const conflicts = conflictsOf(this.decision!.plan);

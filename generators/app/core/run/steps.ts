@@ -27,9 +27,9 @@ import {
 import type { FileEntry } from '../render/files.js';
 import { VERSION } from '../render/paths.js';
 import { derivedOf, renderOutput } from '../render/render.js';
-import { applyOperations, cleanTemporaryFiles, containedTarget, operationsOf, takeLock } from '../write/apply.js';
+import { applyOperations, containedTarget, operationsOf } from '../write/apply.js';
 import { liveChangeLines } from '../write/live-changes.js';
-import { CONFLICT_SUFFIX, conflictsOf, planRegeneration, settingsDigest, type Plan } from '../write/plan.js';
+import { conflictsOf, planRegeneration, settingsDigest, type Plan } from '../write/plan.js';
 import { runReport } from '../write/report.js';
 import { parseJsonFile, readFolder, yoRcText, type FolderState } from '../write/state.js';
 
@@ -224,23 +224,14 @@ function previousGeneration(
   }
 }
 
-/** Step 5, write: applies the plan under the folder's lock; a dry run writes nothing. */
+/** Step 5, write: applies the plan (the run holds the folder's lock); a dry run writes nothing. */
 export function writeDecision(destination: string, { plan, newYoRc }: Decision, dryRun: boolean): void {
   if (dryRun) return;
   const operations = operationsOf(plan);
   const conflicted = conflictsOf(plan).length > 0;
   if (operations.length === 0 && (conflicted || newYoRc === undefined)) return;
-  const release = takeLock(destination);
-  try {
-    cleanTemporaryFiles(
-      destination,
-      plan.files.flatMap((f) => [f.path, f.path + CONFLICT_SUFFIX]),
-    );
-    // .yo-rc.json changes only with a run that completes, so a conflicting run can simply be run again.
-    applyOperations(destination, operations, conflicted ? undefined : newYoRc);
-  } finally {
-    release();
-  }
+  // .yo-rc.json changes only with a run that completes, so a conflicting run can simply be run again.
+  applyOperations(destination, operations, conflicted ? undefined : newYoRc);
 }
 
 /** Why npm install should run now, or undefined: package.json changed, or the lockfile or node_modules is missing. */

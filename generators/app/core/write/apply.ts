@@ -2,9 +2,13 @@
 // - every path is resolved through real paths first; a symlink at or above a generated path that leads out of the
 //   destination stops the run before anything is written (one that stays inside is followed: its target is written);
 // - every path is checked writable, then every new file is written to a temporary file beside its target, then all are
-//   renamed into place, then removals, then .yo-rc.json last, the same way: a failed or killed run leaves the old tree,
-//   or at worst some finished files and the old .yo-rc.json, never a truncated file;
-// - a lock file stops a second run in the same folder; a lock left by a dead process is taken over.
+//   renamed into place, then removals, then .yo-rc.json last, the same way;
+// - a journal makes the renames recoverable: it is written (atomically) once every temporary file is complete and
+//   before the first rename, and removed after the last; the next run completes a journal it finds (roll forward) or,
+//   without one, removes leftover temporary files (the old tree). A killed run thus ends as exactly the old tree or
+//   exactly the new one, once any later run has started;
+// - a lock file, held by the run from before it reads the folder until it has written, stops a second run in the same
+//   folder (it waits a bounded time); a lock left by a dead process is taken over.
 import {
   accessSync,
   chmodSync,
@@ -20,8 +24,9 @@ import {
   renameSync,
   rmSync,
   statSync,
-  unlinkSync,
   writeFileSync,
+  fsyncSync,
+  readdirSync,
 } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -71,11 +76,33 @@ export function operationsOf(plan: Plan): Operation[] {
   return out;
 }
 
+const TEMP_SUFFIX = '.bluegreen-tmp';
+
 /** Where temporary files go: beside their target, hidden, with a name the next run can find and clean. */
 export const tempPathOf = (target: string) =>
-  path.join(path.dirname(target), `.${path.basename(target)}.bluegreen-tmp`);
+  path.join(path.dirname(target), `.${path.basename(target)}${TEMP_SUFFIX}`);
 
 export const LOCK_FILE = '.bluegreen-ecs.lock';
+/** The record of an apply in progress: the renames and removals still to do, relative to the real destination. */
+export const JOURNAL_FILE = '.bluegreen-ecs.journal';
+
+interface Journal {
+  /** [temporary file, target], in order; .yo-rc.json last. */
+  renames: [string, string][];
+  removals: string[];
+}
+
+/** Writes a file and flushes it to disk, so a journal never points at a temporary file that is not complete. */
+function writeDurably(file: string, contents: string, mode?: number): void {
+  const fd = openSync(file, 'w', mode === undefined ? undefined : mode & 0o7777);
+  try {
+    writeFileSync(fd, contents);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  if (mode !== undefined) chmodSync(file, mode & 0o7777);
+}
 
 const inside = (root: string, target: string) => target === root || target.startsWith(root + path.sep);
 
@@ -190,63 +217,134 @@ export function applyOperations(root: string, operations: Operation[], yoRc?: st
       const temp = tempPathOf(target);
       temps.push(temp);
       // A file that exists keeps its permissions (the user's chmod); a new one gets its template's.
-      const mode = statSync(target, { throwIfNoEntry: false })?.mode ?? op.mode;
-      writeFileSync(temp, op.contents, mode === undefined ? undefined : { mode: mode & 0o7777 });
-      if (mode !== undefined) chmodSync(temp, mode & 0o7777);
+      writeDurably(temp, op.contents, statSync(target, { throwIfNoEntry: false })?.mode ?? op.mode);
+    }
+    if (last) {
+      temps.push(tempPathOf(last.target));
+      writeDurably(tempPathOf(last.target), last.op.contents);
     }
   } catch (error) {
     for (const temp of temps) rmSync(temp, { force: true });
     throw error;
   }
-  let renamed = 0;
-  try {
-    for (const { target } of files) {
-      faultAt(++step);
-      renameSync(temps[renamed], target);
-      renamed++;
-    }
-  } catch (error) {
-    for (const temp of temps.slice(renamed)) rmSync(temp, { force: true });
-    throw error;
+  const rel = (file: string) => path.relative(realRoot, file);
+  const journal: Journal = {
+    renames: [...files, ...(last ? [last] : [])].map(({ target }) => [rel(tempPathOf(target)), rel(target)]),
+    removals: targets.filter(({ op }) => 'remove' in op).map(({ target }) => rel(target)),
+  };
+  const journalFile = path.join(realRoot, JOURNAL_FILE);
+  writeDurably(tempPathOf(journalFile), JSON.stringify(journal));
+  renameSync(tempPathOf(journalFile), journalFile);
+  // From here on the run is committed: a failure or a kill leaves the journal, and the next run completes it.
+  for (const [temp, target] of journal.renames) {
+    faultAt(++step);
+    renameSync(path.join(realRoot, temp), path.join(realRoot, target));
   }
-  for (const { op, target } of targets) if ('remove' in op) rmSync(target, { force: true });
-  if (last) {
-    faultAt(step + 1);
-    const temp = tempPathOf(last.target);
-    writeFileSync(temp, last.op.contents);
-    renameSync(temp, last.target);
-  }
+  for (const removal of journal.removals) rmSync(path.join(realRoot, removal), { force: true });
+  rmSync(journalFile, { force: true });
   return realRoot;
 }
 
-/** Removes temporary files a killed run left beside these paths. */
-export function cleanTemporaryFiles(root: string, relatives: string[]): void {
-  for (const relative of [...relatives, '.yo-rc.json']) rmSync(tempPathOf(path.join(root, relative)), { force: true });
+/**
+ * Completes an apply that was interrupted after its journal was written, or else removes the temporary files of one
+ * interrupted before: the folder is then exactly the new tree or exactly the old one. Returns what it did, for the user.
+ */
+export function recoverInterrupted(root: string): string | undefined {
+  if (!statSync(root, { throwIfNoEntry: false })?.isDirectory()) return undefined;
+  const realRoot = realpathSync(root);
+  const journalFile = path.join(realRoot, JOURNAL_FILE);
+  let said: string | undefined;
+  if (existsSync(journalFile)) {
+    const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as Journal;
+    const inside_ = (file: string) => {
+      const full = path.resolve(realRoot, file);
+      if (!inside(realRoot, full))
+        throw new UserError(`${JOURNAL_FILE} names a path outside the project (${file}); delete it.`);
+      return full;
+    };
+    for (const [temp, target] of journal.renames) {
+      const from = inside_(temp);
+      if (existsSync(from)) renameSync(from, inside_(target));
+    }
+    for (const removal of journal.removals) rmSync(inside_(removal), { force: true });
+    rmSync(journalFile, { force: true });
+    said = `An earlier run was interrupted while it wrote; its changes are now complete (${journal.renames.length} file(s)).`;
+  }
+  const leftovers = temporaryFiles(realRoot);
+  for (const file of leftovers) rmSync(file, { force: true });
+  if (!said && leftovers.length > 0)
+    said = `An earlier run was interrupted before it wrote anything; its ${leftovers.length} temporary file(s) are removed and the files are as they were.`;
+  return said;
 }
 
-/** Takes the folder's lock, or throws a UserError when a live run holds it; returns the release function. */
-export function takeLock(root: string): () => void {
+/** Temporary files of this generator anywhere in the project (not in node_modules or .git). */
+function temporaryFiles(dir: string): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name !== 'node_modules' && entry.name !== '.git') found.push(...temporaryFiles(full));
+    } else if (entry.name.endsWith(TEMP_SUFFIX)) found.push(full);
+  }
+  return found;
+}
+
+/** How long a run waits for another run's lock before it stops: a run holds it while it asks, so this is bounded. */
+export const LOCK_WAIT_MS = 1000 * Number(process.env.BLUEGREEN_ECS_LOCK_WAIT_SECONDS ?? 30);
+const LOCK_POLL_MS = 100;
+
+const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/**
+ * Takes the folder's lock (creating the folder), waiting up to `waitMs` while a live run holds it, and returns the
+ * release function. A lock of a dead process, or of this process (an earlier run in it that failed), is taken over.
+ */
+export function takeLock(
+  root: string,
+  log: (text: string) => void = () => undefined,
+  waitMs = LOCK_WAIT_MS,
+): () => void {
   mkdirSync(root, { recursive: true });
   const file = path.join(root, LOCK_FILE);
-  for (let attempt = 0; attempt < 2; attempt++) {
+  let waited = 0;
+  let announced = false;
+  for (;;) {
+    let fd: number | undefined;
     try {
-      const fd = openSync(file, 'wx');
+      fd = openSync(file, 'wx');
       writeFileSync(fd, JSON.stringify({ pid: process.pid, host: os.hostname(), started: new Date().toISOString() }));
       closeSync(fd);
       return () => rmSync(file, { force: true });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST') {
+        // A lock that could not be written whole (ENOSPC, say) is not left behind.
+        if (fd !== undefined) {
+          closeSync(fd);
+          rmSync(file, { force: true });
+        }
+        throw error;
+      }
       const holder = readLock(file);
-      if (holder && isAlive(holder)) {
+      // A lock without its contents may be one that a live run is writing this instant: give it a moment.
+      const fresh = !holder && Date.now() - (statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0) < 2000;
+      if (!fresh && (!holder || !isAlive(holder) || holder.pid === process.pid)) {
+        // Left by a process that is gone, half written, or by an earlier run of this process.
+        rmSync(file, { force: true });
+        continue;
+      }
+      if (waited >= waitMs) {
         throw new UserError(
-          `Another run (pid ${holder.pid}, started ${holder.started}) is writing in ${root}; wait for it to end. ` +
-            `If no run is going on, delete ${file}.`,
+          `Another run (pid ${holder?.pid ?? 'unknown'}, started ${holder?.started ?? 'just now'}) is still working in ${root} after ${Math.round(waitMs / 1000)} s; nothing was written. ` +
+            `Run again when it has ended. If no run is going on, delete ${file}.`,
         );
       }
-      unlinkSync(file); // left by a process that is gone
+      if (!announced) log(`Waiting for another run (pid ${holder?.pid ?? 'unknown'}) in ${root} to end...`);
+      announced = true;
+      sleep(LOCK_POLL_MS);
+      waited += LOCK_POLL_MS;
     }
   }
-  throw new UserError(`Could not take the lock ${file}; delete it if no run is going on.`);
 }
 
 interface LockHolder {
