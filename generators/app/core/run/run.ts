@@ -11,6 +11,7 @@ import { ConflictError } from '../write/report.js';
 import {
   askSettings,
   checkGivenSettings,
+  chooseWithoutTerminal,
   decide,
   installReason,
   npmInstall,
@@ -60,6 +61,11 @@ export class Run {
   /** Settings that would be asked: none with --yes, and none that the other settings make irrelevant. */
   pending(): SettingName[] {
     return pendingSettings(this.sources, this.context, Boolean(this.options.yes));
+  }
+
+  /** Without a terminal: pending settings take their defaults (said in a line), or a new folder stops (UserError). */
+  withoutTerminal(): void {
+    chooseWithoutTerminal(this.project, this.sources, this.pending(), this.options.log);
   }
 
   /** Asks every pending setting that applies, group by group, validating each answer as flags are. */

@@ -7,6 +7,7 @@ import { NAT_GATEWAY_MONTHLY_USD, NAT_GATEWAY_PER_GB_USD } from '../settings/aws
 import { readContext, type Context } from '../settings/context.js';
 import {
   GROUP_TITLES,
+  SETTINGS,
   SETTING_NAMES,
   cliFlagOf,
   type Group,
@@ -28,7 +29,14 @@ import {
 import type { FileEntry } from '../render/files.js';
 import { VERSION } from '../render/paths.js';
 import { derivedOf, renderOutput } from '../render/render.js';
-import { applyOperations, cleanTemporaryFiles, containedTarget, operationsOf, takeLock } from '../write/apply.js';
+import {
+  UserError,
+  applyOperations,
+  cleanTemporaryFiles,
+  containedTarget,
+  operationsOf,
+  takeLock,
+} from '../write/apply.js';
 import { CONFLICT_SUFFIX, conflictsOf, planRegeneration, settingsDigest, type Plan } from '../write/plan.js';
 import { runReport } from '../write/report.js';
 import { parseJsonFile, readFolder, yoRcText, type FolderState } from '../write/state.js';
@@ -108,6 +116,29 @@ export function pendingSettings(sources: Sources, context: Context, yes: boolean
     const decl = declarationOf(name);
     return !decl.applies || decl.applies(known);
   });
+}
+
+/**
+ * Step 3 without a terminal: in a folder with stored settings each pending setting (one a flag made relevant, such as
+ * a new strategy's bake time) takes its default, and the run says which; a new folder has its questions to answer, so
+ * the run stops and names --yes and the flags of those questions.
+ */
+export function chooseWithoutTerminal(project: Project, sources: Sources, pending: SettingName[], log: Log): void {
+  if (pending.length === 0) return;
+  if (Object.keys(project.folder.stored).length === 0) {
+    const flags = SETTINGS.filter((d) => d.essential).map((d) => `--${cliFlagOf(d)}`);
+    throw new UserError(
+      `No terminal to ask the questions of a new folder; nothing was written. Run again with --yes to take the defaults, ` +
+        `with the settings you choose as flags (${flags.join(', ')}; --help all lists every one).`,
+    );
+  }
+  const known = resolveSettings(sources, project.context, { lenient: true });
+  const chosen = pending.map(
+    (name) => `${name} = ${JSON.stringify(known[name])} (--${cliFlagOf(declarationOf(name))})`,
+  );
+  log(
+    `No terminal to ask, so ${pending.length === 1 ? 'this setting takes its default' : 'these settings take their defaults'}: ${chosen.join(', ')}.`,
+  );
 }
 
 /**

@@ -67,6 +67,8 @@ interface Common {
   flag?: string;
   /** Whether the setting applies to the other settings (for example, to the chosen strategy); such a setting is optional. */
   applies?: (settings: Partial<Settings>) => boolean;
+  /** A decision only the user can make: asked in a new folder before the summary (the rest only on "customise"). */
+  essential?: true;
 }
 
 export type SettingDeclaration =
@@ -159,6 +161,7 @@ const DECLARED = [
     name: 'appName',
     kind: 'text',
     group: 'app',
+    essential: true,
     message: 'Application name (used to name the AWS resources)',
     description: 'Name of the application; the prefix of every AWS resource name.',
     rule: `lowercase letters, digits and hyphens; starts with a letter; at most ${APP_NAME_MAX} characters`,
@@ -191,6 +194,7 @@ const DECLARED = [
     name: 'region',
     kind: 'text',
     group: 'aws',
+    essential: true,
     message: 'AWS region',
     description: 'AWS region the stacks are deployed to.',
     rule: 'an AWS region code, for example us-east-1 (not a China region: CodePipeline has no CloudFormation deploy action there)',
@@ -295,6 +299,7 @@ const DECLARED = [
     name: 'domain',
     kind: 'text',
     group: 'edge',
+    essential: true,
     message: 'Domain name of the service, served over HTTPS (empty: HTTP on the load balancer name)',
     description: 'Domain the service answers at over HTTPS; needs hostedZoneId or certificateArn. Empty: HTTP only.',
     rule: `empty or a domain name such as api.example.com (no wildcard, at most ${CERTIFICATE_DOMAIN_MAX} characters)`,
@@ -421,6 +426,7 @@ const DECLARED = [
     name: 'strategy',
     kind: 'choice',
     group: 'deployment',
+    essential: true,
     message: 'Deployment strategy',
     description: 'How a new version replaces the old one.',
     rule: STRATEGY_CHOICES.map((s) => s.value).join(', '),
@@ -626,6 +632,7 @@ const DECLARED = [
     name: 'repository',
     kind: 'text',
     group: 'source',
+    essential: true,
     message: 'Repository (owner/name for a connection, the name for CodeCommit; empty to decide at deploy time)',
     description: 'Source repository; empty makes it a required template parameter.',
     rule: `owner/name (${rangeRule(LIMITS.repositoryIdLength)}) for a connection, a CodeCommit name (${rangeRule(LIMITS.codeCommitRepositoryLength)}) otherwise; may be empty`,
