@@ -4,7 +4,7 @@ import path from 'node:path';
 import helpers from 'yeoman-test';
 import { describe, expect, it } from 'vitest';
 import { OLD_HEALTH_DEFAULTS } from '../strategies/expected.js';
-import { SETTINGS, cliFlagOf } from '../../generators/app/core/settings/declaration.js';
+import { SETTINGS } from '../../generators/app/core/settings/declaration.js';
 import { GENERATOR, generate, runBin, tempDir } from '../support/generate.js';
 
 const KEY = 'generator-bluegreen-ecs';

@@ -181,7 +181,7 @@ export function parseCommandLine(
     if (value === undefined) throw new ArgumentError(`${flag} needs a value (allowed: ${decl.rule}) ${help}`);
     if (decl.kind === 'pairs') {
       const before = line.flags[decl.name];
-      line.flags[decl.name] = [...(Array.isArray(before) ? before : []), value];
+      line.flags[decl.name] = [...(Array.isArray(before) ? (before as string[]) : []), value];
     } else {
       if (line.flags[decl.name] !== undefined && line.flags[decl.name] !== value)
         throw new ArgumentError(
