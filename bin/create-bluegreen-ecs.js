@@ -55,8 +55,12 @@ try {
     log: (text) => console.log(text),
   });
   if (run.pending().length > 0) {
-    if (process.stdin.isTTY) await run.ask(await terminalPrompt());
-    else run.withoutTerminal();
+    if (!process.stdin.isTTY) run.withoutTerminal();
+    else if (!(await run.ask(await terminalPrompt()))) {
+      // Declined at "Write the project?": the user's answer, not an error (exit 0).
+      console.log('Nothing was written.');
+      process.exit(0);
+    }
   }
   run.decide();
   run.write();

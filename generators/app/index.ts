@@ -68,9 +68,14 @@ export default class BluegreenEcsGenerator extends Generator {
     if (pending.length === 0) return;
     if (isNonInteractiveTerminal(this.env.adapter)) return this._guard(() => this.session.withoutTerminal());
     try {
-      await this.session.ask(
+      const confirmed = await this.session.ask(
         async (question) => (await this.prompt<Record<string, unknown>>([question as never]))[question.name],
       );
+      if (!confirmed) {
+        // Declined at "Write the project?": the user's answer, not an error (exit 0).
+        this.failed = true;
+        this.log('Nothing was written.');
+      }
     } catch (error) {
       // Ctrl-C at a prompt: one line and 130, as the bin (Yeoman would print "An error occured ... force closed").
       if ((error as Error)?.name !== 'ExitPromptError' || !isTerminal(this.env.adapter)) throw error;

@@ -68,12 +68,18 @@ export class Run {
     chooseWithoutTerminal(this.project, this.sources, this.pending(), this.options.log);
   }
 
-  /** Asks every pending setting that applies, group by group, validating each answer as flags are. */
-  async ask(ask: Ask): Promise<void> {
-    this.sources = await askSettings(this.sources, this.context, ask, {
+  /**
+   * Asks what is pending (a new folder: the essential settings, optionally the rest, a summary and "Write the
+   * project?"), validating each answer as flags are. Resolves false when the user declined: write nothing.
+   */
+  async ask(ask: Ask): Promise<boolean> {
+    const { sources, confirmed } = await askSettings(this.sources, this.context, ask, {
       yes: Boolean(this.options.yes),
       log: this.options.log,
+      newFolder: Object.keys(this.project.folder.stored).length === 0,
     });
+    this.sources = sources;
+    return confirmed;
   }
 
   /** Resolves the settings and decides every file; writes nothing. */

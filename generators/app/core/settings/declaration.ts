@@ -69,6 +69,8 @@ interface Common {
   applies?: (settings: Partial<Settings>) => boolean;
   /** A decision only the user can make: asked in a new folder before the summary (the rest only on "customise"). */
   essential?: true;
+  /** The values a number setting can take, when they are few: asked as a list. */
+  values?: (settings: Partial<Settings>) => readonly number[];
 }
 
 export type SettingDeclaration =
@@ -260,6 +262,7 @@ const DECLARED = [
     message: 'Task CPU units (256 = 0.25 vCPU)',
     description: 'Fargate task CPU units.',
     rule: Object.keys(FARGATE_SIZES).join(', '),
+    values: () => Object.keys(FARGATE_SIZES).map(Number),
     default: () => 256,
     validate: v.validateCpu,
   },
@@ -270,6 +273,7 @@ const DECLARED = [
     message: 'Task memory (MiB)',
     description: 'Fargate task memory in MiB; must pair with cpu.',
     rule: `a Fargate pair with cpu (${FARGATE_PAIRS}; ...)`,
+    values: (s: Known) => FARGATE_SIZES[s.cpu ?? 256] ?? [],
     default: (s: Known) => FARGATE_SIZES[s.cpu ?? 256]?.[0] ?? 512,
     validate: v.validateMemory,
   },
