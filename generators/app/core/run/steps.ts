@@ -183,7 +183,7 @@ export async function askSettings(
   }
   const rest = pending.filter((name) => !essential.includes(name) && applies(name));
   if (rest.length > 0) {
-    const message = `Customise the other settings (${rest.length}, by group)? No: they take their defaults`;
+    const message = `Customise the other ${rest.length} settings, by group (otherwise they take their defaults)?`;
     if (await ask(confirmation('customise', message, false)))
       await byGroup(pending.filter((n) => !essential.includes(n)));
   }
@@ -209,7 +209,7 @@ export function summaryOf(sources: Sources, context: Context): string {
     `  Writes: an Express app (Node.js ${s.nodeVersion}) with its tests, Dockerfile, buildspec.yml, infra/pipeline.yml,`,
     `    infra/service.yml${s.network === 'new' ? ', infra/network.yml' : ''}, deploy and teardown scripts, README.md.`,
     `  npm run deploy creates, in ${s.region}: a CodePipeline from ${s.repository || 'the repository you name then'} (${s.branch}),`,
-    `    the ECR repository ${s.ecrRepository}, ${s.existingCluster ? 'in the existing cluster' : 'the cluster'} ${s.cluster} the Fargate service ${s.service}`,
+    `    the ECR repository ${s.ecrRepository}, ${s.existingCluster ? 'in the existing cluster' : 'the cluster'} ${s.cluster}, the Fargate service ${s.service}`,
     `    (${s.desiredCount} task(s) of ${s.cpu} CPU units and ${s.memory} MiB) behind a load balancer (${https}), deployed ${s.strategy}.`,
     ...costAndTime(s).map((line) => `  ${line}`),
   ].join('\n');
