@@ -42,6 +42,8 @@ if (line.version) {
 }
 
 const { Run } = await import(path.join(app, 'core', 'run', 'run.js'));
+const { progressLine } = await import(path.join(app, 'cli', 'progress.js'));
+const progress = progressLine(Boolean(process.stdout.isTTY), process.env);
 try {
   const run = new Run({
     destination: path.resolve(folder ?? '.'),
@@ -53,6 +55,7 @@ try {
     skipInstall: line.skipInstall,
     command: NAME,
     log: (text) => console.log(text),
+    progress: (text) => console.log(progress(text)),
   });
   if (run.pending().length > 0) {
     if (!process.stdin.isTTY) run.withoutTerminal();

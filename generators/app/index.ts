@@ -3,6 +3,7 @@
 // in-memory file system and its overwrite prompt are never involved.
 import Generator from 'yeoman-generator';
 import { COMMAND_FLAGS, usage } from './cli/flags.js';
+import { progressLine } from './cli/progress.js';
 import { ArgumentError, KNOWN_FLAGS, folderOf, parseCommandLine, type CommandLine } from './cli/parse.js';
 import { VERSION } from './core/render/paths.js';
 import { FILES, type FileEntry } from './core/render/files.js';
@@ -48,6 +49,7 @@ export default class BluegreenEcsGenerator extends Generator {
         return;
       }
       if (isTerminal(this.env.adapter)) process.on('SIGINT', interrupted);
+      const progress = progressLine(isTerminal(this.env.adapter) && Boolean(process.stdout.isTTY), process.env);
       this.session = new Run({
         destination: this.destinationRoot(),
         flags: line.flags,
@@ -57,6 +59,7 @@ export default class BluegreenEcsGenerator extends Generator {
         skipInstall: line.skipInstall,
         command: COMMAND,
         log: (text) => this.log(text),
+        progress: (text) => this.log(progress(text)),
         files: this._outputFiles(),
       });
     });

@@ -5,6 +5,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, symlinkSync } from 'node
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, ROOT, tempDir } from '../support/generate.js';
+import { progressLine } from '../../generators/app/cli/progress.js';
 
 type Step = { expect: string } | { send: string } | { enterUntil: string };
 const DRIVER = path.join(ROOT, 'test', 'support', 'pty-driver.py');
@@ -129,5 +130,26 @@ describe('yo bluegreen-ecs at a terminal', () => {
     expect(out.output).toContain('yo bluegreen-ecs: stopped by Ctrl-C.');
     expect(out.output).not.toMatch(/An error occured|force closed/);
     expect(readdirSync(path.join(workspace, 'shop'))).toEqual([]);
+  });
+});
+
+describe('progress', () => {
+  it('a terminal shows each step as it starts, marked; without one, plain lines', () => {
+    const dir = path.join(tempDir(), 'shop');
+    const tty = atTerminal([{ expect: 'Generated shop' }], [process.execPath, BIN, dir, '--yes', '--skip-install']);
+    expect(tty.status, tty.output).toBe(0);
+    expect(tty.output).toMatch(/^› Writing 27 file\(s\) in /m);
+    const plain = spawnSync(process.execPath, [BIN, path.join(tempDir(), 'shop'), '--yes', '--skip-install'], {
+      encoding: 'utf8',
+    });
+    expect(plain.stdout).toMatch(/^Writing 27 file\(s\) in /m);
+    expect(plain.stdout).not.toContain('\x1b[');
+  });
+
+  it('colour only on a terminal, and not with NO_COLOR', () => {
+    expect(progressLine(true, {})('Writing')).toBe('\x1b[36m›\x1b[0m Writing');
+    expect(progressLine(true, { NO_COLOR: '1' })('Writing')).toBe('› Writing');
+    expect(progressLine(true, { NO_COLOR: '' })('Writing')).toBe('\x1b[36m›\x1b[0m Writing');
+    expect(progressLine(false, {})('Writing')).toBe('Writing');
   });
 });

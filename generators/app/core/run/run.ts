@@ -5,8 +5,8 @@ import type { Context } from '../settings/context.js';
 import type { SettingName } from '../settings/declaration.js';
 import { SettingsError, type Sources } from '../settings/resolve.js';
 import { FILES, type FileEntry } from '../render/files.js';
-import { UserError } from '../write/apply.js';
 import { conflictsOf, type Plan } from '../write/plan.js';
+import { UserError, operationsOf } from '../write/apply.js';
 import { ConflictError } from '../write/report.js';
 import {
   askSettings,
@@ -40,6 +40,8 @@ export interface RunOptions {
   folderArgument?: string;
   /** Prints a line for the user. */
   log: Log;
+  /** Prints a step of the run as it starts (writing, installing); the adapter marks it on a terminal. Default: log. */
+  progress?: Log;
   /** Files the generator produces; a seam for tests that need a file only some settings produce. */
   files?: readonly FileEntry[];
 }
@@ -92,6 +94,8 @@ export class Run {
   /** Applies the plan under the folder's lock; a dry run writes nothing. */
   write(): void {
     if (!this.decision) this.decide();
+    const changed = operationsOf(this.decision!.plan).length;
+    if (changed > 0 && !this.options.dryRun) this.step(`Writing ${changed} file(s) in ${this.options.destination}`);
     writeDecision(this.options.destination, this.decision!, Boolean(this.options.dryRun));
   }
 
@@ -104,7 +108,14 @@ export class Run {
   async install(): Promise<number> {
     const reason = this.installReason();
     if (!reason || this.options.skipInstall) return 0;
-    return npmInstall(this.options.destination, reason, this.options.log);
+    this.step(`Installing the dependencies: npm install (${reason})`);
+    const code = await npmInstall(this.options.destination);
+    this.step(code === 0 ? 'Installed the dependencies' : `npm install failed (exit code ${code})`);
+    return code;
+  }
+
+  private step(text: string): void {
+    (this.options.progress ?? this.options.log)(text);
   }
 
   /** The report of the run; throws ConflictError (after the report) when the run stopped on conflicts. */

@@ -349,9 +349,8 @@ export function installReason(destination: string, plan: Plan, dryRun: boolean):
   return undefined;
 }
 
-/** Step 6, install: runs npm install in the project for `reason`; resolves with its exit code. */
-export function npmInstall(destination: string, reason: string, log: Log): Promise<number> {
-  log(`\nnpm install (${reason})...`);
+/** Step 6, install: runs npm install in the project (its output goes to the user's terminal); resolves with its exit code. */
+export function npmInstall(destination: string): Promise<number> {
   const child = spawn('npm', ['install', '--no-audit', '--no-fund'], { cwd: destination, stdio: 'inherit' });
   // Ctrl-C or any exit of ours ends the install too (a terminal signals both; a kill of ours alone would orphan it).
   const stop = () => child.kill('SIGINT');
