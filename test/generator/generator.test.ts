@@ -186,14 +186,14 @@ describe('regenerating a folder made with the old health check defaults', () => 
 });
 
 describe('interactive', () => {
-  it('asks every setting not given, in groups, and stores the answers', async () => {
+  it('on customise asks every setting not given, in groups, and stores the answers', async () => {
     const dir = tempDir();
     mkdirSync(path.join(dir, 'Billing API'));
     const result = await helpers
       .run(GENERATOR)
       .cd(path.join(dir, 'Billing API'))
       .withOptions({ skipInstall: true, region: 'eu-west-1' } as never)
-      .withAnswers({ port: '8081', healthyThreshold: '3', manualApproval: true });
+      .withAnswers({ customise: true, port: '8081', healthyThreshold: '3', manualApproval: true });
     const asked = result.askedQuestions.map((q) => q.name);
     expect(asked).not.toContain('region');
     expect(asked[0]).toBe('appName');
@@ -218,7 +218,7 @@ describe('interactive', () => {
       .run(GENERATOR)
       .withOptions({ skipInstall: true })
       .withAnswers(
-        { healthCheckInterval: '10' },
+        { customise: true, healthCheckInterval: '10' },
         {
           callback: (answer, { question }) => {
             const validate = (question as unknown as { validate?: (v: unknown) => unknown }).validate;
