@@ -4,7 +4,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 
 const NAME = 'create-bluegreen-ecs';
 const app = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'generators', 'app');
@@ -12,97 +11,60 @@ if (!existsSync(path.join(app, 'core', 'run', 'run.js'))) {
   console.error(`${NAME}: ${app} is missing; run "npm run build" first.`);
   process.exit(1);
 }
-// Ctrl-C: 130, as shells report an interrupted command (writes are synchronous: a run is never cut inside one).
-process.on('SIGINT', () => process.exit(130));
+// Ctrl-C: one line and 130, as shells report an interrupted command (writes are synchronous: never cut inside one).
+const interrupted = () => {
+  console.error(`\n${NAME}: stopped by Ctrl-C.`);
+  process.exit(130);
+};
+process.on('SIGINT', interrupted);
 
-const { SETTINGS, cliFlagOf } = await import(path.join(app, 'core', 'settings', 'declaration.js'));
-const { COMMAND_FLAGS, usage } = await import(path.join(app, 'cli', 'flags.js'));
-
-const options = Object.fromEntries([
-  ...SETTINGS.map((decl) => [
-    cliFlagOf(decl),
-    decl.kind === 'boolean'
-      ? { type: 'boolean' }
-      : decl.kind === 'pairs'
-        ? { type: 'string', multiple: true }
-        : { type: 'string' },
-  ]),
-  ...SETTINGS.filter((decl) => decl.kind === 'boolean').map((decl) => [`no-${cliFlagOf(decl)}`, { type: 'boolean' }]),
-  ...Object.entries(COMMAND_FLAGS).map(([flag, { short }]) => [
-    flag,
-    short ? { type: 'boolean', short } : { type: 'boolean' },
-  ]),
-]);
-
-// `--manual-approval true` and `--manual-approval=false`, as --help's "true or false" suggests, mean --[no-]manual-approval.
-const booleanFlags = new Set(SETTINGS.filter((decl) => decl.kind === 'boolean').map((decl) => `--${cliFlagOf(decl)}`));
-const raw = process.argv.slice(2);
-const args = [];
-for (let i = 0; i < raw.length; i++) {
-  const eq = raw[i].indexOf('=');
-  const flag = eq === -1 ? raw[i] : raw[i].slice(0, eq);
-  if (!booleanFlags.has(flag)) {
-    args.push(raw[i]);
-    continue;
-  }
-  const value = eq !== -1 ? raw[i].slice(eq + 1) : /^(true|false)$/.test(raw[i + 1] ?? '') ? raw[++i] : 'true';
-  args.push(value === 'true' ? flag : value === 'false' ? `--no-${flag.slice(2)}` : raw[i]);
-}
-
-let parsed;
+const { ArgumentError, folderOf, parseCommandLine } = await import(path.join(app, 'cli', 'parse.js'));
+const args = process.argv.slice(2);
+let line;
+let folder;
 try {
-  parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
+  line = parseCommandLine(args, { command: NAME });
+  folder = line.help || line.version ? undefined : folderOf(line, args, NAME);
 } catch (error) {
-  console.error(`${NAME}: ${error.message}\nRun ${NAME} --help for the flags.`);
+  if (!(error instanceof ArgumentError)) throw error;
+  console.error(`${NAME}: ${error.message}`);
   process.exit(2);
 }
-const { values, positionals } = parsed;
-if (values.help) {
-  console.log(usage());
+if (line.help) {
+  const { usage } = await import(path.join(app, 'cli', 'flags.js'));
+  console.log(usage(NAME, line.help === 'all'));
   process.exit(0);
 }
-if (values.version) {
+if (line.version) {
   const { VERSION } = await import(path.join(app, 'core', 'render', 'paths.js'));
   console.log(VERSION);
   process.exit(0);
 }
-if (positionals.length > 1) {
-  console.error(`${NAME}: expected at most one folder, got ${positionals.join(' ')}`);
-  process.exit(2);
-}
-
-const flags = {};
-for (const decl of SETTINGS) {
-  const flag = cliFlagOf(decl);
-  if (values[`no-${flag}`]) flags[decl.name] = false;
-  else if (values[flag] !== undefined) flags[decl.name] = values[flag];
-}
 
 const { Run } = await import(path.join(app, 'core', 'run', 'run.js'));
 const { startCommand } = await import(path.join(app, 'cli', 'invocation.js'));
+const { progressLine } = await import(path.join(app, 'cli', 'progress.js'));
+const progress = progressLine(Boolean(process.stdout.isTTY), process.env);
 try {
   const run = new Run({
-    destination: path.resolve(positionals[0] ?? '.'),
-    folderArgument: positionals[0],
-    flags,
-    yes: values.yes,
-    dryRun: values['dry-run'],
-    force: values.force,
-    skipInstall: values['skip-install'],
+    destination: path.resolve(folder ?? '.'),
+    folderArgument: folder,
+    flags: line.flags,
+    yes: line.yes,
+    dryRun: line.dryRun,
+    force: line.force,
+    skipInstall: line.skipInstall,
     command: startCommand(process.env, process.argv[1], process.cwd()),
     log: (text) => console.log(text),
+    progress: (text) => console.log(progress(text)),
   });
-  const pending = run.pending();
-  if (pending.length > 0) {
-    if (!process.stdin.isTTY) {
-      throw Object.assign(
-        new Error(
-          `No terminal to ask ${pending.length} question(s) (${pending.join(', ')}). Run again with --yes to take stored values and defaults, or pass the settings as flags.`,
-        ),
-        { ours: true },
-      );
+  if (run.pending().length > 0) {
+    if (!process.stdin.isTTY) run.withoutTerminal();
+    else if (!(await run.ask(await terminalPrompt()))) {
+      // Declined at "Write the project?": the user's answer, not an error (exit 0).
+      console.log('Nothing was written.');
+      process.exit(0);
     }
-    await run.ask(await terminalPrompt());
   }
   run.decide();
   run.write();
@@ -110,8 +72,8 @@ try {
   run.finish();
   process.exitCode = code;
 } catch (error) {
-  if (error?.name === 'ExitPromptError') process.exit(130);
-  const ours = error?.ours || ['SettingsError', 'UserError', 'ConflictError'].includes(error?.name);
+  if (error?.name === 'ExitPromptError') interrupted();
+  const ours = ['SettingsError', 'UserError', 'ConflictError'].includes(error?.name);
   console.error(`\n${NAME}: ${ours ? error.message : (error?.stack ?? error)}`);
   process.exit(1);
 }

@@ -2,10 +2,13 @@
 // (core/run/run.ts) and wires its steps to Yeoman's priorities; the core reads and writes the folder itself, so Yeoman's
 // in-memory file system and its overwrite prompt are never involved.
 import Generator from 'yeoman-generator';
-import { COMMAND_FLAGS } from './cli/flags.js';
+import { COMMAND_FLAGS, usage } from './cli/flags.js';
+import { progressLine } from './cli/progress.js';
+import { ArgumentError, KNOWN_FLAGS, folderOf, parseCommandLine, type CommandLine } from './cli/parse.js';
+import { VERSION } from './core/render/paths.js';
 import { FILES, type FileEntry } from './core/render/files.js';
 import { Run, ConflictError, SettingsError, UserError } from './core/run/run.js';
-import { SETTINGS, flagOf, yeomanOptionOf } from './core/settings/declaration.js';
+import { SETTINGS, yeomanOptionOf } from './core/settings/declaration.js';
 import type { Sources } from './core/settings/resolve.js';
 
 type Options = Record<string, unknown>;
@@ -33,25 +36,30 @@ export default class BluegreenEcsGenerator extends Generator {
     this.option('dry-run', { type: Boolean, description: COMMAND_FLAGS['dry-run'].description });
   }
 
+  /** yo's --help prints this (the same text as the bin's, for yo). */
+  help(): string {
+    return usage(COMMAND, process.argv.slice(2).includes('all'));
+  }
+
   initializing() {
-    const options = this.options as Options;
     this._guard(() => {
-      const unknown = this._unknownOptions();
-      if (unknown.length > 0) {
-        throw new UserError(
-          `Unknown option ${unknown.map((o) => `--${o}`).join(', ')}: yo passes it on, and bluegreen-ecs does not know it; nothing was written. ` +
-            'Run yo bluegreen-ecs --help for the flags.',
-        );
+      const line = this._commandLine();
+      if (!line) {
+        this.failed = true;
+        return;
       }
+      if (isTerminal(this.env.adapter)) process.on('SIGINT', interrupted);
+      const progress = progressLine(isTerminal(this.env.adapter) && Boolean(process.stdout.isTTY), process.env);
       this.session = new Run({
         destination: this.destinationRoot(),
-        flags: this._flagValues(),
-        yes: Boolean(options.yes),
-        dryRun: Boolean(options.dryRun ?? options['dry-run']),
-        force: Boolean(options.force),
-        skipInstall: Boolean(options.skipInstall ?? options['skip-install']),
-        command: 'yo bluegreen-ecs',
+        flags: line.flags,
+        yes: line.yes,
+        dryRun: line.dryRun,
+        force: line.force,
+        skipInstall: line.skipInstall,
+        command: COMMAND,
         log: (text) => this.log(text),
+        progress: (text) => this.log(progress(text)),
         files: this._outputFiles(),
       });
     });
@@ -61,17 +69,21 @@ export default class BluegreenEcsGenerator extends Generator {
     if (this.failed) return;
     const pending = this.session.pending();
     if (pending.length === 0) return;
-    if (isNonInteractiveTerminal(this.env.adapter)) {
-      return this._guard(() => {
-        throw new UserError(
-          `No terminal to ask ${pending.length} question(s) (${pending.join(', ')}). ` +
-            'Run again with --yes to take stored values and defaults, or pass the settings as flags.',
-        );
-      });
+    if (isNonInteractiveTerminal(this.env.adapter)) return this._guard(() => this.session.withoutTerminal());
+    try {
+      const confirmed = await this.session.ask(
+        async (question) => (await this.prompt<Record<string, unknown>>([question as never]))[question.name],
+      );
+      if (!confirmed) {
+        // Declined at "Write the project?": the user's answer, not an error (exit 0).
+        this.failed = true;
+        this.log('Nothing was written.');
+      }
+    } catch (error) {
+      // Ctrl-C at a prompt: one line and 130, as the bin (Yeoman would print "An error occured ... force closed").
+      if ((error as Error)?.name !== 'ExitPromptError' || !isTerminal(this.env.adapter)) throw error;
+      interrupted();
     }
-    await this.session.ask(
-      async (question) => (await this.prompt<Record<string, unknown>>([question as never]))[question.name],
-    );
   }
 
   writing() {
@@ -103,34 +115,44 @@ export default class BluegreenEcsGenerator extends Generator {
       step();
     } catch (error) {
       const ours = error instanceof SettingsError || error instanceof UserError || error instanceof ConflictError;
-      if (!ours || !isTerminal(this.env.adapter)) throw error;
+      const argument = error instanceof ArgumentError;
+      if (!(ours || argument) || !isTerminal(this.env.adapter)) throw error;
       this.failed = true;
-      console.error(`\n${error.message}`);
-      process.exitCode = 1;
+      console.error(argument ? `${COMMAND}: ${error.message}` : `\n${error.message}`);
+      process.exitCode = argument ? 2 : 1;
     }
   }
 
-  /** Options given to yo that neither this generator nor yo and its environment declare (only under yo: tests pass their own). */
-  private _unknownOptions(): string[] {
-    if (!isTerminal(this.env.adapter)) return [];
-    const declared = (this as unknown as { _options: Record<string, { alias?: string }> })._options;
-    const known = new Set([
-      ...Object.keys(declared),
-      ...Object.values(declared).flatMap((o) => o.alias ?? []),
-      ...YO_OPTIONS,
-    ]);
-    // yo hands each option over as given and camelCased: both name the same flag. Only what the user typed counts:
-    // yo and the environment hand generators internal options of their own too.
-    const typed = new Set(
-      process.argv.filter((arg) => arg.startsWith('--')).map((arg) => arg.slice(2).split('=')[0].replace(/^no-/, '')),
-    );
-    return [
-      ...new Set(
-        Object.keys(this.options as Options)
-          .filter((key) => !key.startsWith('_'))
-          .map(flagOf),
-      ),
-    ].filter((key) => !known.has(key) && typed.has(key));
+  /**
+   * The command line: under yo, the arguments after the generator's name, parsed as the bin parses its own (yo's own
+   * flags left to yo); under yeoman-test, the options the test passes. Undefined when --help or --version answered.
+   */
+  private _commandLine(): CommandLine | undefined {
+    const options = this.options as Options;
+    if (!isTerminal(this.env.adapter)) {
+      return {
+        flags: this._flagValues(),
+        positionals: [],
+        yes: Boolean(options.yes),
+        dryRun: Boolean(options.dryRun ?? options['dry-run']),
+        force: Boolean(options.force),
+        skipInstall: Boolean(options.skipInstall ?? options['skip-install']),
+        version: false,
+      };
+    }
+    const at = process.argv.findIndex((arg, i) => i > 1 && /(^|[/:])bluegreen-ecs(:app)?$/.test(arg));
+    const args = process.argv.slice(at + 1);
+    const line = parseCommandLine(args, {
+      command: COMMAND,
+      ignore: YO_OPTIONS.filter((o) => !KNOWN_FLAGS.includes(o)),
+    });
+    if (line.help) return undefined; // yo prints help() and runs nothing
+    if (line.version) {
+      console.log(VERSION);
+      process.exit(0);
+    }
+    folderOf(line, args, COMMAND, 0);
+    return line;
   }
 
   /** Values of the setting flags given on the command line, keyed by setting name. */
@@ -145,6 +167,13 @@ export default class BluegreenEcsGenerator extends Generator {
     }
     return flags;
   }
+}
+
+const COMMAND = 'yo bluegreen-ecs';
+
+function interrupted(): never {
+  console.error(`\n${COMMAND}: stopped by Ctrl-C.`);
+  process.exit(130);
 }
 
 /** Options of yo and yeoman-environment themselves, and what they hand every generator (kebab-case). */

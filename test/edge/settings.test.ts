@@ -285,7 +285,7 @@ const DEPENDENT = [
 
 describe('interactive', () => {
   it("asks each edge setting only when it applies, and stores the answers in the settings' types", async () => {
-    const plain = await helpers.run(GENERATOR).withOptions({ skipInstall: true }).withAnswers({});
+    const plain = await helpers.run(GENERATOR).withOptions({ skipInstall: true }).withAnswers({ customise: true });
     const askedPlain = plain.askedQuestions.map((q) => q.name);
     expect(askedPlain).toEqual(expect.arrayContaining(['network', 'domain', 'autoscaling', 'environment', 'secrets']));
     for (const name of DEPENDENT) expect(askedPlain).not.toContain(name);
@@ -294,6 +294,7 @@ describe('interactive', () => {
       .run(GENERATOR)
       .withOptions({ skipInstall: true })
       .withAnswers({
+        customise: true,
         network: 'new',
         privateSubnets: true,
         domain: DOMAIN,

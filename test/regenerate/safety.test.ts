@@ -374,10 +374,8 @@ describe('yo bluegreen-ecs', () => {
 
   it('refuses an unknown flag, and prints a rejected setting without a Yeoman preamble', () => {
     const unknown = runYo(['--yes', '--skip-install', '--prot', '8080']);
-    expect(unknown.status).toBe(1);
-    expect(unknown.output).toContain(
-      'Unknown option --prot: yo passes it on, and bluegreen-ecs does not know it; nothing was written.',
-    );
+    expect(unknown.status).toBe(2);
+    expect(unknown.output).toContain('yo bluegreen-ecs: unknown flag --prot; did you mean --port?');
     const bad = runYo(['--yes', '--skip-install', '--port', '80']);
     expect(bad.status).toBe(1);
     expect(bad.output).toContain('port = "80" (from --port): must be a whole number from 1024 to 65535');

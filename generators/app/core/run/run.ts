@@ -5,13 +5,14 @@ import type { Context } from '../settings/context.js';
 import type { SettingName } from '../settings/declaration.js';
 import { SettingsError, type Sources } from '../settings/resolve.js';
 import { FILES, type FileEntry } from '../render/files.js';
-import { recoverInterrupted, takeLock, UserError } from '../write/apply.js';
 import { existsSync, readdirSync, rmdirSync, statSync } from 'node:fs';
 import { conflictsOf, type Plan } from '../write/plan.js';
+import { UserError, operationsOf, recoverInterrupted, takeLock } from '../write/apply.js';
 import { ConflictError } from '../write/report.js';
 import {
   askSettings,
   checkGivenSettings,
+  chooseWithoutTerminal,
   decide,
   installReason,
   npmInstall,
@@ -40,6 +41,8 @@ export interface RunOptions {
   folderArgument?: string;
   /** Prints a line for the user. */
   log: Log;
+  /** Prints a step of the run as it starts (writing, installing); the adapter marks it on a terminal. Default: log. */
+  progress?: Log;
   /** Files the generator produces; a seam for tests that need a file only some settings produce. */
   files?: readonly FileEntry[];
 }
@@ -106,17 +109,31 @@ export class Run {
     return pendingSettings(this.sources, this.context, Boolean(this.options.yes));
   }
 
-  /** Asks every pending setting that applies, group by group, validating each answer as flags are. */
-  async ask(ask: Ask): Promise<void> {
+  /** Without a terminal: pending settings take their defaults (said in a line), or a new folder stops (UserError). */
+  withoutTerminal(): void {
+    chooseWithoutTerminal(this.project, this.sources, this.pending(), this.options.log);
+  }
+
+  /**
+   * Asks what is pending (a new folder: the essential settings, optionally the rest, a summary and "Write the
+   * project?"), validating each answer as flags are. Resolves false when the user declined: write nothing.
+   */
+  async ask(ask: Ask): Promise<boolean> {
+    let answered: Awaited<ReturnType<typeof askSettings>>;
     try {
-      this.sources = await askSettings(this.sources, this.context, ask, {
+      answered = await askSettings(this.sources, this.context, ask, {
         yes: Boolean(this.options.yes),
         log: this.options.log,
+        newFolder: Object.keys(this.project.folder.stored).length === 0,
       });
     } catch (error) {
       this.release();
       throw error;
     }
+    const { sources, confirmed } = answered;
+    this.sources = sources;
+    if (!confirmed) this.release();
+    return confirmed;
   }
 
   /** Resolves the settings and decides every file; writes nothing. */
@@ -129,6 +146,8 @@ export class Run {
   /** Applies the plan under the folder's lock; a dry run writes nothing. */
   write(): void {
     if (!this.decision) this.decide();
+    const changed = operationsOf(this.decision!.plan).length;
+    if (changed > 0 && !this.options.dryRun) this.step(`Writing ${changed} file(s) in ${this.options.destination}`);
     this.guarded(() => writeDecision(this.options.destination, this.decision!, Boolean(this.options.dryRun)));
     // Written, record included: another run may read the folder now (npm install needs no lock).
     this.release();
@@ -143,7 +162,14 @@ export class Run {
   async install(): Promise<number> {
     const reason = this.installReason();
     if (!reason || this.options.skipInstall) return 0;
-    return npmInstall(this.options.destination, reason, this.options.log);
+    this.step(`Installing the dependencies: npm install (${reason})`);
+    const code = await npmInstall(this.options.destination);
+    this.step(code === 0 ? 'Installed the dependencies' : `npm install failed (exit code ${code})`);
+    return code;
+  }
+
+  private step(text: string): void {
+    (this.options.progress ?? this.options.log)(text);
   }
 
   /** The report of the run; throws ConflictError (after the report) when the run stopped on conflicts. */

@@ -7,6 +7,7 @@ import { NAT_GATEWAY_MONTHLY_USD, NAT_GATEWAY_PER_GB_USD } from '../settings/aws
 import { readContext, type Context } from '../settings/context.js';
 import {
   GROUP_TITLES,
+  SETTINGS,
   SETTING_NAMES,
   cliFlagOf,
   type Group,
@@ -14,8 +15,9 @@ import {
   type Settings,
 } from '../settings/declaration.js';
 import { describeEstimate } from '../settings/estimate.js';
-import { questionFor, type Question } from '../settings/prompts.js';
+import { confirmation, questionFor, type Question } from '../settings/prompts.js';
 import {
+  check,
   cut,
   declarationOf,
   resolveSettings,
@@ -27,7 +29,7 @@ import {
 import type { FileEntry } from '../render/files.js';
 import { VERSION } from '../render/paths.js';
 import { derivedOf, renderOutput } from '../render/render.js';
-import { applyOperations, containedTarget, operationsOf } from '../write/apply.js';
+import { UserError, applyOperations, containedTarget, operationsOf } from '../write/apply.js';
 import { liveChangeLines } from '../write/live-changes.js';
 import { conflictsOf, planRegeneration, settingsDigest, type Plan } from '../write/plan.js';
 import { runReport } from '../write/report.js';
@@ -109,30 +111,114 @@ export function pendingSettings(sources: Sources, context: Context, yes: boolean
 }
 
 /**
- * Step 3, ask: every unanswered setting, group by group, each only if it applies once the answers before it are in
- * (a chosen strategy's own), each answer validated as flags are. Returns the sources with the answers.
+ * Step 3 without a terminal: in a folder with stored settings each pending setting (one a flag made relevant, such as
+ * a new strategy's bake time) takes its default, and the run says which; a new folder has its questions to answer, so
+ * the run stops and names --yes and the flags of those questions.
+ */
+export function chooseWithoutTerminal(project: Project, sources: Sources, pending: SettingName[], log: Log): void {
+  if (pending.length === 0) return;
+  if (Object.keys(project.folder.stored).length === 0) {
+    const flags = SETTINGS.filter((d) => d.essential).map((d) => `--${cliFlagOf(d)}`);
+    throw new UserError(
+      `No terminal to ask the questions of a new folder; nothing was written. Run again with --yes to take the defaults, ` +
+        `with the settings you choose as flags (${flags.join(', ')}; --help all lists every one).`,
+    );
+  }
+  const known = resolveSettings(sources, project.context, { lenient: true });
+  const chosen = pending.map(
+    (name) => `${name} = ${JSON.stringify(known[name])} (--${cliFlagOf(declarationOf(name))})`,
+  );
+  log(
+    `No terminal to ask, so ${pending.length === 1 ? 'this setting takes its default' : 'these settings take their defaults'}: ${chosen.join(', ')}.`,
+  );
+}
+
+/**
+ * Step 3, ask. A new folder: the essential settings (declaration.ts), then "Customise the other settings?" leading to
+ * the rest by group, then a summary and "Write the project?"; a folder with stored settings: only what is new, by
+ * group. Each setting is asked only if it applies once the answers before it are in; a group's title is printed only
+ * above a question. Returns the sources with the answers, and whether the user confirmed (declined: write nothing).
  */
 export async function askSettings(
   sources: Sources,
   context: Context,
   ask: Ask,
-  { yes, log }: { yes: boolean; log: Log },
-): Promise<Sources> {
+  { yes, log, newFolder }: { yes: boolean; log: Log; newFolder: boolean },
+): Promise<{ sources: Sources; confirmed: boolean }> {
   const pending = yes ? [] : unansweredSettings(sources);
   const answered: Sources = { ...sources, answers: { ...sources.answers } };
   const answers = answered.answers!;
   const known = () => resolveSettings(answered, context, { lenient: true });
-  for (const group of Object.keys(GROUP_TITLES) as Group[]) {
-    const names = pending.filter((name) => declarationOf(name).group === group);
-    if (names.length === 0) continue;
-    log(`\n${GROUP_TITLES[group]}`);
-    for (const name of names) {
-      const decl = declarationOf(name);
-      if (decl.applies && !decl.applies(known())) continue;
+  const applies = (name: SettingName) => declarationOf(name).applies?.(known()) ?? true;
+  const byGroup = async (names: SettingName[]) => {
+    let shown: Group | undefined;
+    for (const group of Object.keys(GROUP_TITLES) as Group[]) {
+      for (const name of names.filter((n) => declarationOf(n).group === group)) {
+        if (!applies(name)) continue;
+        if (shown !== group) log(`\n${GROUP_TITLES[(shown = group)]}`);
+        answers[name] = await ask(questionFor(name, known, context));
+      }
+    }
+  };
+  if (!newFolder || pending.length === 0) {
+    await byGroup(pending);
+    return { sources: answered, confirmed: true };
+  }
+  const essential = pending.filter((name) => declarationOf(name).essential);
+  for (const name of essential) if (applies(name)) answers[name] = await ask(questionFor(name, known, context));
+  // A setting whose default the answers make invalid (a domain's hosted zone, say) cannot be left to its default.
+  for (const name of pending.filter((n) => !essential.includes(n) && applies(n))) {
+    if ('error' in check(name, declarationOf(name).default(known(), context), known())) {
       answers[name] = await ask(questionFor(name, known, context));
+      essential.push(name);
     }
   }
-  return answered;
+  const rest = pending.filter((name) => !essential.includes(name) && applies(name));
+  if (rest.length > 0) {
+    const message = `Customise the other ${rest.length} settings, by group (otherwise they take their defaults)?`;
+    if (await ask(confirmation('customise', message, false)))
+      await byGroup(pending.filter((n) => !essential.includes(n)));
+  }
+  log(summaryOf(answered, context));
+  return { sources: answered, confirmed: Boolean(await ask(confirmation('write', 'Write the project?', true))) };
+}
+
+/** Before a new project is written: the settings that differ from the defaults, what it creates, cost and time. */
+export function summaryOf(sources: Sources, context: Context): string {
+  const settings = resolveSettings(sources, context);
+  const defaults = resolveSettings({ flags: {}, stored: {} }, context, { lenient: true });
+  const differ = SETTINGS.filter(
+    (d) => d.name in settings && JSON.stringify(settings[d.name]) !== JSON.stringify(defaults[d.name]),
+  ).map((d) => `    ${d.name}: ${JSON.stringify(settings[d.name])}`);
+  const s = settings;
+  const https = derivedOf(s).edge.https ? `HTTPS at ${s.domain}` : 'HTTP';
+  return [
+    '',
+    'Summary',
+    ...(differ.length > 0
+      ? ['  Settings that differ from the defaults:', ...differ]
+      : ['  Every setting takes its default.']),
+    `  Writes: an Express app (Node.js ${s.nodeVersion}) with its tests, Dockerfile, buildspec.yml, infra/pipeline.yml,`,
+    `    infra/service.yml${s.network === 'new' ? ', infra/network.yml' : ''}, deploy and teardown scripts, README.md.`,
+    `  npm run deploy creates, in ${s.region}: a CodePipeline from ${s.repository || 'the repository you name then'} (${s.branch}),`,
+    `    the ECR repository ${s.ecrRepository}, ${s.existingCluster ? 'in the existing cluster' : 'the cluster'} ${s.cluster}, the Fargate service ${s.service}`,
+    `    (${s.desiredCount} task(s) of ${s.cpu} CPU units and ${s.memory} MiB) behind a load balancer (${https}), deployed ${s.strategy}.`,
+    ...costAndTime(s).map((line) => `  ${line}`),
+  ].join('\n');
+}
+
+/** The monthly cost the generator knows a price of (the NAT gateway), and the deployment time estimate. */
+function costAndTime(settings: Settings): string[] {
+  const derived = derivedOf(settings);
+  return [
+    describeEstimate(derived.estimate),
+    // The one recurring cost a setting adds on its own (README "Network").
+    ...(derived.edge.privateTasks
+      ? [
+          `Cost: the NAT gateway of the private subnets costs about ${NAT_GATEWAY_MONTHLY_USD} USD a month plus ${NAT_GATEWAY_PER_GB_USD} USD per GB (README.md "Network").`,
+        ]
+      : []),
+  ];
 }
 
 /** What a run will do: the settings, the plan of every file, and the new .yo-rc.json (undefined when unchanged). */
@@ -248,9 +334,8 @@ export function installReason(destination: string, plan: Plan, dryRun: boolean):
   return undefined;
 }
 
-/** Step 6, install: runs npm install in the project for `reason`; resolves with its exit code. */
-export function npmInstall(destination: string, reason: string, log: Log): Promise<number> {
-  log(`\nnpm install (${reason})...`);
+/** Step 6, install: runs npm install in the project (its output goes to the user's terminal); resolves with its exit code. */
+export function npmInstall(destination: string): Promise<number> {
   const child = spawn('npm', ['install', '--no-audit', '--no-fund'], { cwd: destination, stdio: 'inherit' });
   // Ctrl-C or any exit of ours ends the install too (a terminal signals both; a kill of ours alone would orphan it).
   const stop = () => child.kill('SIGINT');
@@ -277,16 +362,7 @@ export interface ReportOptions {
 export function report(project: Project, { settings, plan, newYoRc }: Decision, options: ReportOptions): string {
   const { record } = project.folder;
   const before = record?.version ?? project.folder.generatorVersion;
-  const derived = derivedOf(settings);
-  const estimate = [
-    describeEstimate(derived.estimate),
-    // The one recurring cost a setting adds on its own (README "Network").
-    ...(derived.edge.privateTasks
-      ? [
-          `Cost: the NAT gateway of the private subnets costs about ${NAT_GATEWAY_MONTHLY_USD} USD a month plus ${NAT_GATEWAY_PER_GB_USD} USD per GB (README.md "Network").`,
-        ]
-      : []),
-  ].join('\n');
+  const estimate = costAndTime(settings).join('\n');
   const conflicts = conflictsOf(plan);
   const wroteFiles = plan.files.some((f) => f.action !== 'unchanged');
   const firstRun = plan.firstRun && conflicts.length === 0 && !options.dryRun;

@@ -69,6 +69,10 @@ interface Common {
   flag?: string;
   /** Whether the setting applies to the other settings (for example, to the chosen strategy); such a setting is optional. */
   applies?: (settings: Partial<Settings>) => boolean;
+  /** A decision only the user can make: asked in a new folder before the summary (the rest only on "customise"). */
+  essential?: true;
+  /** The values a number setting can take, when they are few: asked as a list. */
+  values?: (settings: Partial<Settings>) => readonly number[];
 }
 
 export type SettingDeclaration =
@@ -166,6 +170,7 @@ const DECLARED = [
     name: 'appName',
     kind: 'text',
     group: 'app',
+    essential: true,
     message: 'Application name (used to name the AWS resources)',
     description: 'Name of the application; the prefix of every AWS resource name.',
     rule: `lowercase letters, digits and hyphens; starts with a letter; at most ${APP_NAME_MAX} characters`,
@@ -198,6 +203,7 @@ const DECLARED = [
     name: 'region',
     kind: 'text',
     group: 'aws',
+    essential: true,
     message: 'AWS region',
     description: 'AWS region the stacks are deployed to.',
     rule: 'an AWS region code, for example us-east-1 (not a China region: CodePipeline has no CloudFormation deploy action there)',
@@ -263,6 +269,7 @@ const DECLARED = [
     message: 'Task CPU units (256 = 0.25 vCPU)',
     description: 'Fargate task CPU units.',
     rule: Object.keys(FARGATE_SIZES).join(', '),
+    values: () => Object.keys(FARGATE_SIZES).map(Number),
     default: () => 256,
     validate: v.validateCpu,
   },
@@ -273,6 +280,7 @@ const DECLARED = [
     message: 'Task memory (MiB)',
     description: 'Fargate task memory in MiB; must pair with cpu.',
     rule: `a Fargate pair with cpu (${FARGATE_PAIRS}; ...)`,
+    values: (s: Known) => FARGATE_SIZES[s.cpu ?? 256] ?? [],
     default: (s: Known) => FARGATE_SIZES[s.cpu ?? 256]?.[0] ?? 512,
     validate: v.validateMemory,
   },
@@ -313,6 +321,7 @@ const DECLARED = [
     name: 'domain',
     kind: 'text',
     group: 'edge',
+    essential: true,
     message: 'Domain name of the service, served over HTTPS (empty: HTTP on the load balancer name)',
     description: 'Domain the service answers at over HTTPS; needs hostedZoneId or certificateArn. Empty: HTTP only.',
     rule: `empty or a domain name such as api.example.com (no wildcard, at most ${CERTIFICATE_DOMAIN_MAX} characters)`,
@@ -439,6 +448,7 @@ const DECLARED = [
     name: 'strategy',
     kind: 'choice',
     group: 'deployment',
+    essential: true,
     message: 'Deployment strategy',
     description: 'How a new version replaces the old one.',
     rule: STRATEGY_CHOICES.map((s) => s.value).join(', '),
@@ -633,6 +643,7 @@ const DECLARED = [
     name: 'repository',
     kind: 'text',
     group: 'source',
+    essential: true,
     message: 'Repository (owner/name for a connection, the name for CodeCommit; empty to decide at deploy time)',
     description: 'Source repository; empty makes it a required template parameter.',
     rule: `owner/name (${rangeRule(LIMITS.repositoryIdLength)}) for a connection, a CodeCommit name (${rangeRule(LIMITS.codeCommitRepositoryLength)}) otherwise; may be empty`,

@@ -6,7 +6,8 @@ import type { SettingName, Settings } from './declaration.js';
 /** An inquirer-style question: Yeoman's prompt takes it as it is, the bin maps it onto @inquirer/prompts. */
 export interface Question {
   type: 'confirm' | 'select' | 'input';
-  name: SettingName;
+  /** A setting, or one of the run's own questions (customise the other settings, write the project). */
+  name: SettingName | 'customise' | 'write';
   message: string;
   choices?: { value: string; name: string }[];
   default: () => unknown;
@@ -16,11 +17,16 @@ export interface Question {
 /** The question of one setting; `known` gives the other settings as they stand when it is asked. */
 export function questionFor(name: SettingName, known: () => Partial<Settings>, context: Context): Question {
   const decl = declarationOf(name);
+  // A fixed set of values is a list: a choice's, or the few a number can take (Fargate's CPU sizes, say).
+  const choices =
+    decl.kind === 'choice'
+      ? decl.choices.map((c) => ({ value: c.value, name: c.name }))
+      : decl.values?.(known()).map((value) => ({ value: String(value), name: String(value) }));
   return {
-    type: decl.kind === 'boolean' ? 'confirm' : decl.kind === 'choice' ? 'select' : 'input',
+    type: decl.kind === 'boolean' ? 'confirm' : choices ? 'select' : 'input',
     name,
     message: decl.message,
-    choices: decl.kind === 'choice' ? decl.choices.map((c) => ({ value: c.value, name: c.name })) : undefined,
+    choices,
     default: () => {
       const value = decl.default(known(), context);
       if (decl.kind === 'pairs')
@@ -34,4 +40,9 @@ export function questionFor(name: SettingName, known: () => Partial<Settings>, c
       return 'error' in result ? `${name}: ${JSON.stringify(input)} ${result.error}` : true;
     },
   };
+}
+
+/** A yes-or-no question of the run itself. */
+export function confirmation(name: 'customise' | 'write', message: string, fallback: boolean): Question {
+  return { type: 'confirm', name, message, default: () => fallback, validate: () => true };
 }
