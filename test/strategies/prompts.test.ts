@@ -112,6 +112,10 @@ describe('a new folder', () => {
     const { confirmed, log } = await interactive(path.join(parent, 'shop'), { write: false });
     expect(confirmed).toBe(false);
     expect(log).toContain('Summary');
+    // The whole monthly cost, item by item, before anything is written (the generated README's figure, from derive).
+    expect(log).toMatch(
+      /Cost: about \d+\.\d\d USD a month .*\d task\(s\) \d+\.\d\d, load balancer \d+\.\d\d, \d public IPv4/,
+    );
     expect(readdirSync(parent)).toEqual([]);
   });
 

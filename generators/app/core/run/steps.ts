@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
-import { NAT_GATEWAY_MONTHLY_USD, NAT_GATEWAY_PER_GB_USD } from '../settings/aws-limits.js';
+import { NAT_GATEWAY_PER_GB_USD } from '../settings/aws-limits.js';
 import { readContext, type Context } from '../settings/context.js';
 import {
   GROUP_TITLES,
@@ -207,17 +207,19 @@ export function summaryOf(sources: Sources, context: Context): string {
   ].join('\n');
 }
 
-/** The monthly cost the generator knows a price of (the NAT gateway), and the deployment time estimate. */
+/** The monthly cost of the settings (derive's, at aws-limits' prices) and the deployment time estimate. */
 function costAndTime(settings: Settings): string[] {
   const derived = derivedOf(settings);
+  const { cost } = derived;
+  const parts = [
+    `${cost.tasks} task(s) ${cost.tasksMonth.toFixed(2)}`,
+    `load balancer ${cost.albMonth.toFixed(2)}`,
+    `${cost.publicAddresses} public IPv4 address(es) ${cost.ipv4Month.toFixed(2)}`,
+    ...(cost.natMonth > 0 ? [`NAT gateway ${cost.natMonth.toFixed(2)} plus ${NAT_GATEWAY_PER_GB_USD} USD per GB`] : []),
+  ];
   return [
     describeEstimate(derived.estimate),
-    // The one recurring cost a setting adds on its own (README "Network").
-    ...(derived.edge.privateTasks
-      ? [
-          `Cost: the NAT gateway of the private subnets costs about ${NAT_GATEWAY_MONTHLY_USD} USD a month plus ${NAT_GATEWAY_PER_GB_USD} USD per GB (README.md "Network").`,
-        ]
-      : []),
+    `Cost: about ${cost.total.toFixed(2)} USD a month running all month in us-east-1 (${parts.join(', ')}; README.md "What it costs").`,
   ];
 }
 
