@@ -7,23 +7,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BIN, runBin, tempDir } from '../support/generate.js';
+import { seeded } from '../support/seeded.js';
 import { readYoRc, snapshot } from './support.js';
 
 const SEED = Number(process.env.BLUEGREEN_RACE_SEED ?? Date.now() % 1_000_000);
 const ROUNDS = Number(process.env.BLUEGREEN_RACE_ROUNDS ?? 4);
 
 beforeAll(() => console.log(`concurrent runs: seed ${SEED}, ${ROUNDS} rounds of 2 to 4 runs`));
-
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const files = (dir: string, skip: string[]) =>
   Object.fromEntries([...snapshot(dir)].filter(([f]) => !skip.includes(f)).map(([f, { contents }]) => [f, contents]));
@@ -43,7 +33,7 @@ function start(args: string[], delayMs: number, ended: number[], index: number):
 
 describe('concurrent runs in one folder', () => {
   it('take turns: the tree matches .yo-rc.json, and the last run to finish wins', async () => {
-    const next = random(SEED);
+    const next = seeded(SEED);
     for (let round = 0; round < ROUNDS; round++) {
       const dir = path.join(tempDir(), 'svc');
       expect(runBin([dir, '--yes', '--skip-install']).status).toBe(0);

@@ -6,24 +6,13 @@ import { cpSync, existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BIN, runBin, tempDir } from '../support/generate.js';
+import { seeded } from '../support/seeded.js';
 import { snapshot } from './support.js';
 
 const SEED = Number(process.env.BLUEGREEN_KILL_SEED ?? Date.now() % 1_000_000);
 const TRIALS = Number(process.env.BLUEGREEN_KILL_TRIALS ?? 6);
 
 beforeAll(() => console.log(`kills at random instants: seed ${SEED}, ${TRIALS} trials per case`));
-
-/** mulberry32: a small seeded generator, so a failing seed can be run again. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const tree = (dir: string) =>
   existsSync(dir) ? Object.fromEntries([...snapshot(dir)].map(([file, { contents }]) => [file, contents])) : {};
@@ -59,7 +48,7 @@ const CASES = {
 
 describe.each(Object.entries(CASES))('%s killed at a random instant', (name, { prepare, flags }) => {
   it('a plain re-run leaves exactly the old tree or exactly the new one, and nothing else', async () => {
-    const next = random(SEED + name.length);
+    const next = seeded(SEED + name.length);
     const source = prepare(path.join(tempDir(), 'svc'));
     const old = tree(source);
     const copy = () => {
