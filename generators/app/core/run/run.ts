@@ -1,11 +1,11 @@
 // One run of the generator, for both adapters (the Yeoman generator and the create-bluegreen-ecs bin): the steps of
 // steps.ts in order, with what each step found kept for the next. Imports nothing from Yeoman: the adapters feed it
 // flags and a prompt function, and print what it says.
+import { existsSync, readdirSync, rmdirSync, statSync } from 'node:fs';
 import type { Context } from '../settings/context.js';
 import type { SettingName } from '../settings/declaration.js';
 import { SettingsError, type Sources } from '../settings/resolve.js';
 import { FILES, type FileEntry } from '../render/files.js';
-import { existsSync, readdirSync, rmdirSync, statSync } from 'node:fs';
 import { conflictsOf, type Plan } from '../write/plan.js';
 import { UserError, operationsOf, recoverInterrupted, takeLock } from '../write/apply.js';
 import { ConflictError } from '../write/report.js';
@@ -62,7 +62,7 @@ export class Run {
   constructor(readonly options: RunOptions) {
     const existedBefore = existsSync(options.destination);
     // A destination that is a file is refused by readProject; there is no folder to lock.
-    if (!options.dryRun && !(existedBefore && !statSync(options.destination).isDirectory())) this.lock();
+    if (!options.dryRun && !(existedBefore && !statSync(options.destination).isDirectory())) this.lock(!existedBefore);
     this.project = this.guarded(() => {
       if (!options.dryRun) {
         const repaired = recoverInterrupted(options.destination);
@@ -75,9 +75,9 @@ export class Run {
     this.guarded(() => checkGivenSettings(this.project, this.sources, options.log));
   }
 
-  private lock(): void {
+  /** Takes the lock; `created`: the folder does not exist yet (the lock creates it, and a failed run removes it again). */
+  private lock(created: boolean): void {
     const { destination, log } = this.options;
-    const created = !existsSync(destination);
     const unlock = takeLock(destination, log);
     let held = true;
     const release = () => {
@@ -119,18 +119,15 @@ export class Run {
    * project?"), validating each answer as flags are. Resolves false when the user declined: write nothing.
    */
   async ask(ask: Ask): Promise<boolean> {
-    let answered: Awaited<ReturnType<typeof askSettings>>;
-    try {
-      answered = await askSettings(this.sources, this.context, ask, {
-        yes: Boolean(this.options.yes),
-        log: this.options.log,
-        newFolder: Object.keys(this.project.folder.stored).length === 0,
-      });
-    } catch (error) {
+    const { sources, confirmed } = await askSettings(this.sources, this.context, ask, {
+      yes: Boolean(this.options.yes),
+      log: this.options.log,
+      newFolder: Object.keys(this.project.folder.stored).length === 0,
+    }).catch((error: unknown) => {
+      // Ctrl-C at a prompt, say: the lock goes before the error does.
       this.release();
       throw error;
-    }
-    const { sources, confirmed } = answered;
+    });
     this.sources = sources;
     if (!confirmed) this.release();
     return confirmed;

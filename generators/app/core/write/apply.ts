@@ -15,9 +15,11 @@ import {
   constants,
   closeSync,
   existsSync,
+  fsyncSync,
   lstatSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readFileSync,
   readlinkSync,
   realpathSync,
@@ -25,8 +27,6 @@ import {
   rmSync,
   statSync,
   writeFileSync,
-  fsyncSync,
-  readdirSync,
 } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -256,17 +256,17 @@ export function recoverInterrupted(root: string): string | undefined {
   let said: string | undefined;
   if (existsSync(journalFile)) {
     const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as Journal;
-    const inside_ = (file: string) => {
+    const within = (file: string) => {
       const full = path.resolve(realRoot, file);
       if (!inside(realRoot, full))
         throw new UserError(`${JOURNAL_FILE} names a path outside the project (${file}); delete it.`);
       return full;
     };
     for (const [temp, target] of journal.renames) {
-      const from = inside_(temp);
-      if (existsSync(from)) renameSync(from, inside_(target));
+      const from = within(temp);
+      if (existsSync(from)) renameSync(from, within(target));
     }
-    for (const removal of journal.removals) rmSync(inside_(removal), { force: true });
+    for (const removal of journal.removals) rmSync(within(removal), { force: true });
     rmSync(journalFile, { force: true });
     said = `An earlier run was interrupted while it wrote; its changes are now complete (${journal.renames.length} file(s)).`;
   }
