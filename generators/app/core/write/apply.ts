@@ -54,10 +54,13 @@ export function operationsOf(plan: Plan): Operation[] {
       continue;
     }
     switch (file.action) {
+      case 'overwrite':
+        if (file.copy) out.push({ path: file.copy.path, contents: file.copy.contents });
+        out.push({ path: file.path, contents: file.contents ?? '', mode: file.mode });
+        break;
       case 'create':
       case 'update':
       case 'merge':
-      case 'overwrite':
         out.push({ path: file.path, contents: file.contents ?? '', mode: file.mode });
         break;
       case 'resolve':
