@@ -121,7 +121,7 @@ export function readFolder(root: string): FolderState {
         Object.fromEntries(
           Object.entries(older)
             .filter(([, digest]) => typeof digest === 'string')
-            .map(([file, digest]) => [file, [digest as string]]),
+            .map(([file, digest]) => [file, [digest]]),
         )),
   };
 }
