@@ -404,6 +404,9 @@ function firstRunMessage(project: Project, s: Settings, plan: Plan, o: ReportOpt
     '',
     `Generated ${s.appName}: an Express service on ECS (${s.strategy} deployment) with its CodePipeline.`,
     `Files: ${written.join(', ')}.`,
+    ...plan.files.flatMap((f) =>
+      f.copy ? [`Replaced ${f.path}, a file of yours, because of --force; yours is kept as ${f.copy.path}.`] : [],
+    ),
     '',
     'Next steps:',
     ...cd,
