@@ -7,7 +7,7 @@ import type { SettingName } from '../settings/declaration.js';
 import { SettingsError, type Sources } from '../settings/resolve.js';
 import { FILES, type FileEntry } from '../render/files.js';
 import { conflictsOf, type Plan } from '../write/plan.js';
-import { UserError, operationsOf, recoverInterrupted, takeLock } from '../write/apply.js';
+import { UserError, diskError, operationsOf, recoverInterrupted, takeLock } from '../write/apply.js';
 import { ConflictError } from '../write/report.js';
 import {
   askSettings,
@@ -62,7 +62,8 @@ export class Run {
   constructor(readonly options: RunOptions) {
     const existedBefore = existsSync(options.destination);
     // A destination that is a file is refused by readProject; there is no folder to lock.
-    if (!options.dryRun && !(existedBefore && !statSync(options.destination).isDirectory())) this.lock(!existedBefore);
+    if (!options.dryRun && !(existedBefore && !statSync(options.destination).isDirectory()))
+      this.guarded(() => this.lock(!existedBefore));
     this.project = this.guarded(() => {
       if (!options.dryRun) {
         const repaired = recoverInterrupted(options.destination);
@@ -94,13 +95,13 @@ export class Run {
     this.release = release;
   }
 
-  /** Runs a step; when it throws, the lock is released before the error goes on. */
+  /** Runs a step; when it throws, the lock is released before the error goes on (a disk error as one line). */
   private guarded<T>(step: () => T): T {
     try {
       return step();
     } catch (error) {
       this.release();
-      throw error;
+      throw diskError(error) ?? error;
     }
   }
 
