@@ -69,6 +69,26 @@ export function parseJsonFile(file: string, text: string, advice: string): unkno
   }
 }
 
+/**
+ * The project a run started in a subfolder belongs to: the nearest folder at or above `start` with a .yo-rc.json, as
+ * yo finds it, when that .yo-rc.json holds this generator's settings; undefined otherwise (the run stays in `start`).
+ */
+export function projectRootOf(start: string): string | undefined {
+  for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {
+    const file = path.join(dir, '.yo-rc.json');
+    if (existsSync(file)) {
+      try {
+        const yoRc = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+        return isObject(yoRc) && isObject(yoRc[STORE_KEY]) ? dir : undefined;
+      } catch {
+        // Not ours to read here: the run in that folder names what is wrong with it.
+        return dir === path.resolve(start) ? dir : undefined;
+      }
+    }
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
 /** Reads the state of a destination folder; throws a UserError when it is a file or .yo-rc.json cannot be used. */
 export function readFolder(root: string): FolderState {
   const stat = statSync(root, { throwIfNoEntry: false });
