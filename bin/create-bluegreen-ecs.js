@@ -44,6 +44,7 @@ if (line.version) {
 const { Run } = await import(path.join(app, 'core', 'run', 'run.js'));
 const { startCommand } = await import(path.join(app, 'cli', 'invocation.js'));
 const { progressLine } = await import(path.join(app, 'cli', 'progress.js'));
+const { diskError } = await import(path.join(app, 'core', 'write', 'apply.js'));
 const progress = progressLine(Boolean(process.stdout.isTTY), process.env);
 try {
   const run = new Run({
@@ -57,6 +58,8 @@ try {
     command: startCommand(process.env, process.argv[1], process.cwd()),
     log: (text) => console.log(text),
     progress: (text) => console.log(progress(text)),
+    // No folder named: from a subfolder of a generated project, the run goes to its root (README "Changing settings later").
+    findProjectRoot: folder === undefined,
   });
   if (run.pending().length > 0) {
     if (!process.stdin.isTTY) run.withoutTerminal();
@@ -71,8 +74,10 @@ try {
   const code = await run.install();
   run.finish();
   process.exitCode = code;
-} catch (error) {
-  if (error?.name === 'ExitPromptError') interrupted();
+} catch (thrown) {
+  if (thrown?.name === 'ExitPromptError') interrupted();
+  // A file system error from outside the core's steps is one line as well (README "Exit codes").
+  const error = diskError(thrown) ?? thrown;
   const ours = ['SettingsError', 'UserError', 'ConflictError'].includes(error?.name);
   console.error(`\n${NAME}: ${ours ? error.message : (error?.stack ?? error)}`);
   process.exit(1);

@@ -8,6 +8,7 @@ import { ArgumentError, KNOWN_FLAGS, folderOf, parseCommandLine, type CommandLin
 import { VERSION } from './core/render/paths.js';
 import { FILES, type FileEntry } from './core/render/files.js';
 import { Run, ConflictError, SettingsError, UserError } from './core/run/run.js';
+import { diskError } from './core/write/apply.js';
 import { SETTINGS, yeomanOptionOf } from './core/settings/declaration.js';
 import type { Sources } from './core/settings/resolve.js';
 
@@ -61,6 +62,8 @@ export default class BluegreenEcsGenerator extends Generator {
         log: (text) => this.log(text),
         progress: (text) => this.log(progress(text)),
         files: this._outputFiles(),
+        // yo takes no folder: from a subfolder of a generated project, the run goes to its root (as yo would).
+        findProjectRoot: isTerminal(this.env.adapter),
       });
     });
   }
@@ -113,7 +116,9 @@ export default class BluegreenEcsGenerator extends Generator {
   private _guard(step: () => void): void {
     try {
       step();
-    } catch (error) {
+    } catch (thrown) {
+      // A file system error from outside the core's steps (Yeoman's own, say) is one line as well.
+      const error = diskError(thrown) ?? thrown;
       const ours = error instanceof SettingsError || error instanceof UserError || error instanceof ConflictError;
       const argument = error instanceof ArgumentError;
       if (!(ours || argument) || !isTerminal(this.env.adapter)) throw error;

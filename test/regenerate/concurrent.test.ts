@@ -54,7 +54,9 @@ describe('concurrent runs in one folder', () => {
       const stored = JSON.parse(readFileSync(path.join(dir, '.yo-rc.json'), 'utf8')) as Record<string, unknown>;
       const settings = stored['generator-bluegreen-ecs'] as Record<string, unknown>;
       expect(runBin([fresh, '--yes', '--skip-install', '--port', String(settings.port)]).status).toBe(0);
-      expect(files(dir, ['.yo-rc.json']), context).toEqual(files(fresh, ['.yo-rc.json']));
+      expect(files(dir, ['.yo-rc.json', '.bluegreen-ecs.generated']), context).toEqual(
+        files(fresh, ['.yo-rc.json', '.bluegreen-ecs.generated']),
+      );
       expect(runBin([dir, '--yes', '--skip-install', '--dry-run']).stdout, context).toMatch(/change no file/);
     }
   });

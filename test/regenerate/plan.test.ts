@@ -33,6 +33,8 @@ function plan(
     read: (file) => disk[file],
     settingsDigest: SETTINGS_DIGEST,
     ...extra,
+    // One generation recorded per path (the record file keeps up to 8).
+    recorded: extra.recorded && Object.fromEntries(Object.entries(extra.recorded).map(([file, sha]) => [file, [sha]])),
   });
 }
 

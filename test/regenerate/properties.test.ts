@@ -67,7 +67,7 @@ interface Applied {
 
 function applyEdits(dir: string, edits: Edit[]): Applied {
   const applied: Applied = { edits: new Map() };
-  const files = [...tree(dir).keys()].filter((f) => f !== '.yo-rc.json');
+  const files = [...tree(dir).keys()].filter((f) => f !== '.yo-rc.json' && f !== '.bluegreen-ecs.generated');
   const present = (f: string) => !applied.edits.has(f) || applied.edits.get(f)?.kind !== 'delete';
   for (const [index, edit] of edits.entries()) {
     if (edit.kind === 'yorc') {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import Generator from '../../generators/app/index.js';
 import { FILES } from '../../generators/app/core/render/files.js';
 import { runBin, tempDir } from '../support/generate.js';
-import { KEY, RECORD_KEY, generatedFolder, read, readYoRc, rerun, snapshot } from './support.js';
+import { KEY, RECORD_KEY, generatedFolder, isStateFile, read, readYoRc, rerun, snapshot } from './support.js';
 
 const APP = { 'app-name': 'svc' };
 const USER_LINE = 'USER EDIT: keep me';
@@ -14,7 +14,7 @@ const USER_LINE = 'USER EDIT: keep me';
 function changedFiles(before: string, after: string): { file: string; lines: number[] }[] {
   const next = snapshot(after);
   return [...snapshot(before)]
-    .filter(([file, { contents }]) => file !== '.yo-rc.json' && next.get(file)?.contents !== contents)
+    .filter(([file, { contents }]) => !isStateFile(file) && next.get(file)?.contents !== contents)
     .map(([file, { contents }]) => {
       const a = contents.split('\n');
       const b = next.get(file)?.contents.split('\n') ?? [];
@@ -56,7 +56,7 @@ describe('regenerating with a changed setting', () => {
     const { dir, expected, far } = await editedProject({ clash: false });
     await rerun(dir, { yes: true, port: '8080' });
     for (const [file, { contents }] of snapshot(expected)) {
-      if (file === '.yo-rc.json') continue;
+      if (isStateFile(file)) continue;
       expect(read(dir, file), file).toBe(file === far ? `${USER_LINE}\n${contents}` : contents);
     }
     expect(readYoRc(dir)).toEqual(readYoRc(expected));
@@ -106,7 +106,7 @@ describe('regenerating with a changed setting', () => {
     const result = await rerun(dir).withAnswers({ port: '8080' });
     expect(result.askedQuestions.map((q) => q.name)).toEqual(['port']);
     for (const [file, { contents }] of snapshot(expected))
-      if (file !== '.yo-rc.json') expect(read(dir, file), file).toBe(contents);
+      if (!isStateFile(file)) expect(read(dir, file), file).toBe(contents);
     expect(readYoRc(dir)).toEqual(readYoRc(expected));
   });
 

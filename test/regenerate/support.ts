@@ -6,6 +6,10 @@ import { GENERATOR, tempDir } from '../support/generate.js';
 
 export const KEY = 'generator-bluegreen-ecs';
 export const RECORD_KEY = 'generator-bluegreen-ecs:generated';
+/** The record of generated files (digests of this and earlier generations): state, like .yo-rc.json, not output. */
+export const RECORD_FILE = '.bluegreen-ecs.generated';
+/** Files the run keeps about itself, which differ between folders that have different histories. */
+export const isStateFile = (file: string) => file === '.yo-rc.json' || file === RECORD_FILE;
 
 export interface FileState {
   contents: string;
@@ -51,7 +55,7 @@ export function rerun(
 /** Output files that contain `value`, with the 0-based index of each line holding it. */
 export function filesContaining(dir: string, value: string): { file: string; lines: number[] }[] {
   return [...snapshot(dir)]
-    .filter(([file]) => file !== '.yo-rc.json')
+    .filter(([file]) => !isStateFile(file))
     .map(([file, { contents }]) => ({
       file,
       lines: contents.split('\n').flatMap((line, index) => (line.includes(value) ? [index] : [])),

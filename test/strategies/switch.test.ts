@@ -1,11 +1,11 @@
 // Switching the strategy on a re-run in the same folder: which files appear, change and disappear, and what .yo-rc.json keeps.
 import { describe, expect, it } from 'vitest';
-import { generatedFolder, readYoRc, rerun, snapshot } from '../regenerate/support.js';
+import { generatedFolder, isStateFile, readYoRc, rerun, snapshot } from '../regenerate/support.js';
 import { STRATEGY_KEYS } from './expected.js';
 
-/** Files added, removed and changed between two snapshots of a folder (.yo-rc.json aside). */
+/** Files added, removed and changed between two snapshots of a folder (.yo-rc.json and the record file aside). */
 function difference(before: ReturnType<typeof snapshot>, after: ReturnType<typeof snapshot>) {
-  const files = (m: ReturnType<typeof snapshot>) => [...m.keys()].filter((f) => f !== '.yo-rc.json');
+  const files = (m: ReturnType<typeof snapshot>) => [...m.keys()].filter((f) => !isStateFile(f));
   return {
     added: files(after).filter((f) => !before.has(f)),
     removed: files(before).filter((f) => !after.has(f)),

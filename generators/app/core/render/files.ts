@@ -52,6 +52,7 @@ export const FILES: readonly FileEntry[] = [
   dot('github/dependabot.yml'),
   dot('gitignore'),
   { source: 'README.md' },
+  dot('gitattributes'),
 ];
 
 /** Destination paths written for these settings (without .yo-rc.json and package-lock.json). */

@@ -2,13 +2,15 @@
 // steps.ts in order, with what each step found kept for the next. Imports nothing from Yeoman: the adapters feed it
 // flags and a prompt function, and print what it says.
 import { existsSync, readdirSync, rmdirSync, statSync } from 'node:fs';
+import path from 'node:path';
 import type { Context } from '../settings/context.js';
 import type { SettingName } from '../settings/declaration.js';
 import { SettingsError, type Sources } from '../settings/resolve.js';
 import { FILES, type FileEntry } from '../render/files.js';
 import { conflictsOf, type Plan } from '../write/plan.js';
-import { UserError, operationsOf, recoverInterrupted, takeLock } from '../write/apply.js';
+import { UserError, diskError, operationsOf, recoverInterrupted, takeLock } from '../write/apply.js';
 import { ConflictError } from '../write/report.js';
+import { projectRootOf } from '../write/state.js';
 import {
   askSettings,
   checkGivenSettings,
@@ -45,6 +47,11 @@ export interface RunOptions {
   progress?: Log;
   /** Files the generator produces; a seam for tests that need a file only some settings produce. */
   files?: readonly FileEntry[];
+  /**
+   * The folder was not named (the bin without a folder, yo): when `destination` is a subfolder of a generated project,
+   * the run goes to that project's root (the nearest .yo-rc.json with this generator's settings) and says so.
+   */
+  findProjectRoot?: boolean;
 }
 
 export class Run {
@@ -60,9 +67,15 @@ export class Run {
    * UserError) before anything is written. A dry run takes no lock and repairs nothing: it writes nothing at all.
    */
   constructor(readonly options: RunOptions) {
+    const root = options.findProjectRoot ? projectRootOf(options.destination) : undefined;
+    if (root !== undefined && root !== path.resolve(options.destination)) {
+      options.log(`Running in the project at ${root} (its .yo-rc.json), not in its subfolder ${options.destination}.`);
+      this.options = options = { ...options, destination: root };
+    }
     const existedBefore = existsSync(options.destination);
     // A destination that is a file is refused by readProject; there is no folder to lock.
-    if (!options.dryRun && !(existedBefore && !statSync(options.destination).isDirectory())) this.lock(!existedBefore);
+    if (!options.dryRun && !(existedBefore && !statSync(options.destination).isDirectory()))
+      this.guarded(() => this.lock(!existedBefore));
     this.project = this.guarded(() => {
       if (!options.dryRun) {
         const repaired = recoverInterrupted(options.destination);
@@ -94,13 +107,13 @@ export class Run {
     this.release = release;
   }
 
-  /** Runs a step; when it throws, the lock is released before the error goes on. */
+  /** Runs a step; when it throws, the lock is released before the error goes on (a disk error as one line). */
   private guarded<T>(step: () => T): T {
     try {
       return step();
     } catch (error) {
       this.release();
-      throw error;
+      throw diskError(error) ?? error;
     }
   }
 

@@ -1,7 +1,7 @@
 // The steps of one run, in order, each a function of what it is given: read the folder, check the given settings, ask
 // what is missing, decide (resolve, render, plan), write, install, report. Run (run.ts) calls them for the adapters.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { NAT_GATEWAY_PER_GB_USD } from '../settings/aws-limits.js';
 import { readContext, type Context } from '../settings/context.js';
@@ -31,9 +31,9 @@ import { VERSION } from '../render/paths.js';
 import { derivedOf, renderOutput } from '../render/render.js';
 import { UserError, applyOperations, containedTarget, operationsOf } from '../write/apply.js';
 import { liveChangeLines } from '../write/live-changes.js';
-import { conflictsOf, planRegeneration, settingsDigest, type Plan } from '../write/plan.js';
+import { conflictsOf, overwrite, planRegeneration, settingsDigest, type Plan } from '../write/plan.js';
 import { runReport } from '../write/report.js';
-import { parseJsonFile, readFolder, yoRcText, type FolderState } from '../write/state.js';
+import { RECORD_FILE, parseJsonFile, readFolder, recordFileText, yoRcText, type FolderState } from '../write/state.js';
 
 /** Prints a line for the user. */
 export type Log = (text: string) => void;
@@ -223,11 +223,12 @@ function costAndTime(settings: Settings): string[] {
   ];
 }
 
-/** What a run will do: the settings, the plan of every file, and the new .yo-rc.json (undefined when unchanged). */
+/** What a run will do: the settings, the plan of every file, the new .yo-rc.json and record file (undefined: unchanged). */
 export interface Decision {
   settings: Settings;
   plan: Plan;
   newYoRc?: string;
+  newRecord?: string;
 }
 
 /** Step 4, decide: resolves the settings, renders the last generation and this one, and plans every file; writes nothing. */
@@ -256,11 +257,11 @@ export function decide(
     base,
     theirs,
     read,
-    recorded: record?.files,
+    recorded: folder.recorded,
     settingsDigest: settingsDigest(settings),
     force,
   });
-  checkPackageJson(plan, read, force, () => renderOutput(files, settings, VERSION).get('package.json')?.contents);
+  checkPackageJson(plan, read, force, () => theirs.get('package.json')?.contents);
   // Unknown keys of the user's stay; settings that no longer apply (after a strategy change, say) leave.
   const kept = Object.fromEntries(
     Object.entries(folder.stored).filter(([key]) => !SETTING_NAMES.includes(key as SettingName)),
@@ -268,10 +269,16 @@ export function decide(
   const next = yoRcText(folder.yoRc, { ...kept, ...settings }, VERSION, {
     version: VERSION,
     settings: { ...settings },
-    files: plan.digests,
   });
   const current = readFileOrUndefined(path.join(destination, '.yo-rc.json'));
-  return { settings, plan, newYoRc: next === current ? undefined : next };
+  const nextRecord = recordFileText(plan.digests, folder.recorded);
+  const currentRecord = readFileOrUndefined(path.join(destination, RECORD_FILE));
+  return {
+    settings,
+    plan,
+    newYoRc: next === current ? undefined : next,
+    newRecord: nextRecord === currentRecord ? undefined : nextRecord,
+  };
 }
 
 /** A package.json that is not JSON is named, with its line; --force replaces it with the generated one. */
@@ -288,7 +295,7 @@ function checkPackageJson(
     parseJsonFile('package.json', text, 'Fix it, or run again with --force to replace it with the generated one.');
   } catch (error) {
     if (!force) throw error;
-    Object.assign(file, { action: 'overwrite', contents: generated() });
+    Object.assign(file, overwrite('package.json', text, generated(), read));
   }
 }
 
@@ -313,10 +320,14 @@ function previousGeneration(
 }
 
 /** Step 5, write: applies the plan (the run holds the folder's lock); a dry run writes nothing. */
-export function writeDecision(destination: string, { plan, newYoRc }: Decision, dryRun: boolean): void {
+export function writeDecision(destination: string, { plan, newYoRc, newRecord }: Decision, dryRun: boolean): void {
   if (dryRun) return;
-  const operations = operationsOf(plan);
   const conflicted = conflictsOf(plan).length > 0;
+  // The record file goes with .yo-rc.json: only with a run that completes, after the files, in the same journal.
+  const operations = [
+    ...operationsOf(plan),
+    ...(conflicted || newRecord === undefined ? [] : [{ path: RECORD_FILE, contents: newRecord }]),
+  ];
   if (operations.length === 0 && (conflicted || newYoRc === undefined)) return;
   // .yo-rc.json changes only with a run that completes, so a conflicting run can simply be run again.
   applyOperations(destination, operations, conflicted ? undefined : newYoRc);
@@ -393,6 +404,9 @@ function firstRunMessage(project: Project, s: Settings, plan: Plan, o: ReportOpt
     '',
     `Generated ${s.appName}: an Express service on ECS (${s.strategy} deployment) with its CodePipeline.`,
     `Files: ${written.join(', ')}.`,
+    ...plan.files.flatMap((f) =>
+      f.copy ? [`Replaced ${f.path}, a file of yours, because of --force; yours is kept as ${f.copy.path}.`] : [],
+    ),
     '',
     'Next steps:',
     ...cd,
@@ -414,7 +428,32 @@ function readFileOrUndefined(file: string): string | undefined {
   }
 }
 
-/** Reads project files as text from disk; a missing path (or a folder) reads as undefined. */
+/**
+ * Reads project files as text from disk; a missing path (or a folder) reads as undefined. A file that is there but
+ * cannot be read is refused (UserError) before anything is written: taken for absent, it would be replaced or called
+ * "removed by you". Its mode is checked as well as the read itself, since a run as root reads a file of mode 000 or
+ * 0200 all the same (root passes every permission check of open()); the owner's read bit is what the user set.
+ */
 function diskReader(root: string): (relativePath: string) => string | undefined {
-  return (file) => readFileOrUndefined(path.join(root, file));
+  const asRoot = process.getuid?.() === 0;
+  return (file) => {
+    const full = path.join(root, file);
+    const stat = statSync(full, { throwIfNoEntry: false });
+    if (!stat || stat.isDirectory()) return undefined;
+    const mine = asRoot || stat.uid === process.getuid?.();
+    const refuse = () => {
+      const mode = (stat.mode & 0o777).toString(8).padStart(3, '0');
+      return new UserError(
+        `${file} cannot be read (mode ${mode}); nothing was written. Make it readable (chmod u+r ${file}) or move it away, and run again.`,
+      );
+    };
+    if (mine && (stat.mode & 0o400) === 0) throw refuse();
+    try {
+      return readFileSync(full, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EACCES' || (error as NodeJS.ErrnoException).code === 'EPERM')
+        throw refuse();
+      return undefined;
+    }
+  };
 }

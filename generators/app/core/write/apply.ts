@@ -54,10 +54,13 @@ export function operationsOf(plan: Plan): Operation[] {
       continue;
     }
     switch (file.action) {
+      case 'overwrite':
+        if (file.copy) out.push({ path: file.copy.path, contents: file.copy.contents });
+        out.push({ path: file.path, contents: file.contents ?? '', mode: file.mode });
+        break;
       case 'create':
       case 'update':
       case 'merge':
-      case 'overwrite':
         out.push({ path: file.path, contents: file.contents ?? '', mode: file.mode });
         break;
       case 'resolve':
@@ -172,12 +175,46 @@ function assertWritable(target: string, relative: string): void {
   }
 }
 
-/** Test seam: BLUEGREEN_ECS_FAULT=fail:N makes the Nth file write fail, kill:N kills the process before it. */
-function faultAt(step: number): void {
-  const fault = /^(fail|kill):(\d+)$/.exec(process.env.BLUEGREEN_ECS_FAULT ?? '');
-  if (!fault || Number(fault[2]) !== step) return;
+/**
+ * Test seam: BLUEGREEN_ECS_FAULT=fail:N makes the Nth file write fail, kill:N kills the process before it, and
+ * <ERRNO>:N (ENOSPC:3, say) makes it fail as the file system would, with that code; <ERRNO>:lock does so for the lock.
+ */
+function faultAt(step: number | 'lock', file: string): void {
+  const fault = /^(fail|kill|E[A-Z]+):(\d+|lock)$/.exec(process.env.BLUEGREEN_ECS_FAULT ?? '');
+  if (fault?.[2] !== String(step)) return;
   if (fault[1] === 'kill') process.kill(process.pid, 'SIGKILL');
-  throw new Error(`injected fault at write ${step}`);
+  if (fault[1] === 'fail') throw new Error(`injected fault at write ${step}`);
+  throw Object.assign(new Error(`${fault[1]}: injected, write '${file}'`), {
+    code: fault[1],
+    syscall: 'write',
+    path: file,
+  });
+}
+
+/** What to say for each disk error: what failed, and what to do. */
+const DISK_ERRORS: Record<string, string> = {
+  ENOENT: 'does not exist (ENOENT): a folder of the path is missing or was removed during the run',
+  ENOTDIR: 'cannot be a folder (ENOTDIR): a part of the path is a file. Name a folder, or move the file away',
+  EISDIR: 'is a folder where a file belongs (EISDIR). Move the folder away',
+  EACCES: 'is not writable or readable for this user (EACCES). Fix its permissions, or choose another folder',
+  EPERM: 'may not be changed by this user (EPERM). Fix its permissions, or choose another folder',
+  EROFS: 'is on a read-only file system (EROFS). Choose another folder',
+  ENOSPC: 'could not be written: no space left on the device (ENOSPC). Free some space',
+  EDQUOT: 'could not be written: disk quota exceeded (EDQUOT). Free some space',
+  EMFILE: 'could not be opened: too many open files (EMFILE). Close some programs',
+};
+
+/**
+ * A file system error as one line for the user (path, what failed, what to do), or undefined for another error. The
+ * run's files are then the old ones (or, past the journal, a run of the same command completes them).
+ */
+export function diskError(error: unknown): UserError | undefined {
+  const { code, path: file, dest } = (error ?? {}) as NodeJS.ErrnoException & { dest?: string };
+  if (typeof code !== 'string' || !(code in DISK_ERRORS)) return undefined;
+  return new UserError(
+    `${dest ?? file ?? 'a file of the project'} ${DISK_ERRORS[code]}. ` +
+      'Then run the same command again: it completes or undoes what this run began.',
+  );
 }
 
 /**
@@ -212,7 +249,7 @@ export function applyOperations(root: string, operations: Operation[], yoRc?: st
   let step = 0;
   try {
     for (const { op, target } of files) {
-      faultAt(++step);
+      faultAt(++step, target);
       mkdirSync(path.dirname(target), { recursive: true });
       const temp = tempPathOf(target);
       temps.push(temp);
@@ -237,7 +274,7 @@ export function applyOperations(root: string, operations: Operation[], yoRc?: st
   renameSync(tempPathOf(journalFile), journalFile);
   // From here on the run is committed: a failure or a kill leaves the journal, and the next run completes it.
   for (const [temp, target] of journal.renames) {
-    faultAt(++step);
+    faultAt(++step, target);
     renameSync(path.join(realRoot, temp), path.join(realRoot, target));
   }
   for (const removal of journal.removals) rmSync(path.join(realRoot, removal), { force: true });
@@ -312,6 +349,7 @@ export function takeLock(
     let fd: number | undefined;
     try {
       fd = openSync(file, 'wx');
+      faultAt('lock', file);
       writeFileSync(fd, JSON.stringify({ pid: process.pid, host: os.hostname(), started: new Date().toISOString() }));
       closeSync(fd);
       return () => rmSync(file, { force: true });

@@ -5,6 +5,12 @@ import { createHash } from 'node:crypto';
 import { hasConflictMarkers, mergeThreeWay, withLineEndingsOf } from './merge.js';
 import type { Output } from '../render/render.js';
 
+/** Digests of each path as the generator wrote it, newest first (state.ts's record). */
+type Recorded = Record<string, readonly string[]>;
+
+/** Suffix of the copy that --force keeps of a file of the user's that it replaces (then .orig.1, .orig.2, ...). */
+export const ORIG_SUFFIX = '.orig';
+
 /** Suffix of the side file that holds a conflicting merge, beside the user's untouched file. */
 export const CONFLICT_SUFFIX = '.conflict';
 
@@ -41,6 +47,8 @@ export interface FilePlan {
   writeConflictFile?: boolean;
   /** For a conflict or a create: why, when it is not the usual case. */
   reason?: string;
+  /** For an overwrite: where the user's file is kept, and its text (--force never replaces a file without a copy). */
+  copy?: { path: string; contents: string };
 }
 
 export interface Plan {
@@ -60,8 +68,11 @@ export interface PlanInput {
   theirs: Output;
   /** Text of a file in the project, or undefined when there is none. */
   read: (relativePath: string) => string | undefined;
-  /** Digest of each file as the generator last wrote it; undefined for a folder made before digests were recorded. */
-  recorded?: Record<string, string>;
+  /**
+   * Digests of each file as the generator wrote it, this generation and earlier ones (any of them counts as generated:
+   * a file restored from git is not an edit); undefined for a folder made before digests were recorded.
+   */
+  recorded?: Recorded;
   /** Digest of the new settings, written into conflict side files so that a resolution is taken only for the same settings. */
   settingsDigest: string;
   /** Replace files of the user's that are in the way instead of reporting a conflict. */
@@ -107,7 +118,9 @@ function planFile(
   const known = recorded ? file in recorded : renderedBase !== undefined;
   // As the generator last wrote it: by its recorded digest, or for an older folder by the output of its settings.
   const untouched =
-    ours !== undefined && known && (recorded ? digest(ours) === recorded[file] || ours === base : ours === base);
+    ours !== undefined &&
+    known &&
+    (recorded ? (recorded[file] ?? []).includes(digest(ours)) || ours === base : ours === base);
   if (theirs === undefined) {
     if (ours === undefined || !known) return undefined;
     return { path: file, action: untouched ? 'remove' : 'keep' };
@@ -139,13 +152,25 @@ function planFile(
   if (untouched) return { path: file, action: 'update', contents: theirs };
   if (!known) {
     // A file the generator did not write is in the way.
-    if (force) return { path: file, action: 'overwrite', contents: theirs };
+    if (force) return overwrite(file, ours, theirs, input.read);
     return conflict(file, ours, mergeThreeWay(ours, '', theirs).text, input, 'a file of yours is in the way');
   }
   if (base === theirs) return { path: file, action: 'unchanged' };
   const merged = mergeThreeWay(ours, base ?? '', theirs);
   if (merged.clean) return { path: file, action: 'merge', contents: merged.text };
   return conflict(file, ours, merged.text, input);
+}
+
+/** --force replacing a file of the user's: the file gets the output, and the user's text a copy beside it. */
+export function overwrite(
+  file: string,
+  ours: string,
+  theirs: string | undefined,
+  read: (relativePath: string) => string | undefined,
+): FilePlan {
+  let copy = file + ORIG_SUFFIX;
+  for (let n = 1; read(copy) !== undefined; n++) copy = `${file}${ORIG_SUFFIX}.${n}`;
+  return { path: file, action: 'overwrite', contents: theirs, copy: { path: copy, contents: ours } };
 }
 
 function conflict(file: string, ours: string, merged: string, input: PlanInput, why?: string): FilePlan {

@@ -33,7 +33,8 @@ export function describePlan(plan: Plan): string[] {
   const lines = plan.files
     .filter((file) => file.action !== 'unchanged')
     .map((file) => {
-      const note = [file.reason, NOTES[file.action]?.(file.path)].filter(Boolean).join('; ');
+      const kept = file.copy ? `yours is kept as ${file.copy.path}` : undefined;
+      const note = [file.reason, NOTES[file.action]?.(file.path), kept].filter(Boolean).join('; ');
       return `  ${VERBS[file.action].padEnd(8)} ${file.path}${note ? `  (${note})` : ''}`;
     });
   for (const side of plan.staleConflictFiles) {
@@ -98,7 +99,7 @@ export class ConflictError extends Error {
           .map(({ path: file, reason }) => `  - ${file}: ${reason ?? `conflict markers in ${file}${CONFLICT_SUFFIX}`}`)
           .join('\n') +
         `\nResolve the markers in each ${CONFLICT_SUFFIX} file (keep its first line), then run the same command again: ` +
-        'each resolved file replaces yours and the regeneration completes. Or run again with --force to replace files of yours that are in the way.',
+        'each resolved file replaces yours and the regeneration completes. Or run again with --force to replace files of yours that are in the way (each is kept beside it as <file>.orig).',
     );
     this.name = 'ConflictError';
   }
