@@ -10,6 +10,7 @@ import {
 } from '../settings/aws-limits.js';
 import type { Settings } from '../settings/declaration.js';
 import { drainTerms, type DrainTerms } from '../settings/drain.js';
+import { environmentList, environmentsOf, type EnvironmentNames } from '../settings/environments.js';
 import { estimateDeployment, type Estimate } from '../settings/estimate.js';
 import { traitsOf, type Traits } from '../settings/strategies.js';
 import { secretResource } from '../settings/validators.js';
@@ -48,6 +49,8 @@ export interface Derived {
   edge: Edge;
   /** What these settings cost a month, item by item (README "What it costs" and its opening). */
   cost: MonthlyCost;
+  /** The environments the pipeline promotes one image through, in order, with their AWS names (environments.ts). */
+  environments: EnvironmentNames[];
 }
 
 /** USD a month of running these settings all month at the PRICES of aws-limits.ts, each item once (unrounded: the
@@ -195,5 +198,6 @@ export function derive(s: Settings): Derived {
     estimate,
     edge,
     cost: costOf(s, edge.privateTasks),
+    environments: environmentsOf(environmentList(s.environments), s),
   };
 }

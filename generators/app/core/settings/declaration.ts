@@ -14,6 +14,9 @@ import {
   NAT_GATEWAY_PER_GB_USD,
   NODE_VERSIONS,
   TASK_DEFINITION_MAX_BYTES,
+  ENVIRONMENT_NAME_MAX,
+  ENVIRONMENTS_MAX,
+  STACK_NAME_MAX,
   rangeRule,
   tenthsRule,
 } from './aws-limits.js';
@@ -28,6 +31,7 @@ import {
 import type { Context } from './context.js';
 import * as v from './validators.js';
 import { SHUTDOWN_MARGIN, validateDrainFits } from './drain.js';
+import { DEFAULT_ENVIRONMENT } from './environments.js';
 
 export type Group = 'app' | 'aws' | 'edge' | 'health' | 'deployment' | 'scaling' | 'source' | 'config';
 
@@ -718,6 +722,17 @@ const DECLARED = [
     default: () => '',
     validate: v.validateKmsKeyArn,
     applies: (s: Known) => Object.keys(s.secrets ?? {}).length > 0,
+  },
+  {
+    name: 'environments',
+    kind: 'text',
+    group: 'source',
+    message: 'Environments the pipeline promotes each image through, in order, separated by commas',
+    description:
+      'Ordered environments (--environments staging,production): one image built once, deployed to each in turn, smoke-tested before the next.',
+    rule: `1-${ENVIRONMENTS_MAX} names of lowercase letters, digits and hyphens (at most ${ENVIRONMENT_NAME_MAX} characters); each stack <appName>-<environment> within ${STACK_NAME_MAX} characters; ${DEFAULT_ENVIRONMENT} keeps the names of a one-environment repository (<appName>-service)`,
+    default: () => DEFAULT_ENVIRONMENT,
+    validate: v.validateEnvironments,
   },
 ] as const;
 
