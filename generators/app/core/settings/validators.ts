@@ -186,7 +186,8 @@ function fitsVcpuQuota(deploying: number, what: string, change: string, s: Known
   const others = environmentList(s.environments).length - 1;
   const tasks = deploying + others * (s.desiredCount ?? 0);
   const vcpus = (tasks * cpu) / 1024;
-  const counted = others > 0 ? `, with the ${others} other environments' tasks` : '';
+  const counted =
+    others > 0 ? `, with ${others === 1 ? "the other environment's" : `the ${others} other environments'`} tasks` : '';
   return vcpus <= quota
     ? true
     : `needs ${vcpus} vCPUs ${what} (${tasks} tasks of ${cpu / 1024} vCPU${counted}), over the Fargate On-Demand vCPU quota of ${quota}; ` +
