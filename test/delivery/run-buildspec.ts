@@ -76,9 +76,7 @@ export function resolve(r: Rendered, value: unknown): string | string[] {
     throw new Error(`no value for parameter ${name}`);
   }
   if ('Fn::Sub' in v && typeof v['Fn::Sub'] === 'string') {
-    return (v['Fn::Sub'] as string).replace(/\$\{([A-Za-z0-9:]+)\}/g, (_all, name: string) =>
-      String(resolve(r, { Ref: name })),
-    );
+    return v['Fn::Sub'].replace(/\$\{([A-Za-z0-9:]+)\}/g, (_all, name: string) => String(resolve(r, { Ref: name })));
   }
   if ('Fn::Join' in v) {
     const [separator, list] = v['Fn::Join'];
