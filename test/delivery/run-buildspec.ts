@@ -96,7 +96,8 @@ export function resolve(r: Rendered, value: unknown): string | string[] {
 /** The environment the pipeline stack gives the build project. */
 export function buildEnvironment(r: Rendered): Record<string, string> {
   // The build project (with several environments the smoke test has a project of its own).
-  const project = (r.pipeline.Resources?.BuildProject ?? only(r.pipeline, 'AWS::CodeBuild::Project')).Properties!;
+  const project = (r.pipeline.Resources?.BuildProject ?? only(r.pipeline, 'AWS::CodeBuild::Project'))
+    .Properties as Record<string, any>;
   return Object.fromEntries(
     (project.Environment.EnvironmentVariables as { Name: string; Value: unknown }[]).map((v) => [
       v.Name,

@@ -14,7 +14,7 @@ import { generate, tempDir } from '../support/generate.js';
 import type { Template } from '../support/cfn/parse.js';
 
 const STRATEGIES = ['rolling', 'blue-green', 'canary', 'linear', 'codedeploy'];
-const CASES = [
+const CASES: Record<string, string | boolean>[] = [
   ...STRATEGIES.map((strategy) => ({ strategy, environments: 'staging,production' })),
   { strategy: 'rolling', environments: 'dev,staging,production', 'manual-approval': true },
   {
@@ -92,7 +92,7 @@ describe.each(CASES.map((options, i) => ({ ...options, i })))('$strategy, enviro
       expect(stack.Namespace).toBe(`Service-${name}`);
       expect(r.service.Outputs).toHaveProperty('ServiceUrl');
       expect(smoke.InputArtifacts).toEqual([{ Name: 'Source' }]);
-      expect(r.pipeline.Resources!.SmokeProject.Properties!.Source.BuildSpec).toContain(
+      expect((r.pipeline.Resources!.SmokeProject.Properties as any).Source.BuildSpec).toContain(
         'node scripts/smoke.mjs "$SMOKE_URL"',
       );
     }
