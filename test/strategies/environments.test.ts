@@ -268,3 +268,38 @@ describe('the environments setting is validated', () => {
     expect(r.pipeline.Parameters!.ServiceStackName.Default).toBe('shop-service');
   });
 });
+
+describe('per-environment settings (--environment-setting ENVIRONMENT.SETTING=VALUE)', () => {
+  const refused = async (entries: string[]) => {
+    try {
+      await generate({ 'app-name': 'shop', environments: 'staging,production', 'environment-setting': entries });
+    } catch (error) {
+      return String((error as Error).message);
+    }
+    return 'accepted';
+  };
+
+  test('each environment deploys with its own desiredCount; .yo-rc.json keeps the entries', async () => {
+    const r = await render({
+      'app-name': 'shop',
+      environments: 'staging,production',
+      'environment-setting': ['staging.desiredCount=1', 'production.desiredCount=4'],
+    });
+    expect(r.settings.environmentSettings).toEqual({ 'staging.desiredCount': '1', 'production.desiredCount': '4' });
+    const overrides = stagesOf(r)
+      .flatMap((s) => s.Actions)
+      .filter((a) => a.Name === 'ServiceStack')
+      .map((a) => JSON.parse(String(resolve(r, a.Configuration.ParameterOverrides))).DesiredCount);
+    expect(overrides).toEqual(['1', '4']);
+    expect(r.service.Parameters).toHaveProperty('DesiredCount');
+  });
+
+  test.each([
+    [['qa.desiredCount=1'], 'not one of the environments'],
+    [['staging.cpu=1024'], 'cannot differ between environments'],
+    [['staging.desiredCount=0'], 'from 1 to 5000'],
+    [['staging=1'], 'ENVIRONMENT.SETTING'],
+  ])('%s is refused (%s), like the setting itself', async (entries, words) => {
+    expect(await refused(entries)).toContain(words);
+  });
+});

@@ -8,7 +8,7 @@ import {
   PRICES,
   TLS_POLICY,
 } from '../settings/aws-limits.js';
-import type { Settings } from '../settings/declaration.js';
+import { PER_ENVIRONMENT, type Settings } from '../settings/declaration.js';
 import { drainTerms, type DrainTerms } from '../settings/drain.js';
 import { environmentList, environmentsOf, type EnvironmentNames } from '../settings/environments.js';
 import { estimateDeployment, type Estimate } from '../settings/estimate.js';
@@ -50,7 +50,7 @@ export interface Derived {
   /** What these settings cost a month, item by item (README "What it costs" and its opening). */
   cost: MonthlyCost;
   /** The environments the pipeline promotes one image through, in order, with their AWS names (environments.ts). */
-  environments: EnvironmentNames[];
+  environments: Environment[];
 }
 
 /** USD a month of running these settings all month at the PRICES of aws-limits.ts, each item once (unrounded: the
@@ -90,6 +90,22 @@ function costOf(s: Settings, privateTasks: boolean): MonthlyCost {
     natMonth,
     total,
   };
+}
+
+/** An environment: its names, and the service stack parameters its own settings give (environmentSettings). */
+export interface Environment extends EnvironmentNames {
+  parameters: Record<string, string>;
+}
+
+/** The service stack parameters of one environment's settings (staging.desiredCount=1: DesiredCount 1). */
+function parametersOf(environment: string, entries: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(entries).flatMap(([key, value]) => {
+      const [name, setting] = key.split('.');
+      const parameter = PER_ENVIRONMENT.find((d) => d.name === setting)?.perEnvironment;
+      return name === environment && parameter ? [[parameter, value.trim()]] : [];
+    }),
+  );
 }
 
 export interface Edge {
@@ -198,6 +214,9 @@ export function derive(s: Settings): Derived {
     estimate,
     edge,
     cost: costOf(s, edge.privateTasks),
-    environments: environmentsOf(environmentList(s.environments), s),
+    environments: environmentsOf(environmentList(s.environments), s).map((e) => ({
+      ...e,
+      parameters: parametersOf(e.name, s.environmentSettings),
+    })),
   };
 }
