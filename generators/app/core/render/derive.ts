@@ -11,7 +11,7 @@ import {
 import { PER_ENVIRONMENT, type Settings } from '../settings/declaration.js';
 import { drainTerms, type DrainTerms } from '../settings/drain.js';
 import { environmentList, environmentsOf, type EnvironmentNames } from '../settings/environments.js';
-import { estimateDeployment, type Estimate } from '../settings/estimate.js';
+import { SMOKE, estimateDeployment, estimateRun, type Estimate, type RunEstimate } from '../settings/estimate.js';
 import { traitsOf, type Traits } from '../settings/strategies.js';
 import { secretResource } from '../settings/validators.js';
 import dependencyVersions from './dependency-versions/package.json' with { type: 'json' };
@@ -51,6 +51,10 @@ export interface Derived {
   cost: MonthlyCost;
   /** The environments the pipeline promotes one image through, in order, with their AWS names (environments.ts). */
   environments: Environment[];
+  /** A whole pipeline run through every environment (estimate.ts). */
+  run: RunEstimate;
+  /** The smoke test's bound between two environments. */
+  smoke: typeof SMOKE;
 }
 
 /** USD a month of running these settings all month at the PRICES of aws-limits.ts, each item once (unrounded: the
@@ -95,6 +99,8 @@ function costOf(s: Settings, privateTasks: boolean): MonthlyCost {
 /** An environment: its names, and the service stack parameters its own settings give (environmentSettings). */
 export interface Environment extends EnvironmentNames {
   parameters: Record<string, string>;
+  /** What it costs a month running all month, with its own desiredCount (costOf). */
+  monthlyCost: number;
 }
 
 /** The service stack parameters of one environment's settings (staging.desiredCount=1: DesiredCount 1). */
@@ -217,6 +223,12 @@ export function derive(s: Settings): Derived {
     environments: environmentsOf(environmentList(s.environments), s).map((e) => ({
       ...e,
       parameters: parametersOf(e.name, s.environmentSettings),
+      monthlyCost: costOf(
+        { ...s, desiredCount: Number(parametersOf(e.name, s.environmentSettings).DesiredCount ?? s.desiredCount) },
+        edge.privateTasks,
+      ).total,
     })),
+    run: estimateRun(s, estimate, environmentList(s.environments)),
+    smoke: SMOKE,
   };
 }
