@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { render, type Rendered } from '../delivery/render.js';
 import { ACCOUNT, REGION, runBuildspec, resolve } from '../delivery/run-buildspec.js';
 import { checkTemplate } from '../support/cfn/check.js';
-import { checkPolicies } from '../support/cfn/iam.js';
+import { allowedActions, checkPolicies } from '../support/cfn/iam.js';
 import { CFN_LINT_AVAILABLE, cfnLintEach } from '../support/cfn/lint.js';
 import { generate, tempDir } from '../support/generate.js';
 import type { Template } from '../support/cfn/parse.js';
@@ -266,6 +266,22 @@ describe('the environments setting is validated', () => {
     expect(stagesOf(r).map((s) => s.Name)).toEqual(['Source', 'Build', 'Deploy']);
     expect(r.pipeline.Resources).not.toHaveProperty('SmokeProject');
     expect(r.pipeline.Parameters!.ServiceStackName.Default).toBe('shop-service');
+  });
+});
+
+describe('the smoke test role', () => {
+  test('reads the source artifact and writes its logs, nothing else', async () => {
+    const r = await render({ 'app-name': 'shop', environments: 'staging,production' });
+    expect([...allowedActions(r.pipeline, 'SmokeRole')].sort()).toEqual([
+      'logs:CreateLogGroup',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      's3:GetBucketAcl',
+      's3:GetBucketLocation',
+      's3:GetObject',
+      's3:GetObjectVersion',
+    ]);
+    expect(r.pipeline.Resources!.SmokeProject.Properties!.ServiceRole).toEqual({ 'Fn::GetAtt': ['SmokeRole', 'Arn'] });
   });
 });
 
