@@ -623,6 +623,9 @@ export const validateKmsKeyArn: Validator<string> = (v, s) => {
 export const validateEnvironments: Validator<string> = (v, s) => {
   const list = environmentList(v);
   if (list.length === 0) return 'must name at least one environment (for example production, or staging,production)';
+  // Stored as given: names separated by single commas, nothing else.
+  if (list.join(',') !== v)
+    return 'must be names separated by commas, without spaces or empty entries (staging,production)';
   if (list.length > ENVIRONMENTS_MAX)
     return `names ${list.length} environments; a pipeline has at most ${ENVIRONMENTS_MAX} deploy stages (CodePipeline's 50 stages)`;
   const repeated = list.find((name, i) => list.indexOf(name) !== i);
