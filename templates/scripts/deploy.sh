@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 <% const sh = (value) => `'${String(value).replaceAll("'", "'\\''")}'`; -%>
 <% const repositoryForm = source === 'connection' ? 'owner/name' : 'name'; -%>
+<% const several = environments.length > 1; -%>
+<% const firstStage = environments[0].stage; -%>
 # npm run deploy: deploys the pipeline stack (infra/pipeline.yml) and follows its run, which builds the image and creates
 # or updates the service stack (infra/service.yml) with it; prints the service's URL. Safe to run again: it updates,
 # never duplicates. npm run deploy -- --help lists the options.
@@ -14,7 +16,7 @@ usage() {
 Usage: npm run deploy [-- options]
 
 Deploys the pipeline stack <%- `${appName}-pipeline` %><%- network === 'new' ? ` (after the network stack ${appName}-network)` : '' %> in <%- region %>, follows the pipeline run that
-creates or updates the service stack <%- `${appName}-service` %>, and prints the service's URL. Run it again at any time.
+creates or updates the service stack<%- several ? `s ${environments.map((e) => e.stack).join(', ')} in turn (a smoke test between two)` : ` ${environments[0].stack}` %>, and prints the service's URL. Run it again at any time.
 
 Options:
 <% if (network !== 'new') { -%>
@@ -169,13 +171,13 @@ pipeline="$(stack_output "$PIPELINE_STACK" PipelineName)"
 # An interrupted npm run teardown leaves the Deploy transition disabled: runs would stop after the build. Enabled again
 # when teardown disabled it; a transition someone else disabled is theirs to enable.
 transition="$(awsr codepipeline get-pipeline-state --name "$pipeline" \
-  --query "stageStates[?stageName=='Deploy'].inboundTransitionState.[enabled,disabledReason] | [0]" --output text)"
+  --query "stageStates[?stageName=='<%- firstStage %>'].inboundTransitionState.[enabled,disabledReason] | [0]" --output text)"
 read -r deploy_enabled disabled_reason <<<"$transition"
 if [[ "$deploy_enabled" == False ]]; then
   [[ "$disabled_reason" == "$TEARDOWN_REASON" ]] ||
-    fail "the transition into the Deploy stage of pipeline $pipeline is disabled (reason: $disabled_reason), so no run would deploy; enable it (aws codepipeline enable-stage-transition --region $REGION --pipeline-name $pipeline --stage-name Deploy --transition-type Inbound) and run again"
-  say "The Deploy stage of $pipeline was disabled by an interrupted npm run teardown; enabling it again"
-  awsr codepipeline enable-stage-transition --pipeline-name "$pipeline" --stage-name Deploy --transition-type Inbound
+    fail "the transition into the <%- firstStage %> stage of pipeline $pipeline is disabled (reason: $disabled_reason), so no run would deploy; enable it (aws codepipeline enable-stage-transition --region $REGION --pipeline-name $pipeline --stage-name <%- firstStage %> --transition-type Inbound) and run again"
+  say "The <%- firstStage %> stage of $pipeline was disabled by an interrupted npm run teardown; enabling it again"
+  awsr codepipeline enable-stage-transition --pipeline-name "$pipeline" --stage-name <%- firstStage %> --transition-type Inbound
 fi
 read -r execution execution_status < <(awsr codepipeline list-pipeline-executions --pipeline-name "$pipeline" --max-items 1 \
   --query 'pipelineExecutionSummaries[0].[pipelineExecutionId,status]' --output text | head -n 1)
@@ -183,24 +185,27 @@ read -r execution execution_status < <(awsr codepipeline list-pipeline-execution
 # (https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_codepipeline_actions.CloudFormationCreateUpdateStackAction.html,
 # https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-CloudFormation.html): a stack whose first
 # creation failed never served traffic, so it is deleted (with the deployment role it was created with) and created again.
-service_status="$(stack_status "$SERVICE_STACK")"
-recreate=false
-case "$service_status" in
-  ROLLBACK_COMPLETE)
-    say "Stack $SERVICE_STACK failed to create (ROLLBACK_COMPLETE), so it never served traffic: $(stack_failure "$SERVICE_STACK")"
-    say "It is deleted so that a new pipeline run can create it again."
-    delete_stack "$SERVICE_STACK"
-    recreate=true ;;
-  UPDATE_ROLLBACK_FAILED)
-    fail "stack $SERVICE_STACK is UPDATE_ROLLBACK_FAILED ($(stack_failure "$SERVICE_STACK")); it is not deleted, it served traffic: fix the cause, then aws cloudformation continue-update-rollback --region $REGION --stack-name $SERVICE_STACK, and run again" ;;
-  *_IN_PROGRESS)
-    [[ "$execution_status" == InProgress ]] ||
-      fail "stack $SERVICE_STACK is $service_status outside a pipeline run; wait for it to finish and run again" ;;
-  *_FAILED)
-    fail "stack $SERVICE_STACK is $service_status ($(stack_failure "$SERVICE_STACK")); it is not deleted: see $CONSOLE/cloudformation/home?region=$REGION" ;;
-esac
+recreate=false missing=false
+for stack in <%- several ? '"${ENVIRONMENT_STACKS[@]}"' : '"$SERVICE_STACK"' %>; do
+  service_status="$(stack_status "$stack")"
+  case "$service_status" in
+    ROLLBACK_COMPLETE)
+      say "Stack $stack failed to create (ROLLBACK_COMPLETE), so it never served traffic: $(stack_failure "$stack")"
+      say "It is deleted so that a new pipeline run can create it again."
+      delete_stack "$stack"
+      recreate=true ;;
+    UPDATE_ROLLBACK_FAILED)
+      fail "stack $stack is UPDATE_ROLLBACK_FAILED ($(stack_failure "$stack")); it is not deleted, it served traffic: fix the cause, then aws cloudformation continue-update-rollback --region $REGION --stack-name $stack, and run again" ;;
+    *_IN_PROGRESS)
+      [[ "$execution_status" == InProgress ]] ||
+        fail "stack $stack is $service_status outside a pipeline run; wait for it to finish and run again" ;;
+    *_FAILED)
+      fail "stack $stack is $service_status ($(stack_failure "$stack")); it is not deleted: see $CONSOLE/cloudformation/home?region=$REGION" ;;
+  esac
+  [[ "$service_status" != NONE ]] || missing=true
+done
 if [[ "$recreate" == true || "$connection_was_pending" == true || "$execution" == None || "$execution_status" == Failed || "$execution_status" == Stopped ||
-      ( "$execution_status" == Succeeded && "$service_status" == NONE ) ]]; then
+      ( "$execution_status" == Succeeded && "$missing" == true ) ]]; then
   execution="$(awsr codepipeline start-pipeline-execution --name "$pipeline" --query pipelineExecutionId --output text)"
   say "Started pipeline $pipeline, execution $execution"
 else
@@ -208,6 +213,9 @@ else
 fi
 pipeline_console="$CONSOLE/codesuite/codepipeline/pipelines/$pipeline/view?region=$REGION"
 last=''
+<% if (several) { -%>
+reported=''
+<% } -%>
 <% if (manualApproval) { -%>
 approval_announced=false
 <% } -%>
@@ -218,6 +226,22 @@ while :; do
   case "$status" in
     Succeeded) break ;;
     InProgress|Stopping)
+<% if (several) { -%>
+      # Each environment's URL as its stage succeeds, and the smoke test's result (the few actions of a run fit one page).
+      while IFS=$'\t' read -r done_stage done_action; do
+        [[ -n "$done_stage" && "$done_stage" != None && " $reported " != *" $done_stage/$done_action "* ]] || continue
+        reported+=" $done_stage/$done_action"
+        for i in "${!ENVIRONMENT_STAGES[@]}"; do
+          [[ "$done_stage" == "${ENVIRONMENT_STAGES[$i]}" ]] || continue
+          if [[ "$done_action" == Smoke ]]; then
+            say "  ${ENVIRONMENTS[$i]}: smoke test passed; promoting"
+          else
+            say "  ${ENVIRONMENTS[$i]}: deployed, $(stack_output "${ENVIRONMENT_STACKS[$i]}" ServiceUrl)"
+          fi
+        done
+      done < <(awsr codepipeline list-action-executions --pipeline-name "$pipeline" --filter "pipelineExecutionId=$execution" --output text \
+        --query "actionExecutionDetails[?status=='Succeeded' && (actionName=='Smoke' || actionName=='<%- traits.codeDeploy ? 'CodeDeploy' : 'ServiceStack' %>')].[stageName,actionName]")
+<% } -%>
 <% if (manualApproval) { -%>
       # The manual approval: InProgress until someone approves it in the console, at most 7 days
       # (https://docs.aws.amazon.com/codepipeline/latest/userguide/approvals.html). The few actions of a run fit one page.
@@ -251,7 +275,14 @@ while :; do
       if [[ "${failed_message:-}" == *AccountLimitExceededException* || "${failed_message:-}" == *"builds in queue for the account"* ]]; then
         reason+="; this account's CodeBuild quota of concurrent builds is too low (a new account's may be 0): request an increase of \"Concurrently running builds\" for the build's environment (Linux/Small) in Service Quotas, $CONSOLE/servicequotas/home/services/codebuild/quotas?region=$REGION, then run npm run deploy again"
       fi
-      if [[ "$failed_action" == Deploy/ServiceStack ]]; then
+<% if (several) { -%>
+      # The stack of the environment whose stage failed.
+      for i in "${!ENVIRONMENT_STAGES[@]}"; do
+        [[ "$failed_stage" != "${ENVIRONMENT_STAGES[$i]}" ]] || SERVICE_STACK="${ENVIRONMENT_STACKS[$i]}"
+      done
+      [[ "$failed_action" != */Smoke ]] || reason+="; the smoke test failed against ${failed_stage#Deploy-}, so nothing was promoted (its log: the build log group of $PIPELINE_STACK)"
+<% } -%>
+      if [[ "$failed_action" == <%- several ? '*' : 'Deploy' %>/ServiceStack ]]; then
         service_status="$(stack_status "$SERVICE_STACK")"
         reason+=" (stack $SERVICE_STACK is $service_status, $(stack_failure "$SERVICE_STACK"))"
         [[ "$service_status" != ROLLBACK_COMPLETE ]] || reason+="; fix the cause, push, and run npm run deploy again: it deletes the stack that never got created"
@@ -260,6 +291,14 @@ while :; do
   esac
 done
 
+<% if (several) { -%>
+# 6. The URL of each environment, from the service stack the pipeline deployed there.
+say ""
+for i in "${!ENVIRONMENTS[@]}"; do
+  say "${ENVIRONMENTS[$i]}: $(stack_output "${ENVIRONMENT_STACKS[$i]}" ServiceUrl)"
+done
+<% } else { -%>
 # 6. The URL, from the service stack the pipeline deployed.
 say ""
 say "Service: $(stack_output "$SERVICE_STACK" ServiceUrl)"
+<% } -%>

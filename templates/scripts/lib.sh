@@ -5,8 +5,18 @@
 
 REGION=<%- sh(region) %>
 PIPELINE_STACK=<%- sh(`${appName}-pipeline`) %>
+<% if (environments.length === 1 && environments[0].original) { -%>
 # The pipeline stack's ServiceStackName default (infra/pipeline.yml): the stack its first run creates.
 SERVICE_STACK=<%- sh(`${appName}-service`) %>
+<% } else { -%>
+# The last environment's service stack (production's).
+SERVICE_STACK=<%- sh(environments[environments.length - 1].stack) %>
+<% } -%>
+# The environments the pipeline promotes each image through, in order (setting environments), their service stacks and
+# their deploy stages in infra/pipeline.yml.
+ENVIRONMENTS=(<%- environments.map((e) => sh(e.name)).join(' ') %>)
+ENVIRONMENT_STACKS=(<%- environments.map((e) => sh(e.stack)).join(' ') %>)
+ENVIRONMENT_STAGES=(<%- environments.map((e) => sh(e.stage)).join(' ') %>)
 # The stack of infra/network.yml (setting network: new; the pipeline stack's NetworkStackName default), or empty.
 NETWORK_STACK=<%- network === 'new' ? sh(`${appName}-network`) : "''" %>
 # The lowest AWS CLI v2 with every command and option these scripts use (aws codeconnections came with 2.15.34:

@@ -72,6 +72,9 @@ const VARIANTS = [
     domain: 'api.example.com',
     'certificate-arn': 'arn:aws:acm:us-east-1:123456789012:certificate/0f8fad5b-d9cb-469f-a165-70867728950e',
   },
+  // Several environments: one deployment role for every environment's stack.
+  { strategy: 'codedeploy', 'rollback-alarms': true, environments: 'staging,production' },
+  { strategy: 'canary', autoscaling: 'cpu', environments: 'dev,staging,production' },
 ];
 
 type Registry = ReadonlyMap<string, RegistrySchema>;

@@ -85,7 +85,7 @@ const COMPARISONS: Comparison[] = [
   {
     role: 'BuildRole',
     stack: 'pipeline',
-    variants: [{}, { strategy: 'codedeploy' }],
+    variants: [{}, { strategy: 'codedeploy' }, { strategy: 'codedeploy', environments: 'staging,production' }],
     policies: ['AmazonEC2ContainerRegistryPowerUser', 'AmazonElasticContainerRegistryPublicReadOnly'],
     notNeeded: {
       ...explain(
@@ -120,7 +120,12 @@ const COMPARISONS: Comparison[] = [
     // build with CodeBuild and deploy with CloudFormation (SageMaker projects), which is what this pipeline does.
     role: 'PipelineRole',
     stack: 'pipeline',
-    variants: [{}, { source: 'codecommit', repository: 'shop-api' }, { strategy: 'codedeploy' }],
+    variants: [
+      {},
+      { source: 'codecommit', repository: 'shop-api' },
+      { strategy: 'codedeploy' },
+      { strategy: 'codedeploy', environments: 'dev,staging,production', 'manual-approval': true },
+    ],
     policies: ['AmazonSageMakerServiceCatalogProductsCodePipelineServiceRolePolicy'],
     notNeeded: {
       ...explain(

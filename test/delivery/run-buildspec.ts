@@ -75,6 +75,9 @@ export function resolve(r: Rendered, value: unknown): string | string[] {
     if (parameter && 'Default' in parameter) return String(parameter.Default);
     throw new Error(`no value for parameter ${name}`);
   }
+  if ('Fn::Sub' in v && typeof v['Fn::Sub'] === 'string') {
+    return v['Fn::Sub'].replace(/\$\{([A-Za-z0-9:]+)\}/g, (_all, name: string) => String(resolve(r, { Ref: name })));
+  }
   if ('Fn::Join' in v) {
     const [separator, list] = v['Fn::Join'];
     return [resolve(r, list)].flat().join(separator);
@@ -92,7 +95,9 @@ export function resolve(r: Rendered, value: unknown): string | string[] {
 
 /** The environment the pipeline stack gives the build project. */
 export function buildEnvironment(r: Rendered): Record<string, string> {
-  const project = only(r.pipeline, 'AWS::CodeBuild::Project').Properties;
+  // The build project (with several environments the smoke test has a project of its own).
+  const project = (r.pipeline.Resources?.BuildProject ?? only(r.pipeline, 'AWS::CodeBuild::Project'))
+    .Properties as Record<string, any>;
   return Object.fromEntries(
     (project.Environment.EnvironmentVariables as { Name: string; Value: unknown }[]).map((v) => [
       v.Name,

@@ -8,9 +8,10 @@ import {
   PRICES,
   TLS_POLICY,
 } from '../settings/aws-limits.js';
-import type { Settings } from '../settings/declaration.js';
+import { PER_ENVIRONMENT, type Settings } from '../settings/declaration.js';
 import { drainTerms, type DrainTerms } from '../settings/drain.js';
-import { estimateDeployment, type Estimate } from '../settings/estimate.js';
+import { environmentList, environmentsOf, type EnvironmentNames } from '../settings/environments.js';
+import { SMOKE, estimateDeployment, estimateRun, type Estimate, type RunEstimate } from '../settings/estimate.js';
 import { traitsOf, type Traits } from '../settings/strategies.js';
 import { secretResource } from '../settings/validators.js';
 import dependencyVersions from './dependency-versions/package.json' with { type: 'json' };
@@ -48,6 +49,12 @@ export interface Derived {
   edge: Edge;
   /** What these settings cost a month, item by item (README "What it costs" and its opening). */
   cost: MonthlyCost;
+  /** The environments the pipeline promotes one image through, in order, with their AWS names (environments.ts). */
+  environments: Environment[];
+  /** A whole pipeline run through every environment (estimate.ts). */
+  run: RunEstimate;
+  /** The smoke test's bound between two environments. */
+  smoke: typeof SMOKE;
 }
 
 /** USD a month of running these settings all month at the PRICES of aws-limits.ts, each item once (unrounded: the
@@ -87,6 +94,24 @@ function costOf(s: Settings, privateTasks: boolean): MonthlyCost {
     natMonth,
     total,
   };
+}
+
+/** An environment: its names, and the service stack parameters its own settings give (environmentSettings). */
+export interface Environment extends EnvironmentNames {
+  parameters: Record<string, string>;
+  /** What it costs a month running all month, with its own desiredCount (costOf). */
+  monthlyCost: number;
+}
+
+/** The service stack parameters of one environment's settings (staging.desiredCount=1: DesiredCount 1). */
+function parametersOf(environment: string, entries: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(entries).flatMap(([key, value]) => {
+      const [name, setting] = key.split('.');
+      const parameter = PER_ENVIRONMENT.find((d) => d.name === setting)?.perEnvironment;
+      return name === environment && parameter ? [[parameter, value.trim()]] : [];
+    }),
+  );
 }
 
 export interface Edge {
@@ -195,5 +220,15 @@ export function derive(s: Settings): Derived {
     estimate,
     edge,
     cost: costOf(s, edge.privateTasks),
+    environments: environmentsOf(environmentList(s.environments), s).map((e) => ({
+      ...e,
+      parameters: parametersOf(e.name, s.environmentSettings),
+      monthlyCost: costOf(
+        { ...s, desiredCount: Number(parametersOf(e.name, s.environmentSettings).DesiredCount ?? s.desiredCount) },
+        edge.privateTasks,
+      ).total,
+    })),
+    run: estimateRun(s, estimate, environmentList(s.environments)),
+    smoke: SMOKE,
   };
 }

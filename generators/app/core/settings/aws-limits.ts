@@ -253,3 +253,26 @@ function steps(from: number, to: number, step: number): number[] {
   for (let v = from; v <= to; v += step) out.push(v);
   return out;
 }
+
+/** A CloudFormation stack name: at most 128 characters, a letter first, then letters, digits and hyphens:
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStack.html (StackName). An environment's
+ * service stack is `<appName>-<environment>`. */
+export const STACK_NAME_MAX = 128;
+
+/** CodePipeline: at most 50 stages in a pipeline, stage and action names and namespaces at most 100 characters of
+ * [A-Za-z0-9.@_-]: https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html. The pipeline has Source, Build,
+ * an optional Approve and one deploy stage per environment (`Deploy-<environment>`). */
+export const PIPELINE_STAGES_MAX = 50;
+export const PIPELINE_NAME_MAX = 100;
+
+/** Environments a pipeline can promote through: every stage but Source, Build and Approve deploys one. */
+export const ENVIRONMENTS_MAX = PIPELINE_STAGES_MAX - 3;
+
+/** The longest environment name: `Deploy-<environment>` is a stage name and `Service-<environment>` an action namespace
+ * (PIPELINE_NAME_MAX); the names it adds to (stack, ECS service, cluster, CodeDeploy application) are checked with the
+ * names they extend. */
+export const ENVIRONMENT_NAME_MAX = PIPELINE_NAME_MAX - 'Service-'.length;
+
+/** CodeBuild's price for BUILD_GENERAL1_SMALL on Linux, USD a minute (the build and each smoke test):
+ * https://aws.amazon.com/codebuild/pricing/ */
+export const CODEBUILD_SMALL_MINUTE_USD = 0.005;

@@ -14,6 +14,9 @@ import {
   NAT_GATEWAY_PER_GB_USD,
   NODE_VERSIONS,
   TASK_DEFINITION_MAX_BYTES,
+  ENVIRONMENT_NAME_MAX,
+  ENVIRONMENTS_MAX,
+  STACK_NAME_MAX,
   rangeRule,
   tenthsRule,
 } from './aws-limits.js';
@@ -28,6 +31,7 @@ import {
 import type { Context } from './context.js';
 import * as v from './validators.js';
 import { SHUTDOWN_MARGIN, validateDrainFits } from './drain.js';
+import { DEFAULT_ENVIRONMENT, environmentList } from './environments.js';
 
 export type Group = 'app' | 'aws' | 'edge' | 'health' | 'deployment' | 'scaling' | 'source' | 'config';
 
@@ -73,6 +77,9 @@ interface Common {
   essential?: true;
   /** The values a number setting can take, when they are few: asked as a list. */
   values?: (settings: Partial<Settings>) => readonly number[];
+  /** May differ between environments (--environment-setting ENVIRONMENT.SETTING=VALUE): the service stack parameter
+   * (infra/service.yml) the pipeline's deploy action of that environment sets to it. */
+  perEnvironment?: string;
 }
 
 export type SettingDeclaration =
@@ -468,6 +475,7 @@ const DECLARED = [
     rule: `${rangeRule(LIMITS.desiredCount)} (ECS tasks per service); its deployment peak (x 2 with two target groups) must fit fargateVcpuQuota`,
     default: () => 3,
     validate: v.validateDesiredCount,
+    perEnvironment: 'DesiredCount',
   },
   {
     name: 'minHealthyPercent',
@@ -719,6 +727,31 @@ const DECLARED = [
     validate: v.validateKmsKeyArn,
     applies: (s: Known) => Object.keys(s.secrets ?? {}).length > 0,
   },
+  {
+    name: 'environments',
+    kind: 'text',
+    group: 'source',
+    message: 'Environments the pipeline promotes each image through, in order, separated by commas',
+    description:
+      'Ordered environments (--environments staging,production): one image built once, deployed to each in turn, smoke-tested before the next.',
+    rule: `1-${ENVIRONMENTS_MAX} names of lowercase letters, digits and hyphens (at most ${ENVIRONMENT_NAME_MAX} characters); each stack <appName>-<environment> within ${STACK_NAME_MAX} characters; ${DEFAULT_ENVIRONMENT} keeps the names of a one-environment repository (<appName>-service)`,
+    default: () => DEFAULT_ENVIRONMENT,
+    validate: v.validateEnvironments,
+  },
+  {
+    name: 'environmentSettings',
+    kind: 'pairs',
+    group: 'source',
+    flag: 'environment-setting',
+    entry: 'ENVIRONMENT.SETTING=VALUE',
+    message:
+      'Settings of one environment, ENVIRONMENT.SETTING=VALUE separated by commas (staging.desiredCount=1; empty: none)',
+    description:
+      'A setting that differs in one environment; repeat the flag for each (--environment-setting staging.desiredCount=1).',
+    rule: 'ENVIRONMENT one of environments; SETTING one that may differ (desiredCount, autoscaling off); VALUE valid for that setting',
+    default: () => ({}),
+    validate: (value: Record<string, string>, s: Known) => validateEnvironmentSettings(value, s),
+  },
 ] as const;
 
 type Declared = (typeof DECLARED)[number];
@@ -773,3 +806,27 @@ export function yeomanOptionOf(decl: SettingDeclaration): string {
 }
 
 export const SETTING_NAMES: readonly SettingName[] = SETTINGS.map((s) => s.name);
+
+/** The settings that may differ between environments (trait perEnvironment). */
+export const PER_ENVIRONMENT: readonly SettingDeclaration[] = SETTINGS.filter((d) => d.perEnvironment !== undefined);
+
+/** environmentSettings: each entry names an environment and a per-environment setting, and its value passes that
+ * setting's own validator, with the other settings as they are. */
+function validateEnvironmentSettings(value: Record<string, string>, s: Known): v.Validation {
+  const list = environmentList(s.environments);
+  for (const [key, raw] of Object.entries(value)) {
+    const [environment, name, ...rest] = key.split('.');
+    if (!name || rest.length > 0) return `${key} must be ENVIRONMENT.SETTING (staging.desiredCount)`;
+    if (!list.includes(environment))
+      return `${key}: ${environment} is not one of the environments (${list.join(', ')})`;
+    const decl = PER_ENVIRONMENT.find((d) => d.name === name);
+    if (!decl)
+      return `${key}: ${name} cannot differ between environments; these can: ${PER_ENVIRONMENT.map((d) => d.name).join(', ')}`;
+    // The service stack takes DesiredCount only without autoscaling (which owns the count then).
+    if (name === 'desiredCount' && scales(s)) return `${key}: desiredCount is autoscaling's with autoscaling on`;
+    if (decl.kind !== 'integer' || !/^\s*\d+\s*$/.test(raw)) return `${key}: ${raw} must be a whole number`;
+    const result = (decl.validate as (value: number, settings: Known) => v.Validation)(Number.parseInt(raw, 10), s);
+    if (result !== true) return `${key}: ${result}`;
+  }
+  return true;
+}

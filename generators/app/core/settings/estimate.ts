@@ -312,3 +312,58 @@ export function describeEstimate(e: Estimate): string {
   ];
   return lines.join('\n');
 }
+
+/** The smoke test's bound between two environments (scripts/smoke.mjs reads SMOKE_ATTEMPTS and SMOKE_INTERVAL_SECONDS;
+ * infra/pipeline.yml sets them from here): at most attempts x interval of retries. */
+export const SMOKE = { attempts: 10, intervalSeconds: 6 } as const;
+
+/** Typical CodeBuild provisioning of a small Linux build and Node's start, before the smoke test's first request. */
+export const SMOKE_TIMING = { best: 20, worst: 90 } as const;
+
+/** A whole pipeline run through the environments: one build, each deployment, each smoke test; the approval's wait
+ * (up to 7 days) is named, not counted. */
+export interface RunEstimate {
+  steps: Step[];
+  best: number;
+  worst: number;
+  range: string;
+  /** The environment the approval waits before, when manualApproval is on. */
+  approvalBefore?: string;
+}
+
+export function estimateRun(s: Settings, deployment: Estimate, environments: readonly string[]): RunEstimate {
+  const typical = (label: string, range: { best: number; worst: number }, times = 1) =>
+    step(label, times, same(range.best, 'typical'), same(range.worst, 'typical'));
+  const smokes = environments.length - 1;
+  const steps: Step[] = [
+    typical('source and build (lint, tests, image), once', FIRST_DEPLOY_TIMING.build),
+    step(
+      `deploy to ${environments.join(', then ')}`,
+      environments.length,
+      same(deployment.best, 'the deployment estimate'),
+      same(deployment.worst, 'the deployment estimate'),
+    ),
+    ...(smokes > 0
+      ? [
+          step(
+            `smoke test of ${environments.slice(0, -1).join(', ')}`,
+            smokes,
+            same(SMOKE_TIMING.best, 'CodeBuild start, first answer'),
+            [
+              SMOKE_TIMING.worst + SMOKE.attempts * SMOKE.intervalSeconds,
+              `CodeBuild start ${SMOKE_TIMING.worst} + ${SMOKE.attempts} attempts x ${SMOKE.intervalSeconds} s`,
+            ],
+          ),
+        ]
+      : []),
+  ];
+  const best = steps.reduce((sum, x) => sum + x.best, 0);
+  const worst = steps.reduce((sum, x) => sum + x.worst, 0);
+  return {
+    steps,
+    best,
+    worst,
+    range: `${formatDuration(best)} to ${formatDuration(worst)}`,
+    ...(s.manualApproval ? { approvalBefore: environments[environments.length - 1] } : {}),
+  };
+}

@@ -11,12 +11,16 @@ import {
   IAM_ROLE_POLICY_MAX_CHARS,
   LAMBDA_QUALIFIER,
   LIMITS,
+  ENVIRONMENT_NAME_MAX,
+  ENVIRONMENTS_MAX,
+  STACK_NAME_MAX,
   TARGET_GROUP_NAME_MAX,
   TASK_DEFINITION_MAX_BYTES,
   linearBakeSteps,
   rollingBounds,
   type Range,
 } from './aws-limits.js';
+import { environmentList, environmentsOf } from './environments.js';
 import { traitsOf } from './strategies.js';
 
 export type Validation = true | string;
@@ -46,6 +50,10 @@ export interface KnownSettings {
   autoscaling?: string;
   fargateVcpuQuota?: number;
   environment?: Record<string, string>;
+  appName?: string;
+  cluster?: string;
+  existingCluster?: boolean;
+  environments?: string;
 }
 export type Validator<T> = (value: T, settings: KnownSettings) => Validation;
 
@@ -171,13 +179,18 @@ export const validateDeregistrationDelay = integerBetween(LIMITS.deregistrationD
  * The tasks of a deployment must fit the account's Fargate On-Demand vCPU quota, or ECS cannot start the new ones
  * (https://docs.aws.amazon.com/general/latest/gr/ecs-service.html#service-quotas-fargate). Unknown quota or cpu: no check.
  */
-function fitsVcpuQuota(tasks: number, what: string, change: string, s: KnownSettings): Validation {
+function fitsVcpuQuota(deploying: number, what: string, change: string, s: KnownSettings): Validation {
   const { fargateVcpuQuota: quota, cpu } = s;
   if (quota === undefined || cpu === undefined) return true;
+  // The quota is per account and region: the other environments keep their desiredCount running meanwhile.
+  const others = environmentList(s.environments).length - 1;
+  const tasks = deploying + others * (s.desiredCount ?? 0);
   const vcpus = (tasks * cpu) / 1024;
+  const counted =
+    others > 0 ? `, with ${others === 1 ? "the other environment's" : `the ${others} other environments'`} tasks` : '';
   return vcpus <= quota
     ? true
-    : `needs ${vcpus} vCPUs ${what} (${tasks} tasks of ${cpu / 1024} vCPU), over the Fargate On-Demand vCPU quota of ${quota}; ` +
+    : `needs ${vcpus} vCPUs ${what} (${tasks} tasks of ${cpu / 1024} vCPU${counted}), over the Fargate On-Demand vCPU quota of ${quota}; ` +
         `${change}, or raise the quota (Service Quotas console) and pass --fargate-vcpu-quota`;
 }
 
@@ -601,4 +614,52 @@ export const validateKmsKeyArn: Validator<string> = (v, s) => {
     return 'must be empty or a KMS key ARN: arn:aws:kms:REGION:ACCOUNT:key/KEY-ID (an alias cannot be granted in IAM)';
   }
   return sameRegionAndPartition(v, 'kms', s);
+};
+
+/**
+ * environments: the ordered list the pipeline promotes one image through. Each name lowercase letters, digits and
+ * hyphens; every name derived from it (environments.ts) within its AWS limit for these settings.
+ */
+export const validateEnvironments: Validator<string> = (v, s) => {
+  const list = environmentList(v);
+  if (list.length === 0) return 'must name at least one environment (for example production, or staging,production)';
+  // Stored as given: names separated by single commas, nothing else.
+  if (list.join(',') !== v)
+    return 'must be names separated by commas, without spaces or empty entries (staging,production)';
+  if (list.length > ENVIRONMENTS_MAX)
+    return `names ${list.length} environments; a pipeline has at most ${ENVIRONMENTS_MAX} deploy stages (CodePipeline's 50 stages)`;
+  const repeated = list.find((name, i) => list.indexOf(name) !== i);
+  if (repeated) return `names ${repeated} twice; each environment once`;
+  for (const name of list) {
+    if (!/^[a-z][a-z0-9-]*$/.test(name) || /--|-$/.test(name))
+      return `has "${cut(name, 40)}": an environment name starts with a lowercase letter, has only lowercase letters, digits and single hyphens, and does not end with one`;
+    if (name.length > ENVIRONMENT_NAME_MAX)
+      return `has "${cut(name, 40)}", longer than ${ENVIRONMENT_NAME_MAX} characters (its pipeline stage and namespace names)`;
+  }
+  // One domain, certificate and alias record cannot serve two load balancers.
+  if (list.length > 1 && s.domain)
+    return `gives ${list.length} environments one domain (${cut(s.domain, 40)}), which only one load balancer can answer; leave --domain empty with several environments`;
+  if (s.appName === undefined || s.service === undefined || s.cluster === undefined) return true;
+  const serviceMax = traitsOf(s.strategy).codeDeploy ? CODEDEPLOY_NAME_MAX : LIMITS.ecsNameLength.max;
+  const names = environmentsOf(list, {
+    appName: s.appName,
+    service: s.service,
+    cluster: s.cluster,
+    existingCluster: s.existingCluster === true,
+  });
+  for (const e of names) {
+    if (e.stack.length > STACK_NAME_MAX)
+      return `makes the stack name ${cut(e.stack, 40)} of ${e.stack.length} characters, over CloudFormation's ${STACK_NAME_MAX}; shorten ${e.name} or appName`;
+    if (e.service.length > serviceMax)
+      return `makes the service name ${cut(e.service, 40)} of ${e.service.length} characters, over ${serviceMax}; shorten ${e.name} or service`;
+    if (e.cluster.length > LIMITS.ecsNameLength.max)
+      return `makes the cluster name ${cut(e.cluster, 40)} of ${e.cluster.length} characters, over ${LIMITS.ecsNameLength.max}; shorten ${e.name} or cluster`;
+  }
+  // The settings before this one were checked without it: the vCPU quota again, counting every environment (one
+  // deploying, the others running), all in this account and region.
+  if (list.length > 1 && s.desiredCount !== undefined) {
+    const quota = validateDesiredCount(s.desiredCount, { ...s, environments: v });
+    if (quota !== true) return `with desiredCount ${s.desiredCount} in each of ${list.length} environments, ${quota}`;
+  }
+  return true;
 };
