@@ -462,7 +462,16 @@ export class Environment {
       PROBE_HEALTH_PATH: project.settings.healthCheckPath,
       PROBE_SLOW_MS: String(times.slowMs),
     };
-    const fleet = new Fleet(lb, probe, options.runtime, times, env, check, 'ecs', options.basePort + 10);
+    const fleet = new Fleet(
+      lb,
+      probe,
+      Environment.named(options.name, options.runtime),
+      times,
+      env,
+      check,
+      'ecs',
+      options.basePort + 10,
+    );
     try {
       const tasks: Task[] = [];
       for (let i = 0; i < project.settings.desiredCount; i++) tasks.push(await fleet.launch('blue'));
@@ -483,6 +492,14 @@ export class Environment {
     }
   }
 
+  /** A runtime whose containers carry the environment's name: two environments' task names (blue1...) are the same. */
+  static named(environment: string, runtime: Runtime): Runtime {
+    return {
+      name: runtime.name,
+      start: async (name, port, env) => ({ ...(await runtime.start(`${environment}-${name}`, port, env)), name }),
+    };
+  }
+
   /** The environment's URL (its load balancer's listener). */
   get url(): string {
     return `http://127.0.0.1:${this.fleet.lb.port}`;
@@ -495,7 +512,7 @@ export class Environment {
   /** A rolling deployment of a new task definition; resolves once every new task is healthy and every old one gone. */
   async deploy(runtime: Runtime, extraEnv: Record<string, string> = {}): Promise<number> {
     const old = this.fleet.running;
-    this.fleet.define(runtime, extraEnv);
+    this.fleet.define(Environment.named(this.options.name, runtime), extraEnv);
     const started = Date.now();
     await rollingDeployment(this.fleet, old, this.options.project);
     const seconds = (Date.now() - started) / 1000 / this.options.timeScale;
