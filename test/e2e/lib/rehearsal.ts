@@ -146,14 +146,25 @@ class Fleet {
   constructor(
     readonly lb: LoadBalancer,
     readonly probe: Probe,
-    private readonly runtime: Runtime,
+    private runtime: Runtime,
     private readonly times: ScaledTimes,
-    private readonly env: Record<string, string>,
+    private env: Record<string, string>,
     private readonly check: HealthCheck,
     private readonly phase: Phase,
     firstTaskPort: number,
   ) {
     this.nextPort = firstTaskPort;
+  }
+
+  /** A new task definition (image and environment): the tasks launched from now on run it, as a deployment's do. */
+  define(runtime: Runtime, extraEnv: Record<string, string> = {}): void {
+    this.runtime = runtime;
+    this.env = { ...this.env, ...extraEnv };
+  }
+
+  /** The tasks running now (not stopped). */
+  get running(): Task[] {
+    return [...this.live].filter((t) => !this.stopping.has(t));
   }
 
   /** Starts a task and registers it; the load balancer sends it nothing until it passes its checks. */
@@ -384,5 +395,155 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
     await fleet.cleanup();
     probe.close();
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export interface EnvironmentOptions {
+  /** The environment's name (staging, production), for the lines it prints. */
+  name: string;
+  project: Project;
+  /** What its first tasks run (the version it serves before a promotion). */
+  runtime: Runtime;
+  timeScale: number;
+  taskEnv: (scaled: ScaledTimes) => Record<string, string>;
+  /** First of the loopback ports this environment may use (listener, then one per task). */
+  basePort: number;
+  load: { rate: number; connections: number; slowConnections: number };
+  jitterPercent: number;
+}
+
+export interface EnvironmentResult {
+  requests: number;
+  non2xx: number;
+  errors: number;
+  failed: number;
+  stopped: StoppedTask[];
+  /** Rolling deployments done, and their seconds scaled back to real time. */
+  rollouts: number[];
+}
+
+/**
+ * One stand-in environment for a promotion: its own load balancer (HAProxy), tasks and load, up until stop(). Deploys
+ * are ECS rolling updates in ECS's stop order (deregistered, then SIGTERM), as rehearse() replays them.
+ */
+export class Environment {
+  private readonly rollouts: number[] = [];
+
+  private constructor(
+    readonly options: EnvironmentOptions,
+    private readonly fleet: Fleet,
+    private readonly load: Awaited<ReturnType<typeof startLoad>>,
+    private readonly dir: string,
+  ) {}
+
+  /** Starts the balancer and the desired count of tasks, waits until they are healthy, then starts the load. */
+  static async start(options: EnvironmentOptions): Promise<Environment> {
+    const { project, timeScale } = options;
+    if (project.settings.strategy !== 'rolling') throw new Error('Environment replays rolling deployments only');
+    const times = scaleTimes(project, timeScale);
+    const dir = mkdtempSync(path.join(os.tmpdir(), `bluegreen-${options.name}-`));
+    const check: HealthCheck = {
+      path: project.settings.healthCheckPath,
+      intervalMs: times.intervalMs,
+      timeoutMs: times.timeoutMs,
+      healthyThreshold: project.settings.healthyThreshold,
+      unhealthyThreshold: project.settings.unhealthyThreshold,
+    };
+    const probe = await Probe.start();
+    const lb = await LoadBalancer.start(dir, {
+      port: options.basePort,
+      check,
+      jitterPercent: options.jitterPercent,
+      logPort: probe.port,
+    });
+    const env = {
+      ...options.taskEnv(times),
+      PROBE_PORT: String(probe.port),
+      PROBE_HEALTH_PATH: project.settings.healthCheckPath,
+      PROBE_SLOW_MS: String(times.slowMs),
+    };
+    const fleet = new Fleet(
+      lb,
+      probe,
+      Environment.named(options.name, options.runtime),
+      times,
+      env,
+      check,
+      'ecs',
+      options.basePort + 10,
+    );
+    try {
+      const tasks: Task[] = [];
+      for (let i = 0; i < project.settings.desiredCount; i++) tasks.push(await fleet.launch('blue'));
+      await fleet.untilHealthy('blue', tasks);
+      const base = `http://127.0.0.1:${lb.port}`;
+      const load = await startLoad({
+        url: `${base}/`,
+        rate: options.load.rate,
+        connections: options.load.connections,
+        slow: { url: `${base}/slow`, connections: options.load.slowConnections },
+      });
+      return new Environment(options, fleet, load, dir);
+    } catch (error) {
+      await fleet.cleanup();
+      probe.close();
+      rmSync(dir, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  /** A runtime whose containers carry the environment's name: two environments' task names (blue1...) are the same. */
+  static named(environment: string, runtime: Runtime): Runtime {
+    return {
+      name: runtime.name,
+      start: async (name, port, env) => ({ ...(await runtime.start(`${environment}-${name}`, port, env)), name }),
+    };
+  }
+
+  /** The environment's URL (its load balancer's listener). */
+  get url(): string {
+    return `http://127.0.0.1:${this.fleet.lb.port}`;
+  }
+
+  get tasks(): Task[] {
+    return this.fleet.running;
+  }
+
+  /** A rolling deployment of a new task definition; resolves once every new task is healthy and every old one gone. */
+  async deploy(runtime: Runtime, extraEnv: Record<string, string> = {}): Promise<number> {
+    const old = this.fleet.running;
+    this.fleet.define(Environment.named(this.options.name, runtime), extraEnv);
+    const started = Date.now();
+    await rollingDeployment(this.fleet, old, this.options.project);
+    const seconds = (Date.now() - started) / 1000 / this.options.timeScale;
+    this.rollouts.push(seconds);
+    return seconds;
+  }
+
+  /** The version each of `count` requests to / was answered with (the app's {"version"}). */
+  async versions(count = 20): Promise<string[]> {
+    const seen: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const res = await fetch(`${this.url}/`);
+      seen.push(res.ok ? String(((await res.json()) as { version?: unknown }).version) : `HTTP ${res.status}`);
+    }
+    return seen;
+  }
+
+  /** Stops the load (its counts are the result) and everything the environment started. */
+  async stop(): Promise<EnvironmentResult> {
+    try {
+      const counts = await this.load.stop();
+      return {
+        ...counts,
+        failed: counts.non2xx + counts.errors,
+        stopped: this.fleet.stopped,
+        rollouts: this.rollouts,
+      };
+    } finally {
+      await this.fleet.cleanup();
+      this.fleet.probe.close();
+      rmSync(this.dir, { recursive: true, force: true });
+    }
   }
 }

@@ -19,7 +19,8 @@ export interface Exit {
 export interface Task {
   readonly name: string;
   readonly port: number;
-  signal(signal: 'SIGTERM' | 'SIGKILL'): Promise<void>;
+  /** SIGUSR2: the probe's fault (fixtures/probe.mjs, with PROBE_UNHEALTHY_ON_SIGUSR2=1): the health path answers 503. */
+  signal(signal: 'SIGTERM' | 'SIGKILL' | 'SIGUSR2'): Promise<void>;
   readonly exited: Promise<Exit>;
 }
 

@@ -32,6 +32,7 @@ export const FILES: readonly FileEntry[] = [
   { source: 'test/config.test.ts' },
   { source: 'test/health.test.ts' },
   { source: 'test/shutdown.test.ts' },
+  { source: 'test/smoke.test.ts' },
   // The container
   { source: 'Dockerfile' },
   dot('dockerignore'),
@@ -44,6 +45,8 @@ export const FILES: readonly FileEntry[] = [
   { source: 'scripts/deploy.sh' },
   { source: 'scripts/teardown.sh' },
   { source: 'scripts/lib.sh' },
+  // npm run smoke -- URL: the checks run against an environment before its image is promoted (Node built-ins only).
+  { source: 'scripts/smoke.mjs' },
   // CodeDeploy's inputs, read by the pipeline's CodeDeployToECS action.
   { source: 'appspec.yaml', when: (s) => traitsOf(s.strategy).codeDeploy },
   { source: 'taskdef.json', when: (s) => traitsOf(s.strategy).codeDeploy },
