@@ -78,6 +78,7 @@ HAVE_GRACE="$(json 'x.services[0].healthCheckGracePeriodSeconds ?? 0' <<<"$SVC")
 
 TD="$(awsr ecs describe-task-definition --task-definition "$TASK_DEF")" || refuse "cannot read task definition $TASK_DEF"
 HAVE_STOP_TIMEOUT="$(json "x.taskDefinition.containerDefinitions.find((c)=>c.name===\"$CONTAINER\")?.stopTimeout ?? 30" <<<"$TD")"
+FAMILY="$(json 'x.taskDefinition.family' <<<"$TD")"
 TASK_ROLE="$(json 'x.taskDefinition.taskRoleArn' <<<"$TD")"
 EXECUTION_ROLE="$(json 'x.taskDefinition.executionRoleArn' <<<"$TD")"
 
@@ -174,7 +175,7 @@ else
 fi
 
 # 4. The pipeline stack: it deploys the service, it does not own it.
-PARAMS=("ContainerName=$CONTAINER")
+PARAMS=("ContainerName=$CONTAINER" "TaskDefinitionFamily=$FAMILY")
 [ -n "$TASK_ROLE" ] && PARAMS+=("TaskRoleArn=$TASK_ROLE")
 [ -n "$EXECUTION_ROLE" ] && PARAMS+=("ExecutionRoleArn=$EXECUTION_ROLE")
 awsr cloudformation deploy --stack-name "$PIPELINE_STACK" --template-file "$HERE/pipeline.yml" \
