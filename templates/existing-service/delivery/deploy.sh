@@ -73,7 +73,7 @@ CONTAINER="$(json 'x.services[0].loadBalancers[0].containerName' <<<"$SVC")"
 TASK_DEF="$(json 'x.services[0].taskDefinition' <<<"$SVC")"
 HAVE_MIN="$(json 'x.services[0].deploymentConfiguration?.minimumHealthyPercent ?? 100' <<<"$SVC")"
 HAVE_MAX="$(json 'x.services[0].deploymentConfiguration?.maximumPercent ?? 200' <<<"$SVC")"
-HAVE_BREAKER="$(json 'const b=x.services[0].deploymentConfiguration?.deploymentCircuitBreaker; b?.enable && b?.rollback ? "on" : "off"' <<<"$SVC")"
+HAVE_BREAKER="$(json '[x.services[0].deploymentConfiguration?.deploymentCircuitBreaker].map((b) => (b?.enable && b?.rollback ? "on" : "off"))[0]' <<<"$SVC")"
 HAVE_GRACE="$(json 'x.services[0].healthCheckGracePeriodSeconds ?? 0' <<<"$SVC")"
 
 TD="$(awsr ecs describe-task-definition --task-definition "$TASK_DEF")" || refuse "cannot read task definition $TASK_DEF"
