@@ -57,7 +57,18 @@ let dir: string;
 beforeAll(() => {
   dir = path.join(tempDir('existing-deploy-'), 'orders-api');
   cpSync(FIXTURE, dir, { recursive: true });
-  const out = runBin([dir, '--existing-service', '--cluster', 'prod', '--service', 'orders', '--region', REGION, '--yes', '--skip-install']);
+  const out = runBin([
+    dir,
+    '--existing-service',
+    '--cluster',
+    'prod',
+    '--service',
+    'orders',
+    '--region',
+    REGION,
+    '--yes',
+    '--skip-install',
+  ]);
   expect(out.status, out.stderr).toBe(0);
 }, 120_000);
 
@@ -69,9 +80,15 @@ function run(state: Record<string, any>, args: string[] = [], env: Record<string
   const log = path.join(work, 'calls.log');
   writeFileSync(stateFile, JSON.stringify(state));
   writeFileSync(log, '');
-  writeFileSync(path.join(bin, 'aws'), `#!/bin/sh\nexec "${process.execPath}" "${path.join(ROOT, 'test/existing/fake-aws.mjs')}" "$@"\n`);
+  writeFileSync(
+    path.join(bin, 'aws'),
+    `#!/bin/sh\nexec "${process.execPath}" "${path.join(ROOT, 'test/existing/fake-aws.mjs')}" "$@"\n`,
+  );
   // curl -s -o /dev/null -w '%{http_code}' URL: prints the state's status.
-  writeFileSync(path.join(bin, 'curl'), `#!/bin/sh\nprintf '%s' "$(node -e 'console.log(require(process.argv[1]).curlStatus)' "${stateFile}")"\n`);
+  writeFileSync(
+    path.join(bin, 'curl'),
+    `#!/bin/sh\nprintf '%s' "$(node -e 'console.log(require(process.argv[1]).curlStatus)' "${stateFile}")"\n`,
+  );
   chmodSync(path.join(bin, 'aws'), 0o755);
   chmodSync(path.join(bin, 'curl'), 0o755);
   const changes = path.join(work, 'changes.log');
@@ -79,9 +96,20 @@ function run(state: Record<string, any>, args: string[] = [], env: Record<string
   const out = spawnSync('bash', [path.join(dir, 'delivery/deploy.sh'), ...args], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...clean, PATH: `${bin}:${process.env.PATH}`, FAKE_AWS_STATE: stateFile, FAKE_AWS_LOG: log, CHANGES_LOG: changes, ...env },
+    env: {
+      ...clean,
+      PATH: `${bin}:${process.env.PATH}`,
+      FAKE_AWS_STATE: stateFile,
+      FAKE_AWS_LOG: log,
+      CHANGES_LOG: changes,
+      ...env,
+    },
   });
-  const calls = readFileSync(log, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as string[]);
+  const calls = readFileSync(log, 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as string[]);
   return {
     ...out,
     state: JSON.parse(readFileSync(stateFile, 'utf8')) as Record<string, any>,
@@ -113,7 +141,9 @@ describe('deploy.sh on the article service', () => {
     expect(r.state.service).toEqual(articleState().service);
     expect(r.changes).toBe('');
     // The pipeline stack is deployed with the container and family read from the live service.
-    expect(r.mutations.map((c) => c.find((a) => a === 'deploy' || a.startsWith('modify') || a === 'update-service'))).toEqual(['deploy']);
+    expect(
+      r.mutations.map((c) => c.find((a) => a === 'deploy' || a.startsWith('modify') || a === 'update-service')),
+    ).toEqual(['deploy']);
     expect(r.state.stacks['orders-api-pipeline']).toEqual([
       'ContainerName=web',
       'TaskDefinitionFamily=orders-task',
@@ -179,11 +209,36 @@ describe('deploy.sh on the article service', () => {
 describe('deploy.sh refuses, before any change', () => {
   const cases: [string, (s: Record<string, any>) => void, Record<string, string>, RegExp][] = [
     ['no load balancer', (s) => (s.service.loadBalancers = []), {}, /has no load balancer target group/],
-    ['the CODE_DEPLOY controller', (s) => (s.service.deploymentController = { type: 'CODE_DEPLOY' }), {}, /uses the CODE_DEPLOY deployment controller/],
-    ['the EXTERNAL controller', (s) => (s.service.deploymentController = { type: 'EXTERNAL' }), {}, /uses the EXTERNAL deployment controller/],
-    ['a service in another region', (s) => (s.region = 'us-east-1'), {}, /no active service orders in cluster prod in eu-west-1 \(is it in another region/],
-    ['AWS_REGION naming another region', () => undefined, { AWS_REGION: 'us-east-1' }, /AWS_REGION is us-east-1 but the service is in eu-west-1/],
-    ['a target group on no load balancer', (s) => (s.targetGroup.LoadBalancerArns = []), {}, /attached to no load balancer/],
+    [
+      'the CODE_DEPLOY controller',
+      (s) => (s.service.deploymentController = { type: 'CODE_DEPLOY' }),
+      {},
+      /uses the CODE_DEPLOY deployment controller/,
+    ],
+    [
+      'the EXTERNAL controller',
+      (s) => (s.service.deploymentController = { type: 'EXTERNAL' }),
+      {},
+      /uses the EXTERNAL deployment controller/,
+    ],
+    [
+      'a service in another region',
+      (s) => (s.region = 'us-east-1'),
+      {},
+      /no active service orders in cluster prod in eu-west-1 \(is it in another region/,
+    ],
+    [
+      'AWS_REGION naming another region',
+      () => undefined,
+      { AWS_REGION: 'us-east-1' },
+      /AWS_REGION is us-east-1 but the service is in eu-west-1/,
+    ],
+    [
+      'a target group on no load balancer',
+      (s) => (s.targetGroup.LoadBalancerArns = []),
+      {},
+      /attached to no load balancer/,
+    ],
   ];
   test.each(cases)('%s', (_name, change, env, message) => {
     const state = articleState();

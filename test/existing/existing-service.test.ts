@@ -19,7 +19,12 @@ const digests = (dir: string) =>
     readdirSync(dir, { recursive: true, withFileTypes: true })
       .filter((e) => e.isFile() && !path.relative(dir, e.parentPath).startsWith('node_modules'))
       .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
-      .map((file) => [file, createHash('sha256').update(readFileSync(path.join(dir, file))).digest('hex')]),
+      .map((file) => [
+        file,
+        createHash('sha256')
+          .update(readFileSync(path.join(dir, file)))
+          .digest('hex'),
+      ]),
   );
 
 let dir: string;
@@ -37,7 +42,9 @@ describe('generation into an existing Express repository', () => {
     expect(first.status, first.stderr).toBe(0);
     const after = digests(dir);
     for (const [file, digest] of Object.entries(before)) expect(after[file], file).toBe(digest);
-    const added = Object.keys(after).filter((f) => !(f in before)).sort();
+    const added = Object.keys(after)
+      .filter((f) => !(f in before))
+      .sort();
     expect(added).toEqual(
       [
         '.yo-rc.json',
@@ -115,7 +122,10 @@ describe("the user's own tests with the module wired in", () => {
     writeFileSync(
       server,
       readFileSync(server, 'utf8')
-        .replace("import { createApp } from './app.js';", "import { createApp } from './app.js';\nimport { serve } from './zero-downtime/index.js';")
+        .replace(
+          "import { createApp } from './app.js';",
+          "import { createApp } from './app.js';\nimport { serve } from './zero-downtime/index.js';",
+        )
         .replace(/app\.listen\(port, \(\) => \{[\s\S]*?\}\);/, 'serve(app, port);'),
     );
     expect(readFileSync(server, 'utf8')).toContain('serve(app, port);');

@@ -21,6 +21,7 @@ const region = opt('--region');
 let at = 0;
 while (args[at]?.startsWith('--')) at += args[at] === '--no-cli-pager' ? 1 : 2;
 const [service, command] = args.slice(at, at + 2);
+/** Prints the answer, saves the state and exits. */
 const out = (value) => {
   process.stdout.write(JSON.stringify(value));
   writeFileSync(file, JSON.stringify(state, null, 2));
@@ -29,55 +30,61 @@ const out = (value) => {
 const here = region === state.region;
 const svc = state.service;
 
-switch (`${service} ${command}`) {
-  case 'ecs describe-services':
-    if (!here || opt('--cluster') !== state.cluster || opt('--services') !== svc.serviceName)
-      out({ services: [], failures: [{ arn: 'x', reason: 'MISSING' }] });
-    out({ services: [svc], failures: [] });
-  case 'ecs describe-task-definition':
-    out({ taskDefinition: state.taskDefinition });
-  case 'elbv2 describe-target-groups':
-    out({ TargetGroups: [state.targetGroup] });
-  case 'elbv2 describe-target-group-attributes':
-    out({ Attributes: state.attributes });
-  case 'elbv2 describe-load-balancers':
-    out({ LoadBalancers: [state.loadBalancer] });
-  case 'elbv2 modify-target-group': {
-    const tg = state.targetGroup;
-    const map = {
-      '--health-check-path': ['HealthCheckPath', String],
-      '--health-check-interval-seconds': ['HealthCheckIntervalSeconds', Number],
-      '--health-check-timeout-seconds': ['HealthCheckTimeoutSeconds', Number],
-      '--healthy-threshold-count': ['HealthyThresholdCount', Number],
-      '--unhealthy-threshold-count': ['UnhealthyThresholdCount', Number],
-    };
-    for (const [flag, [key, type]] of Object.entries(map)) if (opt(flag) !== undefined) tg[key] = type(opt(flag));
-    out({ TargetGroups: [tg] });
-  }
-  case 'elbv2 modify-target-group-attributes': {
-    const [, key, value] = /^Key=([^,]+),Value=(.*)$/.exec(opt('--attributes'));
-    state.attributes = [...state.attributes.filter((a) => a.Key !== key), { Key: key, Value: value }];
-    out({ Attributes: state.attributes });
-  }
-  case 'ecs update-service': {
-    if (opt('--health-check-grace-period-seconds') !== undefined)
-      svc.healthCheckGracePeriodSeconds = Number(opt('--health-check-grace-period-seconds'));
-    const config = opt('--deployment-configuration');
-    if (config) {
-      const m = /minimumHealthyPercent=(\d+),maximumPercent=(\d+),deploymentCircuitBreaker=\{enable=(\w+),rollback=(\w+)\}/.exec(config);
-      svc.deploymentConfiguration = {
-        ...svc.deploymentConfiguration,
-        minimumHealthyPercent: Number(m[1]),
-        maximumPercent: Number(m[2]),
-        deploymentCircuitBreaker: { enable: m[3] === 'true', rollback: m[4] === 'true' },
+function answer() {
+  switch (`${service} ${command}`) {
+    case 'ecs describe-services':
+      if (!here || opt('--cluster') !== state.cluster || opt('--services') !== svc.serviceName)
+        return out({ services: [], failures: [{ arn: 'x', reason: 'MISSING' }] });
+      return out({ services: [svc], failures: [] });
+    case 'ecs describe-task-definition':
+      return out({ taskDefinition: state.taskDefinition });
+    case 'elbv2 describe-target-groups':
+      return out({ TargetGroups: [state.targetGroup] });
+    case 'elbv2 describe-target-group-attributes':
+      return out({ Attributes: state.attributes });
+    case 'elbv2 describe-load-balancers':
+      return out({ LoadBalancers: [state.loadBalancer] });
+    case 'elbv2 modify-target-group': {
+      const tg = state.targetGroup;
+      const map = {
+        '--health-check-path': ['HealthCheckPath', String],
+        '--health-check-interval-seconds': ['HealthCheckIntervalSeconds', Number],
+        '--health-check-timeout-seconds': ['HealthCheckTimeoutSeconds', Number],
+        '--healthy-threshold-count': ['HealthyThresholdCount', Number],
+        '--unhealthy-threshold-count': ['UnhealthyThresholdCount', Number],
       };
+      for (const [flag, [key, type]] of Object.entries(map)) if (opt(flag) !== undefined) tg[key] = type(opt(flag));
+      return out({ TargetGroups: [tg] });
     }
-    out({ service: svc });
+    case 'elbv2 modify-target-group-attributes': {
+      const [, key, value] = /^Key=([^,]+),Value=(.*)$/.exec(opt('--attributes'));
+      state.attributes = [...state.attributes.filter((a) => a.Key !== key), { Key: key, Value: value }];
+      return out({ Attributes: state.attributes });
+    }
+    case 'ecs update-service': {
+      if (opt('--health-check-grace-period-seconds') !== undefined)
+        svc.healthCheckGracePeriodSeconds = Number(opt('--health-check-grace-period-seconds'));
+      const config = opt('--deployment-configuration');
+      if (config) {
+        const m =
+          /minimumHealthyPercent=(\d+),maximumPercent=(\d+),deploymentCircuitBreaker=\{enable=(\w+),rollback=(\w+)\}/.exec(
+            config,
+          );
+        svc.deploymentConfiguration = {
+          ...svc.deploymentConfiguration,
+          minimumHealthyPercent: Number(m[1]),
+          maximumPercent: Number(m[2]),
+          deploymentCircuitBreaker: { enable: m[3] === 'true', rollback: m[4] === 'true' },
+        };
+      }
+      return out({ service: svc });
+    }
+    case 'cloudformation deploy':
+      state.stacks = { ...state.stacks, [opt('--stack-name')]: args.slice(args.indexOf('--parameter-overrides') + 1) };
+      return out({});
+    default:
+      console.error(`fake aws: unsupported call ${args.join(' ')}`);
+      process.exit(255);
   }
-  case 'cloudformation deploy':
-    state.stacks = { ...state.stacks, [opt('--stack-name')]: args.slice(args.indexOf('--parameter-overrides') + 1) };
-    out({});
-  default:
-    console.error(`fake aws: unsupported call ${args.join(' ')}`);
-    process.exit(255);
 }
+answer();

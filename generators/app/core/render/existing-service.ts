@@ -15,7 +15,8 @@ export function wiringLines(s: Settings): string[] {
  * form CMD runs under /bin/sh -c, which does not forward it either.
  */
 export function dockerfileProblem(text: string | undefined): string | undefined {
-  if (text === undefined) return 'the repository has no Dockerfile: the build needs one at its root (delivery/README.md)';
+  if (text === undefined)
+    return 'the repository has no Dockerfile: the build needs one at its root (delivery/README.md)';
   const lines = text
     .replace(/\\\r?\n/g, ' ')
     .split(/\r?\n/)

@@ -366,7 +366,9 @@ export function report(project: Project, { settings, plan, newYoRc }: Decision, 
   const { record } = project.folder;
   const before = record?.version ?? project.folder.generatorVersion;
   // --existing-service creates no service or load balancer: the cost is the user's already.
-  const estimate = costAndTime(settings).slice(0, settings.existingService ? 1 : 2).join('\n');
+  const estimate = costAndTime(settings)
+    .slice(0, settings.existingService ? 1 : 2)
+    .join('\n');
   const conflicts = conflictsOf(plan);
   const wroteFiles = plan.files.some((f) => f.action !== 'unchanged');
   const firstRun = plan.firstRun && conflicts.length === 0 && !options.dryRun;
