@@ -255,3 +255,35 @@ describe('deploy.sh refuses, before any change', () => {
     expect(run(articleState(), []).status).toBe(0);
   });
 });
+
+describe('teardown.sh', () => {
+  test('removes the pipeline stack and empties its bucket, and never calls ECS or Elastic Load Balancing', () => {
+    const deployed = run(articleState());
+    const state = { ...deployed.state, bucket: 'orders-api-pipeline-artifactbucket-1' };
+    writeFileSync(deployed.stateFile, JSON.stringify(state));
+    writeFileSync(deployed.log, '');
+    const { AWS_REGION: _r, ...clean } = process.env;
+    const env = {
+      ...clean,
+      PATH: `${deployed.bin}:${process.env.PATH}`,
+      FAKE_AWS_STATE: deployed.stateFile,
+      FAKE_AWS_LOG: deployed.log,
+    };
+    const out = spawnSync('bash', [path.join(dir, 'delivery/teardown.sh')], { encoding: 'utf8', env });
+    expect(out.status, out.stderr).toBe(0);
+    const after = JSON.parse(readFileSync(deployed.stateFile, 'utf8')) as Record<string, any>;
+    expect(after.stacks).toEqual({});
+    expect(after.bucketEmptied).toBe(true);
+    expect(after.service).toEqual(articleState().service);
+    const calls = readFileSync(deployed.log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as string[]);
+    expect(calls.flat().filter((a) => a === 'ecs' || a === 'elbv2')).toEqual([]);
+    expect(out.stdout).toContain('the service was not touched');
+    // A second run finds nothing to remove.
+    const again = spawnSync('bash', [path.join(dir, 'delivery/teardown.sh')], { encoding: 'utf8', env });
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stdout).toContain('Nothing to remove');
+  });
+});

@@ -82,6 +82,24 @@ function answer() {
     case 'cloudformation deploy':
       state.stacks = { ...state.stacks, [opt('--stack-name')]: args.slice(args.indexOf('--parameter-overrides') + 1) };
       return out({});
+    case 'cloudformation describe-stacks':
+      if (!state.stacks?.[opt('--stack-name')]) {
+        console.error(`An error occurred (ValidationError): Stack with id ${opt('--stack-name')} does not exist`);
+        process.exit(254);
+      }
+      return out({ Stacks: [{ StackName: opt('--stack-name'), StackStatus: 'CREATE_COMPLETE' }] });
+    case 'cloudformation describe-stack-resources':
+      process.stdout.write(state.bucket ?? 'None');
+      process.exit(0);
+    // eslint-disable-next-line no-fallthrough -- process.exit above
+    case 's3 rm':
+      state.bucketEmptied = true;
+      return out({});
+    case 'cloudformation delete-stack':
+      delete state.stacks[opt('--stack-name')];
+      return out({});
+    case 'cloudformation wait':
+      return out({});
     default:
       console.error(`fake aws: unsupported call ${args.join(' ')}`);
       process.exit(255);
