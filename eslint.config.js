@@ -21,7 +21,7 @@ const generatedProjects = readdirSync(import.meta.dirname, { withFileTypes: true
   .map((entry) => `${entry.name}/`);
 
 export default defineConfig(
-  { ignores: ['dist/', 'node_modules/', 'templates/', 'coverage/', ...generatedProjects] },
+  { ignores: ['dist/', 'node_modules/', 'templates/', 'coverage/', 'test/existing/fixtures/', ...generatedProjects] },
   eslint.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   tseslint.configs.stylisticTypeChecked,

@@ -35,6 +35,7 @@ const RUNS: string[][] = [
   ['--strategy', 'linear', '--linear-step-percent', '25', '--linear-step-bake-time', '2', '--no-rollback-alarms'],
   ['--strategy', 'codedeploy', '--code-deploy-config', 'CodeDeployDefault.ECSLinear10PercentEvery1Minutes'],
   ['--source', 'codecommit', '--repository', 'shop-repo', '--existing-cluster=true', '--manual-approval', 'false'],
+  ['--existing-service', 'false'],
 ];
 
 const stored = (dir: string) => {

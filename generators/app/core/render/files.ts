@@ -15,7 +15,7 @@ export interface FileEntry {
 
 const dot = (source: string): FileEntry => ({ source, destination: `.${source}` });
 
-export const FILES: readonly FileEntry[] = [
+const NEW_PROJECT_FILES: readonly FileEntry[] = [
   // The service (its own package, lint, build and tests)
   { source: 'package.json' },
   { source: 'tsconfig.json' },
@@ -56,6 +56,34 @@ export const FILES: readonly FileEntry[] = [
   dot('gitignore'),
   { source: 'README.md' },
   dot('gitattributes'),
+];
+
+/**
+ * --existing-service: only the delivery, in a folder of its own so nothing collides with the user's files, and the
+ * health and shutdown module (the generated app's own health.ts, checks.ts and shutdown.ts, with a console logger and
+ * the entry point the two wiring lines import). The user's package.json, Dockerfile and tests are never written.
+ */
+const MODULE = 'src/zero-downtime';
+const EXISTING_SERVICE_FILES: readonly FileEntry[] = [
+  { source: 'existing-service/delivery/buildspec.yml', destination: 'delivery/buildspec.yml' },
+  { source: 'existing-service/delivery/pipeline.yml', destination: 'delivery/pipeline.yml' },
+  { source: 'existing-service/delivery/deploy.sh', destination: 'delivery/deploy.sh' },
+  { source: 'existing-service/delivery/teardown.sh', destination: 'delivery/teardown.sh' },
+  { source: 'existing-service/delivery/README.md', destination: 'delivery/README.md' },
+  { source: 'src/health.ts', destination: `${MODULE}/health.ts` },
+  { source: 'src/checks.ts', destination: `${MODULE}/checks.ts` },
+  { source: 'src/shutdown.ts', destination: `${MODULE}/shutdown.ts` },
+  { source: 'existing-service/src/zero-downtime/logger.ts', destination: `${MODULE}/logger.ts` },
+  { source: 'existing-service/src/zero-downtime/index.ts', destination: `${MODULE}/index.ts` },
+].map((file) => ({ ...file, when: (s: Settings) => s.existingService }));
+
+/** The new project's files are written only without --existing-service. */
+export const FILES: readonly FileEntry[] = [
+  ...NEW_PROJECT_FILES.map((file) => ({
+    ...file,
+    when: (s: Settings) => !s.existingService && (!file.when || file.when(s)),
+  })),
+  ...EXISTING_SERVICE_FILES,
 ];
 
 /** Destination paths written for these settings (without .yo-rc.json and package-lock.json). */

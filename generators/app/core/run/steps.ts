@@ -26,6 +26,7 @@ import {
   withoutEffect,
   type Sources,
 } from '../settings/resolve.js';
+import { existingServiceMessage } from '../render/existing-service.js';
 import type { FileEntry } from '../render/files.js';
 import { VERSION } from '../render/paths.js';
 import { derivedOf, renderOutput } from '../render/render.js';
@@ -375,12 +376,24 @@ export interface ReportOptions {
 export function report(project: Project, { settings, plan, newYoRc }: Decision, options: ReportOptions): string {
   const { record } = project.folder;
   const before = record?.version ?? project.folder.generatorVersion;
-  const estimate = costAndTime(settings).join('\n');
+  // --existing-service creates no service or load balancer: the cost is the user's already.
+  const estimate = costAndTime(settings)
+    .slice(0, settings.existingService ? 1 : 2)
+    .join('\n');
   const conflicts = conflictsOf(plan);
   const wroteFiles = plan.files.some((f) => f.action !== 'unchanged');
   const firstRun = plan.firstRun && conflicts.length === 0 && !options.dryRun;
   const lines = firstRun
-    ? [firstRunMessage(project, settings, plan, options), estimate]
+    ? [
+        settings.existingService
+          ? existingServiceMessage(
+              settings,
+              plan.files.filter((f) => f.action !== 'unchanged').map((f) => f.path),
+              readFileOrUndefined(path.join(project.destination, 'Dockerfile')),
+            )
+          : firstRunMessage(project, settings, plan, options),
+        estimate,
+      ]
     : [
         runReport(plan, {
           dryRun: options.dryRun,

@@ -239,6 +239,17 @@ const DECLARED = [
     validate: (value: boolean) => (typeof value === 'boolean' ? true : 'must be true or false'),
   },
   {
+    name: 'existingService',
+    kind: 'boolean',
+    group: 'aws',
+    message: 'Add the pipeline to a service that already runs on ECS (named by cluster and service)?',
+    description:
+      'true: writes only the delivery (delivery/, src/zero-downtime/) into your repository and deploys the live service named by cluster and service; it creates no service, load balancer or cluster.',
+    rule: 'true or false',
+    default: () => false,
+    validate: (value: boolean) => (typeof value === 'boolean' ? true : 'must be true or false'),
+  },
+  {
     name: 'service',
     kind: 'text',
     group: 'aws',
