@@ -15,7 +15,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/e2e/**', 'node_modules/**', ...INTEGRATION],
+          exclude: ['test/e2e/**', 'test/existing/fixtures/**', 'node_modules/**', ...INTEGRATION],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           sequence: { groupOrder: 0 },

@@ -47,6 +47,7 @@ describe('generation into an existing Express repository', () => {
       .sort();
     expect(added).toEqual(
       [
+        '.bluegreen-ecs.generated',
         '.yo-rc.json',
         ...['README.md', 'buildspec.yml', 'deploy.sh', 'pipeline.yml', 'teardown.sh'].map((f) => `delivery/${f}`),
         ...['checks.ts', 'health.ts', 'index.ts', 'logger.ts', 'shutdown.ts'].map((f) => `src/zero-downtime/${f}`),

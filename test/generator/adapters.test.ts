@@ -36,7 +36,11 @@ describe('create-bluegreen-ecs and yo bluegreen-ecs', () => {
 /** Bare module specifiers a compiled module imports, statically or dynamically. */
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)['"]([^'"]+)['"]/g)].map((m) => m[1]);
+  // Static imports start a line in tsc's output; anchoring them there skips an import statement quoted in a string
+  // (render/existing-service.ts prints the wiring lines for the user's app).
+  const statement =
+    /^import\s*['"]([^'"]+)['"]|^(?:import|export)\b[^'";]*?\bfrom\s*['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]/gm;
+  return [...text.matchAll(statement)].map((m) => m[1] ?? m[2] ?? m[3]);
 }
 
 /** Every package the module loads, following its relative imports. */

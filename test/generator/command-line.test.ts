@@ -36,6 +36,7 @@ const RUNS: string[][] = [
   ['--strategy', 'codedeploy', '--code-deploy-config', 'CodeDeployDefault.ECSLinear10PercentEvery1Minutes'],
   ['--source', 'codecommit', '--repository', 'shop-repo', '--existing-cluster=true', '--manual-approval', 'false'],
   ['--existing-service', 'false'],
+  ['--environments', 'staging,production', '--environment-setting', 'staging.desiredCount=1'],
 ];
 
 const stored = (dir: string) => {

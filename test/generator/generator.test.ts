@@ -125,12 +125,16 @@ describe('without a terminal', () => {
 });
 
 describe('--help', () => {
-  it('shows the entry each repeatable flag takes: --env <KEY=VALUE>..., --secret <KEY=ARN>...', () => {
+  it('shows the entry each repeatable flag takes: --environment-setting, --env, --secret', () => {
     const flags = runBin(['--help', 'all'])
       .stdout.split('\n')
       .map((line) => /^ {2}(--\S+ <[^>]+>\.\.\.)/.exec(line)?.[1])
       .filter(Boolean);
-    expect(flags).toEqual(['--env <KEY=VALUE>...', '--secret <KEY=ARN>...']);
+    expect(flags).toEqual([
+      '--environment-setting <ENVIRONMENT.SETTING=VALUE>...',
+      '--env <KEY=VALUE>...',
+      '--secret <KEY=ARN>...',
+    ]);
   });
 });
 

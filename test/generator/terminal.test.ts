@@ -138,11 +138,11 @@ describe('progress', () => {
     const dir = path.join(tempDir(), 'shop');
     const tty = atTerminal([{ expect: 'Generated shop' }], [process.execPath, BIN, dir, '--yes', '--skip-install']);
     expect(tty.status, tty.output).toBe(0);
-    expect(tty.output).toMatch(/^› Writing 28 file\(s\) in /m);
+    expect(tty.output).toMatch(/^› Writing 30 file\(s\) in /m);
     const plain = spawnSync(process.execPath, [BIN, path.join(tempDir(), 'shop'), '--yes', '--skip-install'], {
       encoding: 'utf8',
     });
-    expect(plain.stdout).toMatch(/^Writing 28 file\(s\) in /m);
+    expect(plain.stdout).toMatch(/^Writing 30 file\(s\) in /m);
     expect(plain.stdout).not.toContain('\x1b[');
   });
 
