@@ -9,6 +9,7 @@
 //   and load balancers with every service update, and ECS rejects them for a CODE_DEPLOY service
 //   (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateService.html, https://github.com/aws/aws-cdk/issues/23564).
 import { derive } from '../render/derive.js';
+import { environmentList } from '../settings/environments.js';
 import { traitsOf, type Traits } from '../settings/strategies.js';
 import type { SettingName, Settings } from '../settings/declaration.js';
 
@@ -115,8 +116,41 @@ export function liveChangeWarnings(previous: Settings | undefined, next: Setting
   );
 }
 
-/** The warnings as the run prints them, one line each. */
+/**
+ * The environments a regeneration takes out of the pipeline (issue 19): the run deletes nothing in AWS, so each one's
+ * service stack, with its service, load balancer, log group and alarms, goes on running (and costing) until the user
+ * deletes it. Said for each, with its names as the previous settings gave them and the commands, in the order that
+ * works: the pipeline first (else its next run deploys the stage again), then the stack.
+ */
+export function removedEnvironmentLines(previous: Settings | undefined, next: Settings): string[] {
+  if (!previous) return [];
+  const kept = environmentList(next.environments);
+  return derive(previous)
+    .environments.filter((e) => !kept.includes(e.name))
+    .map(
+      (e) =>
+        `Environment ${e.name} leaves the pipeline, but nothing in AWS is deleted: its service stack ${e.stack} ` +
+        `(ECS service ${e.service} in cluster ${e.cluster}, its load balancer, log group ${e.logGroup} and alarms) ` +
+        `stays, about ${e.monthlyCost.toFixed(2)} USD a month, until you delete it: npm run deploy (the pipeline ` +
+        `loses stage ${e.stage}), then npm run teardown -- --environment ${e.name}.` +
+        overridesOf(previous, e.name),
+    );
+}
+
+/** The settings stored for one environment, which leave .yo-rc.json with it. */
+function overridesOf(previous: Settings, environment: string): string {
+  const entries = Object.entries(previous.environmentSettings).filter(([key]) => key.startsWith(`${environment}.`));
+  return entries.length > 0
+    ? ` Its settings (${entries.map(([key, value]) => `${key}=${value}`).join(', ')}) are no longer stored.`
+    : '';
+}
+
+/** The warnings as the run prints them, one line each, then what a removed environment leaves in AWS. */
 export function liveChangeLines(previous: Settings | undefined, next: Settings): string[] {
+  return [...hazardLines(previous, next), ...removedEnvironmentLines(previous, next)];
+}
+
+function hazardLines(previous: Settings | undefined, next: Settings): string[] {
   return liveChangeWarnings(previous, next).map((warning) => {
     const changes = warning.changes
       .map(({ setting, from, to }) => `${setting} ${JSON.stringify(from ?? '')} -> ${JSON.stringify(to ?? '')}`)
