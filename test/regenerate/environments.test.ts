@@ -59,6 +59,24 @@ describe('what a removed environment leaves in AWS, said by the run that removes
     expect(first.status, first.error?.message).toBe(0);
     expect(first.log).not.toContain('leaves the pipeline');
     // The whole run's estimate, not one deployment's: the build once, both deployments, the smoke test.
+    const both = derive(
+      resolveSettings(
+        {
+          flags: {
+            appName: 'shop',
+            environments: 'staging,production',
+            environmentSettings: { 'staging.desiredCount': '1' },
+          },
+          stored: {},
+        },
+        CONTEXT,
+      ),
+    ).environments;
+    // The cost of both environments, each with its own task count.
+    expect(first.log).toContain(
+      `Cost: about ${(both[0].monthlyCost + both[1].monthlyCost).toFixed(2)} USD a month for the 2 environments running all month in us-east-1 (staging ${both[0].monthlyCost.toFixed(2)}, production ${both[1].monthlyCost.toFixed(2)};`,
+    );
+    expect(both[0].monthlyCost).toBeLessThan(both[1].monthlyCost);
     expect(first.log).toMatch(
       /Estimated pipeline run \(source and build.*deploy to staging, then production.*smoke test of staging\): \d/,
     );

@@ -230,7 +230,9 @@ function costAndTime(settings: Settings): string[] {
   return [
     describeEstimate(derived.estimate),
     ...whole,
-    `Cost: about ${cost.total.toFixed(2)} USD a month running all month in us-east-1 (${parts.join(', ')}; README.md "What it costs").`,
+    environments.length > 1
+      ? `Cost: about ${environments.reduce((sum, e) => sum + e.monthlyCost, 0).toFixed(2)} USD a month for the ${environments.length} environments running all month in us-east-1 (${environments.map((e) => `${e.name} ${e.monthlyCost.toFixed(2)}`).join(', ')}; README.md "What it costs" itemises each).`
+      : `Cost: about ${cost.total.toFixed(2)} USD a month running all month in us-east-1 (${parts.join(', ')}; README.md "What it costs").`,
   ];
 }
 
