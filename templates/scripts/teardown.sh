@@ -53,7 +53,7 @@ done
 if [[ -n "$environment" ]]; then
   [[ "$environment" =~ ^[a-z][a-z0-9-]*$ ]] || fail "--environment $environment is not an environment name; nothing deleted"
   stack=<%- JSON.stringify(`${appName}-`) %>"$environment"
-  [[ "$environment" != <%- JSON.stringify(environments.find((e) => e.original) ? 'production' : '') %> ]] || stack="$SERVICE_STACK"
+  [[ "$environment" != <%- JSON.stringify(defaultEnvironment.name) %> ]] || stack=<%- JSON.stringify(defaultEnvironment.stack) %>
   for i in "${!ENVIRONMENTS[@]}"; do [[ "${ENVIRONMENTS[$i]}" != "$environment" ]] || stack="${ENVIRONMENT_STACKS[$i]}"; done
   [[ "$yes" == true ]] || {
     read -r -p "Delete the service stack $stack of environment $environment in $REGION, with its logs? [y/N] " answer

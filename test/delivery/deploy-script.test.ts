@@ -485,6 +485,52 @@ describe('npm run deploy (connection, no repository stored)', () => {
   });
 });
 
+describe('npm run teardown -- --environment NAME', () => {
+  // Only that environment's service stack goes; the pipeline stack stays. The default environment (production) has the
+  // stack <appName>-service, also once it is no longer in the settings (environments.ts names it so).
+  const teardownOf = (r: Rendered, environment: string, stacks: Record<string, string>) =>
+    run(r, 'teardown.sh', ['--environment', environment, '--yes'], {}, { stacks });
+
+  test('staging, then production, with both in the settings', async () => {
+    const r = await render({ 'app-name': 'shop', environments: 'staging,production' });
+    const stacks = {
+      'shop-pipeline': 'UPDATE_COMPLETE',
+      'shop-staging': 'CREATE_COMPLETE',
+      'shop-service': 'CREATE_COMPLETE',
+    };
+    expect(mutating(teardownOf(r, 'staging', stacks).calls)).toEqual([
+      'cloudformation delete-stack --stack-name shop-staging',
+    ]);
+    expect(mutating(teardownOf(r, 'production', stacks).calls)).toEqual([
+      'cloudformation delete-stack --stack-name shop-service',
+    ]);
+  });
+
+  test('an environment removed from the settings: staging, and production once only staging is left', async () => {
+    const stacks = {
+      'shop-pipeline': 'UPDATE_COMPLETE',
+      'shop-staging': 'CREATE_COMPLETE',
+      'shop-service': 'CREATE_COMPLETE',
+    };
+    const productionOnly = await render({ 'app-name': 'shop' });
+    expect(mutating(teardownOf(productionOnly, 'staging', stacks).calls)).toEqual([
+      'cloudformation delete-stack --stack-name shop-staging',
+    ]);
+    const stagingOnly = await render({ 'app-name': 'shop', environments: 'staging' });
+    expect(mutating(teardownOf(stagingOnly, 'production', stacks).calls)).toEqual([
+      'cloudformation delete-stack --stack-name shop-service',
+    ]);
+  });
+
+  test('a stack that does not exist: said, nothing deleted', async () => {
+    const r = await render({ 'app-name': 'shop', environments: 'staging,production' });
+    const result = teardownOf(r, 'qa', { 'shop-pipeline': 'UPDATE_COMPLETE' });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Stack shop-qa does not exist in us-east-1; nothing to delete.');
+    expect(mutating(result.calls)).toEqual([]);
+  });
+});
+
 describe('npm run deploy (codecommit, existing cluster, another VPC with private task subnets)', () => {
   let r: Rendered;
   beforeAll(async () => {

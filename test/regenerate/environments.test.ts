@@ -3,7 +3,12 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { derive } from '../../generators/app/core/render/derive.js';
+import { resolveSettings } from '../../generators/app/core/settings/resolve.js';
+import { runCore, tempDir } from '../support/generate.js';
 import { generatedFolder, read, readYoRc, rerun } from './support.js';
+
+const CONTEXT = { folderName: 'shop', gitRemote: '' };
 
 const EDIT = '# USER EDIT: keep me';
 
@@ -41,4 +46,65 @@ describe('environments by regeneration', () => {
     expect(teardown).toContain('stack="shop-"');
     expect(read(dir, 'infra/pipeline.yml')).not.toContain('shop-staging');
   }, 120_000);
+});
+
+describe('what a removed environment leaves in AWS, said by the run that removes it', () => {
+  it('names its stack, service, cluster, log group and cost, and the commands that remove it; adding one says nothing', async () => {
+    const dir = tempDir('bluegreen-envs-');
+    const first = await runCore(dir, {
+      appName: 'shop',
+      environments: 'staging,production',
+      environmentSettings: { 'staging.desiredCount': '1' },
+    });
+    expect(first.status, first.error?.message).toBe(0);
+    expect(first.log).not.toContain('leaves the pipeline');
+    // The whole run's estimate, not one deployment's: the build once, both deployments, the smoke test.
+    const both = derive(
+      resolveSettings(
+        {
+          flags: {
+            appName: 'shop',
+            environments: 'staging,production',
+            environmentSettings: { 'staging.desiredCount': '1' },
+          },
+          stored: {},
+        },
+        CONTEXT,
+      ),
+    ).environments;
+    // The cost of both environments, each with its own task count.
+    expect(first.log).toContain(
+      `Cost: about ${(both[0].monthlyCost + both[1].monthlyCost).toFixed(2)} USD a month for the 2 environments running all month in us-east-1 (staging ${both[0].monthlyCost.toFixed(2)}, production ${both[1].monthlyCost.toFixed(2)};`,
+    );
+    expect(both[0].monthlyCost).toBeLessThan(both[1].monthlyCost);
+    expect(first.log).toMatch(
+      /Estimated pipeline run \(source and build.*deploy to staging, then production.*smoke test of staging\): \d/,
+    );
+
+    const removed = await runCore(dir, { environments: 'production' });
+    expect(removed.status, removed.error?.message).toBe(0);
+    // Staging's cost with its own desiredCount (1), as the README's table showed it.
+    const staging = derive(
+      resolveSettings(
+        {
+          flags: {
+            appName: 'shop',
+            environments: 'staging,production',
+            environmentSettings: { 'staging.desiredCount': '1' },
+          },
+          stored: {},
+        },
+        CONTEXT,
+      ),
+    ).environments[0];
+    expect(staging.name).toBe('staging');
+    const lines = removed.log.split('\n').filter((line) => line.includes('leaves the pipeline'));
+    expect(lines).toEqual([
+      `Environment staging leaves the pipeline, but nothing in AWS is deleted: its service stack shop-staging (ECS service shop-staging in cluster shop-cluster-staging, its load balancer, log group /ecs/shop-staging and alarms) stays, about ${staging.monthlyCost.toFixed(2)} USD a month, until you delete it: npm run deploy (the pipeline loses stage Deploy-staging), then npm run teardown -- --environment staging. Its settings (staging.desiredCount=1) are no longer stored.`,
+    ]);
+    expect(removed.log).not.toContain('Estimated pipeline run');
+    expect(readYoRc(dir).environmentSettings).toEqual({});
+    // Said again by a dry run of the same change, never by a run that keeps the list.
+    expect((await runCore(dir, {})).log).not.toContain('leaves the pipeline');
+  });
 });

@@ -1,4 +1,5 @@
-// Changes CloudFormation cannot apply safely to a live service with two target groups warn before the run writes.
+// Changes CloudFormation cannot apply safely to a live service (a replaced target group, or one of two between which
+// traffic moves) warn before the run writes.
 // The pure function (live-changes.ts) decides from the settings; these tests check it against the rendered templates
 // and AWS's own registry schemas: a setting warns exactly when its change replaces a target group (a createOnly
 // property), rewrites a forward action ECS or CodeDeploy moves, or changes a CodeDeploy service.
@@ -66,6 +67,11 @@ const VARIATIONS: [string, Record<string, unknown>, Record<string, unknown>][] =
   ['nothing changed', {}, {}],
 ];
 
+// A strategy change, from each strategy to each other one.
+const SWITCHES = STRATEGY_NAMES.flatMap((from) =>
+  STRATEGY_NAMES.filter((to) => to !== from).map((to) => [from, to] as const),
+);
+
 describe('live-change warnings match what CloudFormation would do to the rendered stack', () => {
   let createOnly: Map<string, string[]>;
   beforeAll(async () => {
@@ -89,7 +95,6 @@ describe('live-change warnings match what CloudFormation would do to the rendere
   /** What the update would do that a live two-target-group service cannot take, read from the two templates. */
   function hazards(strategy: string, before: Template, after: Template): string[] {
     const traits = traitsOf(strategy);
-    if (!traits.shiftsTraffic) return [];
     const props = (t: Template, id: string) =>
       (applied(t, id) as { Properties?: Record<string, unknown> } | null)?.Properties ?? {};
     // Replaced: a createOnly property (AWS's registry schema) changes.
@@ -105,7 +110,9 @@ describe('live-change warnings match what CloudFormation would do to the rendere
     const updated = (id: string) =>
       JSON.stringify(applied(before, id)) !== JSON.stringify(applied(after, id)) ||
       references(after.Resources?.[id]).some((ref) => replaced.includes(ref));
-    const found = replaced.filter((id) => id.endsWith('TargetGroup')).map((id) => `${id} replaced`);
+    const found = replaced.filter((id) => id.endsWith('TargetGroup') || id === 'Service').map((id) => `${id} replaced`);
+    // Rolling: the one target group, replaced, is what the listener forwards to; nothing else moves traffic.
+    if (!traits.shiftsTraffic) return found;
     // ECS moves the rules' weights; CodeDeploy moves the listeners' forward action and owns the service.
     const moved = traits.ecsListenerRules
       ? ['ProductionListenerRule', 'TestListenerRule']
@@ -124,6 +131,17 @@ describe('live-change warnings match what CloudFormation would do to the rendere
       // Each warning names a setting the regeneration changed.
       for (const w of warnings) for (const c of w.changes) expect(Object.keys(changes)).toContain(c.setting);
     });
+  });
+
+  it.each(SWITCHES)('strategy %s -> %s', (from, to) => {
+    const previous = settingsOf({ strategy: from });
+    const next = settingsOf({ strategy: to });
+    const found = hazards(from, serviceTemplate(previous), serviceTemplate(next));
+    const warnings = liveChangeWarnings(previous, next);
+    // The service itself replaced (a new deployment controller) is what a fixed ServiceName cannot take.
+    expect(warnings.some((w) => w.changes.some((c) => c.setting === 'strategy'))).toBe(
+      found.includes('Service replaced'),
+    );
   });
 
   it('the variations reach every kind of hazard, so the comparison above can fail', () => {
@@ -148,6 +166,14 @@ describe('live-change warnings match what CloudFormation would do to the rendere
 });
 
 describe('the warning of a target group port change', () => {
+  it('rolling: the one target group is replaced under the listener: named with its 503s and the procedure', () => {
+    const [warning, ...others] = liveChangeWarnings(settingsOf({}), settingsOf({ port: '8080' }));
+    expect(others).toEqual([]);
+    expect(warning.changes).toEqual([{ setting: 'port', from: 3000, to: 8080 }]);
+    expect(warning.consequence).toMatch(/replaces the target group.*points the listener at the new, empty one.*503/);
+    expect(warning.procedure).toMatch(/maintenance window, delete the service stack/);
+  });
+
   it.each(['blue-green', 'canary', 'linear', 'codedeploy'])(
     '%s: names the setting, what would happen and the safe procedure',
     (strategy) => {
@@ -157,10 +183,6 @@ describe('the warning of a target group port change', () => {
       expect(warning.procedure).toMatch(/maintenance window, delete the service stack/);
     },
   );
-
-  it('rolling: no warning (one target group, no weights moved)', () => {
-    expect(liveChangeWarnings(settingsOf({}), settingsOf({ port: '8080' }))).toEqual([]);
-  });
 
   it('a first run has no previous settings and no warning', () => {
     expect(liveChangeWarnings(undefined, settingsOf({ strategy: 'canary' }))).toEqual([]);
@@ -210,12 +232,12 @@ describe('a regeneration prints the warning before it writes', () => {
     expect(readFileSync(path.join(dir, 'infra', 'service.yml'), 'utf8')).toContain('ContainerPort: 8080');
   });
 
-  it('rolling, and a change that touches no target group, print no warning', async () => {
+  it('a change that touches no target group prints no warning, rolling or canary', async () => {
     const rolling = tempDir('bluegreen-live-');
     expect((await runCore(rolling, {})).status).toBe(0);
-    expect(regenerate(rolling, { port: '8080' }).map((s) => s.line)).not.toContainEqual(
-      expect.stringMatching(/^Warning/),
-    );
+    expect(
+      regenerate(rolling, { desiredCount: '4', healthCheckPath: '/healthz' }).map((s) => s.line),
+    ).not.toContainEqual(expect.stringMatching(/^Warning/));
     const canary = tempDir('bluegreen-live-');
     expect((await runCore(canary, { strategy: 'canary' })).status).toBe(0);
     expect(regenerate(canary, { desiredCount: '4' }).map((s) => s.line)).not.toContainEqual(

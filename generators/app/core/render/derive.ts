@@ -10,7 +10,12 @@ import {
 } from '../settings/aws-limits.js';
 import { PER_ENVIRONMENT, type Settings } from '../settings/declaration.js';
 import { drainTerms, type DrainTerms } from '../settings/drain.js';
-import { environmentList, environmentsOf, type EnvironmentNames } from '../settings/environments.js';
+import {
+  DEFAULT_ENVIRONMENT,
+  environmentList,
+  environmentsOf,
+  type EnvironmentNames,
+} from '../settings/environments.js';
 import { SMOKE, estimateDeployment, estimateRun, type Estimate, type RunEstimate } from '../settings/estimate.js';
 import { traitsOf, type Traits } from '../settings/strategies.js';
 import { secretResource } from '../settings/validators.js';
@@ -51,6 +56,8 @@ export interface Derived {
   cost: MonthlyCost;
   /** The environments the pipeline promotes one image through, in order, with their AWS names (environments.ts). */
   environments: Environment[];
+  /** The default environment's names, also when the list no longer has it (teardown --environment finds its stack). */
+  defaultEnvironment: EnvironmentNames;
   /** A whole pipeline run through every environment (estimate.ts). */
   run: RunEstimate;
   /** The smoke test's bound between two environments. */
@@ -228,6 +235,7 @@ export function derive(s: Settings): Derived {
         edge.privateTasks,
       ).total,
     })),
+    defaultEnvironment: environmentsOf([DEFAULT_ENVIRONMENT], s)[0],
     run: estimateRun(s, estimate, environmentList(s.environments)),
     smoke: SMOKE,
   };

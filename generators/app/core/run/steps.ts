@@ -218,9 +218,21 @@ function costAndTime(settings: Settings): string[] {
     `${cost.publicAddresses} public IPv4 address(es) ${cost.ipv4Month.toFixed(2)}`,
     ...(cost.natMonth > 0 ? [`NAT gateway ${cost.natMonth.toFixed(2)} plus ${NAT_GATEWAY_PER_GB_USD} USD per GB`] : []),
   ];
+  const { run, environments } = derived;
+  // With several environments a change reaches the last one only after the whole run (estimateRun).
+  const whole =
+    environments.length > 1
+      ? [
+          `Estimated pipeline run (${run.steps.map((x) => x.label).join('; ')}): ${run.range}` +
+            `${run.approvalBefore ? `, plus the wait for the approval before ${run.approvalBefore} (not counted)` : ''}.`,
+        ]
+      : [];
   return [
     describeEstimate(derived.estimate),
-    `Cost: about ${cost.total.toFixed(2)} USD a month running all month in us-east-1 (${parts.join(', ')}; README.md "What it costs").`,
+    ...whole,
+    environments.length > 1
+      ? `Cost: about ${environments.reduce((sum, e) => sum + e.monthlyCost, 0).toFixed(2)} USD a month for the ${environments.length} environments running all month in us-east-1 (${environments.map((e) => `${e.name} ${e.monthlyCost.toFixed(2)}`).join(', ')}; README.md "What it costs" itemises each).`
+      : `Cost: about ${cost.total.toFixed(2)} USD a month running all month in us-east-1 (${parts.join(', ')}; README.md "What it costs").`,
   ];
 }
 
@@ -377,9 +389,8 @@ export function report(project: Project, { settings, plan, newYoRc }: Decision, 
   const { record } = project.folder;
   const before = record?.version ?? project.folder.generatorVersion;
   // --existing-service creates no service or load balancer: the cost is the user's already.
-  const estimate = costAndTime(settings)
-    .slice(0, settings.existingService ? 1 : 2)
-    .join('\n');
+  const estimateLines = costAndTime(settings);
+  const estimate = (settings.existingService ? estimateLines.slice(0, 1) : estimateLines).join('\n');
   const conflicts = conflictsOf(plan);
   const wroteFiles = plan.files.some((f) => f.action !== 'unchanged');
   const firstRun = plan.firstRun && conflicts.length === 0 && !options.dryRun;

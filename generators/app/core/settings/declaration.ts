@@ -80,6 +80,9 @@ interface Common {
   /** May differ between environments (--environment-setting ENVIRONMENT.SETTING=VALUE): the service stack parameter
    * (infra/service.yml) the pipeline's deploy action of that environment sets to it. */
   perEnvironment?: string;
+  /** What a value stored in .yo-rc.json keeps once the other settings changed: entries that no longer apply go (the
+   * overrides of an environment the regeneration removes) rather than refusing the run. */
+  keepStored?: (value: never, settings: Partial<Settings>) => unknown;
 }
 
 export type SettingDeclaration =
@@ -762,6 +765,10 @@ const DECLARED = [
     rule: 'ENVIRONMENT one of environments; SETTING one that may differ (desiredCount, autoscaling off); VALUE valid for that setting',
     default: () => ({}),
     validate: (value: Record<string, string>, s: Known) => validateEnvironmentSettings(value, s),
+    keepStored: (value: Record<string, string>, s: Known) => {
+      const list = environmentList(s.environments);
+      return Object.fromEntries(Object.entries(value).filter(([key]) => list.includes(key.split('.')[0])));
+    },
   },
 ] as const;
 

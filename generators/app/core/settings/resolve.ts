@@ -154,7 +154,11 @@ export function resolveSettings(
         });
       continue;
     }
-    const candidate = origin === 'default' ? decl.default(settings, context) : raw;
+    let candidate = origin === 'default' ? decl.default(settings, context) : raw;
+    if (origin === 'stored' && decl.keepStored) {
+      const parsed = coerce(decl, raw);
+      if ('value' in parsed) candidate = decl.keepStored(parsed.value as never, settings);
+    }
     const result = check(decl.name, candidate, settings);
     if ('error' in result) {
       problems.push({ setting: decl.name, origin, value: candidate, message: result.error });
