@@ -33,6 +33,8 @@ export interface RehearsalOptions {
   /** First of the loopback ports this rehearsal may use (listeners, then one per task). */
   basePort: number;
   load: { rate: number; connections: number; slowConnections: number };
+  /** Path the load requests, and the slow route's requests are answered as (default /: the generated app's root). */
+  loadPath?: string;
   /** HAProxy spread-checks: percent of jitter on each check interval. */
   jitterPercent: number;
   /** PEM for HTTPS on the production listener (port 80's stand-in then redirects). */
@@ -324,6 +326,7 @@ interface StandOptions {
   load: { rate: number; connections: number; slowConnections: number };
   jitterPercent: number;
   tlsPem?: string;
+  loadPath?: string;
 }
 
 /** What a rehearsal stands up before a deployment: the balancer, the desired count of healthy tasks, the load on them. */
@@ -371,6 +374,7 @@ async function standUp(options: StandOptions): Promise<Stand> {
       PROBE_PORT: String(probe.port),
       PROBE_HEALTH_PATH: project.settings.healthCheckPath,
       PROBE_SLOW_MS: String(times.slowMs),
+      PROBE_SLOW_PATH: options.loadPath ?? '/',
     };
     fleet = new Fleet(lb, probe, options.runtime, times, env, check, options.phase, options.basePort + 10);
     const tasks: Task[] = [];
@@ -378,10 +382,11 @@ async function standUp(options: StandOptions): Promise<Stand> {
     await fleet.untilHealthy('blue', tasks);
     const base = `${options.tlsPem ? 'https' : 'http'}://127.0.0.1:${lb.port}`;
     const load = await startLoad({
-      url: `${base}/`,
+      url: `${base}${options.loadPath ?? '/'}`,
       rate: options.load.rate,
       connections: options.load.connections,
-      slow: { url: `${base}/slow`, connections: options.load.slowConnections },
+      // Unscaled, the slow route holds each request 12 s with the defaults: over wrk's default 10 s timeout.
+      slow: { url: `${base}/slow`, connections: options.load.slowConnections, timeoutMs: times.slowMs + 10_000 },
     });
     return { times, fleet, tasks, load, loadStartedAt: Date.now(), close };
   } catch (error) {
