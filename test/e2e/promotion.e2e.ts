@@ -79,7 +79,8 @@ async function smoke(url: string): Promise<{ code: number | null; output: string
 
 const describeResult = (name: string, r: EnvironmentResult) =>
   `${name}: requests=${r.requests} failed=${r.failed} (non2xx=${r.non2xx} errors=${r.errors}) ` +
-  `rollouts_s=${r.rollouts.map(Math.round).join(',') || 'none'}`;
+  `rollouts_s=${r.rollouts.map(Math.round).join(',') || 'none'} ` +
+  `gaps_ms=${r.stopped.map((s) => Math.round(s.gapMs)).join(',') || 'none'}`;
 
 const summary: string[] = [];
 
