@@ -8,7 +8,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { buildImage } from './lib/image.js';
+import { buildImage, imageEnv } from './lib/image.js';
 import { generateProject, type Project } from './lib/project.js';
 import { Environment, type EnvironmentOptions, type EnvironmentResult, type ScaledTimes } from './lib/rehearsal.js';
 import { containerRuntime } from './lib/tasks.js';
@@ -29,9 +29,16 @@ const startedAt = Date.now();
 beforeAll(async () => {
   project = await generateProject('orders-api');
   execFileSync('bash', [path.join(HERE, 'setup.sh'), ...project.baseImages], { stdio: 'inherit', timeout: 600_000 });
-  // One build; v2 differs only by the version the buildspec passes (the commit): every layer before it is cached.
+  // v2 differs only by the version the buildspec passes (the commit). Built without the layer cache: buildah 1.28
+  // reuses the cached `ENV APP_VERSION=${APP_VERSION}` step whatever the build argument's value (an ENV set from an ARG
+  // that no later RUN uses; https://github.com/containers/buildah/issues/5501), so a cached v2 was v1's very image and
+  // staging kept answering v1 after its rollout to "v2".
   await buildImage(project.dir, `${IMAGE}:v1`, ['--build-arg', 'APP_VERSION=v1']);
-  await buildImage(project.dir, `${IMAGE}:v2`, ['--build-arg', 'APP_VERSION=v2']);
+  await buildImage(project.dir, `${IMAGE}:v2`, ['--no-cache', '--build-arg', 'APP_VERSION=v2']);
+  for (const version of ['v1', 'v2']) {
+    const env = await imageEnv(`${IMAGE}:${version}`);
+    if (env.APP_VERSION !== version) throw new Error(`${IMAGE}:${version} has APP_VERSION=${env.APP_VERSION}`);
+  }
 });
 
 afterAll(() => {
@@ -72,7 +79,8 @@ async function smoke(url: string): Promise<{ code: number | null; output: string
 
 const describeResult = (name: string, r: EnvironmentResult) =>
   `${name}: requests=${r.requests} failed=${r.failed} (non2xx=${r.non2xx} errors=${r.errors}) ` +
-  `rollouts_s=${r.rollouts.map(Math.round).join(',') || 'none'}`;
+  `rollouts_s=${r.rollouts.map(Math.round).join(',') || 'none'} ` +
+  `gaps_ms=${r.stopped.map((s) => Math.round(s.gapMs)).join(',') || 'none'}`;
 
 const summary: string[] = [];
 

@@ -63,3 +63,12 @@ export async function imageSize(tag: string): Promise<number> {
   });
   return Number(stdout.trim());
 }
+
+/** The environment an image's config sets (its ENV lines, as a container of it starts with). */
+export async function imageEnv(tag: string): Promise<Record<string, string>> {
+  const { stdout } = await execFileAsync('podman', ['image', 'inspect', '--format', '{{json .Config.Env}}', tag], {
+    encoding: 'utf8',
+  });
+  const env = JSON.parse(stdout) as string[] | null;
+  return Object.fromEntries((env ?? []).map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
+}

@@ -19,20 +19,39 @@ export interface LoadOptions {
   url: string;
   rate: number;
   connections: number;
-  /** Requests kept in flight on a slow path, one per connection, back to back. */
-  slow?: { url: string; connections: number };
+  /**
+   * Requests kept in flight on a slow path, one per connection, back to back; each counts as a timeout after
+   * timeoutMs (default 10 s, as the main load): more than the path holds a request.
+   */
+  slow?: { url: string; connections: number; timeoutMs?: number };
 }
 
 export interface Load {
   stop(): Promise<LoadResult>;
 }
 
-function wrk(url: string, connections: number, pauseMs: number): { child: ChildProcess; result: Promise<LoadResult> } {
+function wrk(
+  url: string,
+  connections: number,
+  pauseMs: number,
+  timeoutMs = 10_000,
+): { child: ChildProcess; result: Promise<LoadResult> } {
   if (!/^https?:\/\/127\.0\.0\.1:\d+\//.test(url)) throw new Error(`load target must be loopback: ${url}`);
   // One thread: the machine is shared; the duration is an upper bound, the rehearsal stops it.
   const child = spawn(
     'wrk',
-    ['-t1', `-c${connections}`, '-d600s', '--timeout', '10s', '-s', SCRIPT, url, '--', String(pauseMs)],
+    [
+      '-t1',
+      `-c${connections}`,
+      '-d600s',
+      '--timeout',
+      `${Math.ceil(timeoutMs / 1000)}s`,
+      '-s',
+      SCRIPT,
+      url,
+      '--',
+      String(pauseMs),
+    ],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -59,7 +78,7 @@ export async function startLoad(options: LoadOptions): Promise<Load> {
   const runs = [
     wrk(options.url, options.connections, Math.max(0, Math.round((options.connections * 1000) / options.rate))),
   ];
-  if (options.slow) runs.push(wrk(options.slow.url, options.slow.connections, 0));
+  if (options.slow) runs.push(wrk(options.slow.url, options.slow.connections, 0, options.slow.timeoutMs));
   return {
     async stop() {
       for (const run of runs) if (run.child.exitCode === null) run.child.kill('SIGINT');

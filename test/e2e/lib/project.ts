@@ -1,6 +1,6 @@
 // The generated repository as the rehearsal sees it: its stored settings and the values derived from them.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { BIN, ROOT, tempDir } from '../../support/generate.js';
 
@@ -58,6 +58,24 @@ export async function generateProject(
 export const generatorModule = (module: string): Promise<any> =>
   import(path.join(ROOT, 'dist', 'generators', 'app', `${module}.js`));
 
+/**
+ * Seconds from the app's forced exit to the stop timeout: the generated app declares FORCED_EXIT_LEAD_SECONDS in
+ * src/config.ts; the --existing-service module (src/zero-downtime/index.ts) renders forcedExitMs as a number.
+ */
+function forcedExitLead(dir: string, stopTimeout: number): number {
+  const config = path.join(dir, 'src', 'config.ts');
+  if (existsSync(config)) {
+    const lead = /FORCED_EXIT_LEAD_SECONDS\s*=\s*(\d+)/.exec(readFileSync(config, 'utf8'));
+    if (!lead) throw new Error('src/config.ts declares no FORCED_EXIT_LEAD_SECONDS');
+    return Number(lead[1]);
+  }
+  const module = path.join(dir, 'src', 'zero-downtime', 'index.ts');
+  const forced = existsSync(module) && /forcedExitMs:\s*(\d+)/.exec(readFileSync(module, 'utf8'));
+  if (!forced) throw new Error(`${dir} has neither src/config.ts nor src/zero-downtime/index.ts with forcedExitMs`);
+  return stopTimeout - Number(forced[1]) / 1000;
+}
+
+/** A generated repository, or an existing one with --existing-service's delivery/ and src/zero-downtime/. */
 export async function readProject(dir: string): Promise<Project> {
   const rc = JSON.parse(readFileSync(path.join(dir, '.yo-rc.json'), 'utf8'));
   const settings = Object.values(rc)[0] as Project['settings'];
@@ -66,8 +84,7 @@ export async function readProject(dir: string): Promise<Project> {
   );
   const derived = derive(settings);
   const localPlatform = { taskStart: { best: 0, worst: 0 }, appBoot: 0 };
-  const lead = /FORCED_EXIT_LEAD_SECONDS\s*=\s*(\d+)/.exec(readFileSync(path.join(dir, 'src', 'config.ts'), 'utf8'));
-  if (!lead) throw new Error('src/config.ts declares no FORCED_EXIT_LEAD_SECONDS');
+  const leadSeconds = forcedExitLead(dir, derived.stopTimeout);
   const dockerfile = readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
   const stageNames = new Set<string>();
   const baseImages: string[] = [];
@@ -84,7 +101,7 @@ export async function readProject(dir: string): Promise<Project> {
     derived,
     bounds: rollingBounds(settings.desiredCount, settings.minHealthyPercent, settings.maxPercent),
     estimateSeconds: estimateSeconds(settings, derived, localPlatform).worst,
-    forcedExitLeadSeconds: Number(lead[1]),
+    forcedExitLeadSeconds: leadSeconds,
     baseImages,
     startCommand: [process.execPath, ...startCommand.slice(1)],
   };

@@ -33,6 +33,8 @@ export interface RehearsalOptions {
   /** First of the loopback ports this rehearsal may use (listeners, then one per task). */
   basePort: number;
   load: { rate: number; connections: number; slowConnections: number };
+  /** Path the load requests, and the slow route's requests are answered as (default /: the generated app's root). */
+  loadPath?: string;
   /** HAProxy spread-checks: percent of jitter on each check interval. */
   jitterPercent: number;
   /** PEM for HTTPS on the production listener (port 80's stand-in then redirects). */
@@ -312,11 +314,37 @@ async function shiftingDeployment(fleet: Fleet, old: Task[], project: Project, t
   await Promise.all(old.map((t) => fleet.stop('blue', t)));
 }
 
-export async function rehearse(options: RehearsalOptions): Promise<RehearsalResult> {
-  const { project, runtime, timeScale, phase } = options;
-  const strategy = project.settings.strategy as Strategy;
-  const times = scaleTimes(project, timeScale);
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'bluegreen-rehearsal-'));
+interface StandOptions {
+  /** Prefix of the temporary directory (HAProxy's configuration and socket). */
+  label: string;
+  project: Project;
+  runtime: Runtime;
+  phase: Phase;
+  timeScale: number;
+  taskEnv: (scaled: ScaledTimes) => Record<string, string>;
+  basePort: number;
+  load: { rate: number; connections: number; slowConnections: number };
+  jitterPercent: number;
+  tlsPem?: string;
+  loadPath?: string;
+}
+
+/** What a rehearsal stands up before a deployment: the balancer, the desired count of healthy tasks, the load on them. */
+interface Stand {
+  times: ScaledTimes;
+  fleet: Fleet;
+  /** The tasks started first (the version served before the deployment). */
+  tasks: Task[];
+  load: Awaited<ReturnType<typeof startLoad>>;
+  loadStartedAt: number;
+  /** Ends the tasks, the balancer and the probe, and removes the temporary directory (not the load: its counts are the result). */
+  close: () => Promise<void>;
+}
+
+async function standUp(options: StandOptions): Promise<Stand> {
+  const { project } = options;
+  const times = scaleTimes(project, options.timeScale);
+  const dir = mkdtempSync(path.join(os.tmpdir(), `bluegreen-${options.label}-`));
   const check: HealthCheck = {
     path: project.settings.healthCheckPath,
     intervalMs: times.intervalMs,
@@ -325,42 +353,63 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
     unhealthyThreshold: project.settings.unhealthyThreshold,
   };
   const probe = await Probe.start();
-  const lb = await LoadBalancer.start(dir, {
-    port: options.basePort,
-    check,
-    jitterPercent: options.jitterPercent,
-    logPort: probe.port,
-    tlsPem: options.tlsPem,
-  });
-  const env = {
-    ...options.taskEnv(times),
-    PROBE_PORT: String(probe.port),
-    PROBE_HEALTH_PATH: project.settings.healthCheckPath,
-    PROBE_SLOW_MS: String(times.slowMs),
+  let lb: LoadBalancer | undefined;
+  let fleet: Fleet | undefined;
+  const close = async () => {
+    if (fleet) await fleet.cleanup();
+    else await lb?.stop();
+    probe.close();
+    rmSync(dir, { recursive: true, force: true });
   };
-  const fleet = new Fleet(lb, probe, runtime, times, env, check, phase, options.basePort + 10);
   try {
-    const old: Task[] = [];
-    for (let i = 0; i < project.settings.desiredCount; i++) old.push(await fleet.launch('blue'));
-    await fleet.untilHealthy('blue', old);
-
+    lb = await LoadBalancer.start(dir, {
+      port: options.basePort,
+      check,
+      jitterPercent: options.jitterPercent,
+      logPort: probe.port,
+      tlsPem: options.tlsPem,
+    });
+    const env = {
+      ...options.taskEnv(times),
+      PROBE_PORT: String(probe.port),
+      PROBE_HEALTH_PATH: project.settings.healthCheckPath,
+      PROBE_SLOW_MS: String(times.slowMs),
+      PROBE_SLOW_PATH: options.loadPath ?? '/',
+    };
+    fleet = new Fleet(lb, probe, options.runtime, times, env, check, options.phase, options.basePort + 10);
+    const tasks: Task[] = [];
+    for (let i = 0; i < project.settings.desiredCount; i++) tasks.push(await fleet.launch('blue'));
+    await fleet.untilHealthy('blue', tasks);
     const base = `${options.tlsPem ? 'https' : 'http'}://127.0.0.1:${lb.port}`;
-    let redirect: RehearsalResult['redirect'];
-    if (options.tlsPem) {
-      const res = await fetch(`http://127.0.0.1:${lb.redirectPort}/orders?page=2`, { redirect: 'manual' });
-      redirect = { status: res.status, location: res.headers.get('location') };
-    }
     const load = await startLoad({
-      url: `${base}/`,
+      url: `${base}${options.loadPath ?? '/'}`,
       rate: options.load.rate,
       connections: options.load.connections,
-      slow: { url: `${base}/slow`, connections: options.load.slowConnections },
+      // Unscaled, the slow route holds each request 12 s with the defaults: over wrk's default 10 s timeout.
+      slow: { url: `${base}/slow`, connections: options.load.slowConnections, timeoutMs: times.slowMs + 10_000 },
     });
+    return { times, fleet, tasks, load, loadStartedAt: Date.now(), close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+export async function rehearse(options: RehearsalOptions): Promise<RehearsalResult> {
+  const { project, runtime, timeScale, phase } = options;
+  const strategy = project.settings.strategy as Strategy;
+  const { times, fleet, tasks: old, load, loadStartedAt, close } = await standUp({ ...options, label: 'rehearsal' });
+  const { lb } = fleet;
+  try {
+    let redirect: RehearsalResult['redirect'];
     let counts;
     let rolloutMs: number;
-    const loadStarted = Date.now();
     let loadMs: number;
     try {
+      if (options.tlsPem) {
+        const res = await fetch(`http://127.0.0.1:${lb.redirectPort}/orders?page=2`, { redirect: 'manual' });
+        redirect = { status: res.status, location: res.headers.get('location') };
+      }
       // Steady state first, so a rehearsal that loses requests before the deployment is noticed too.
       await sleep(2 * times.intervalMs);
       const started = Date.now();
@@ -370,7 +419,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
       await sleep(2 * times.intervalMs);
     } finally {
       counts = await load.stop();
-      loadMs = Date.now() - loadStarted;
+      loadMs = Date.now() - loadStartedAt;
     }
     const { estimateSeconds } = await generatorModule('core/settings/estimate');
     const startSeconds = fleet.startMs.map((ms) => ms / 1000 / timeScale);
@@ -392,9 +441,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalResu
       `rollout_s=${Math.round(rolloutSeconds)} estimate_s=${Math.round(estimate.best)}-${Math.round(estimate.worst)}`;
     return { ...counts, failed, stopped: fleet.stopped, rolloutSeconds, estimate, redirect, line };
   } finally {
-    await fleet.cleanup();
-    probe.close();
-    rmSync(dir, { recursive: true, force: true });
+    await close();
   }
 }
 
@@ -431,65 +478,24 @@ export class Environment {
 
   private constructor(
     readonly options: EnvironmentOptions,
-    private readonly fleet: Fleet,
-    private readonly load: Awaited<ReturnType<typeof startLoad>>,
-    private readonly dir: string,
+    private readonly stand: Stand,
   ) {}
+
+  private get fleet(): Fleet {
+    return this.stand.fleet;
+  }
 
   /** Starts the balancer and the desired count of tasks, waits until they are healthy, then starts the load. */
   static async start(options: EnvironmentOptions): Promise<Environment> {
-    const { project, timeScale } = options;
-    if (project.settings.strategy !== 'rolling') throw new Error('Environment replays rolling deployments only');
-    const times = scaleTimes(project, timeScale);
-    const dir = mkdtempSync(path.join(os.tmpdir(), `bluegreen-${options.name}-`));
-    const check: HealthCheck = {
-      path: project.settings.healthCheckPath,
-      intervalMs: times.intervalMs,
-      timeoutMs: times.timeoutMs,
-      healthyThreshold: project.settings.healthyThreshold,
-      unhealthyThreshold: project.settings.unhealthyThreshold,
-    };
-    const probe = await Probe.start();
-    const lb = await LoadBalancer.start(dir, {
-      port: options.basePort,
-      check,
-      jitterPercent: options.jitterPercent,
-      logPort: probe.port,
+    if (options.project.settings.strategy !== 'rolling')
+      throw new Error('Environment replays rolling deployments only');
+    const stand = await standUp({
+      ...options,
+      label: options.name,
+      runtime: Environment.named(options.name, options.runtime),
+      phase: 'ecs',
     });
-    const env = {
-      ...options.taskEnv(times),
-      PROBE_PORT: String(probe.port),
-      PROBE_HEALTH_PATH: project.settings.healthCheckPath,
-      PROBE_SLOW_MS: String(times.slowMs),
-    };
-    const fleet = new Fleet(
-      lb,
-      probe,
-      Environment.named(options.name, options.runtime),
-      times,
-      env,
-      check,
-      'ecs',
-      options.basePort + 10,
-    );
-    try {
-      const tasks: Task[] = [];
-      for (let i = 0; i < project.settings.desiredCount; i++) tasks.push(await fleet.launch('blue'));
-      await fleet.untilHealthy('blue', tasks);
-      const base = `http://127.0.0.1:${lb.port}`;
-      const load = await startLoad({
-        url: `${base}/`,
-        rate: options.load.rate,
-        connections: options.load.connections,
-        slow: { url: `${base}/slow`, connections: options.load.slowConnections },
-      });
-      return new Environment(options, fleet, load, dir);
-    } catch (error) {
-      await fleet.cleanup();
-      probe.close();
-      rmSync(dir, { recursive: true, force: true });
-      throw error;
-    }
+    return new Environment(options, stand);
   }
 
   /** A runtime whose containers carry the environment's name: two environments' task names (blue1...) are the same. */
@@ -533,7 +539,7 @@ export class Environment {
   /** Stops the load (its counts are the result) and everything the environment started. */
   async stop(): Promise<EnvironmentResult> {
     try {
-      const counts = await this.load.stop();
+      const counts = await this.stand.load.stop();
       return {
         ...counts,
         failed: counts.non2xx + counts.errors,
@@ -541,9 +547,7 @@ export class Environment {
         rollouts: this.rollouts,
       };
     } finally {
-      await this.fleet.cleanup();
-      this.fleet.probe.close();
-      rmSync(this.dir, { recursive: true, force: true });
+      await this.stand.close();
     }
   }
 }
